@@ -1,0 +1,65 @@
+// Answers -> everything the templates need, precomputed: names, the subnet plan, per-workload values,
+// and the escaping helpers. Templates only place these values.
+import { bicep, md, yaml } from './escape.ts';
+import type { Answers, Workload } from './model.ts';
+import { resourceNames, workloadNames, type Names, type WorkloadNames } from './naming.ts';
+import { dnsServiceIp, parseCidr, planSubnets, subnetRequests, type Cidr, type PlannedSubnet } from './network.ts';
+
+export interface WorkloadContext extends Workload {
+  names: WorkloadNames;
+  hasSecrets: boolean;
+}
+
+export interface NetworkPlan {
+  addressSpace: string;
+  subnets: PlannedSubnet[];
+  /** Subnet by key, for templates: network.subnet.nodes.cidr */
+  subnet: Partial<Record<PlannedSubnet['key'], PlannedSubnet>>;
+  serviceCidr: string;
+  podCidr: string;
+  dnsServiceIp: string;
+}
+
+export interface Context {
+  answers: Answers;
+  names: Names;
+  network: NetworkPlan;
+  workloads: WorkloadContext[];
+  /** The generator's package version, for headers of emitted files. */
+  generatorVersion: string;
+  bicep: typeof bicep;
+  yaml: typeof yaml;
+  md: typeof md;
+}
+
+export function networkPlan(answers: Answers, names: Names): NetworkPlan {
+  const space = parseCidr(answers.addressSpace) as Cidr;
+  const plan = planSubnets(space, subnetRequests({ bastion: answers.bastion, names: names.subnets }));
+  if (typeof plan === 'string') throw new Error(`addressSpace: ${plan}`); // resolve already rejected this
+  return {
+    addressSpace: answers.addressSpace,
+    subnets: plan,
+    subnet: Object.fromEntries(plan.map((s) => [s.key, s])),
+    serviceCidr: answers.serviceCidr,
+    podCidr: answers.podCidr,
+    dnsServiceIp: dnsServiceIp(parseCidr(answers.serviceCidr) as Cidr),
+  };
+}
+
+export function workloadContext(workload: Workload, environment: string): WorkloadContext {
+  return { ...workload, names: workloadNames(workload, environment), hasSecrets: workload.secrets.length > 0 };
+}
+
+export function buildContext(answers: Answers, generatorVersion: string): Context {
+  const names = resourceNames(answers);
+  return {
+    answers,
+    names,
+    network: networkPlan(answers, names),
+    workloads: answers.workloads.map((w) => workloadContext(w, answers.environment)),
+    generatorVersion,
+    bicep,
+    yaml,
+    md,
+  };
+}

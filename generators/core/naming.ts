@@ -1,0 +1,71 @@
+// Resource names, following the Azure Cloud Adoption Framework abbreviations
+// (rg, vnet, snet, nsg, ng, pip, aks, cr, kv, log, bas, id, pe, dc, vmss).
+import type { Answers, Workload } from './model.ts';
+
+export interface Names {
+  resourceGroup: string;
+  nodeResourceGroup: string;
+  virtualNetwork: string;
+  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string };
+  natGateway: string;
+  natPublicIp: string;
+  cluster: string;
+  clusterIdentity: string;
+  registry: string;
+  keyVault: string;
+  logAnalytics: string;
+  bastion: string;
+  bastionPublicIp: string;
+  pipelineIdentity: string;
+  devCenter: string;
+  devCenterProject: string;
+  agentPool: string;
+  agentScaleSet: string;
+  deploymentPrefix: string;
+}
+
+export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'acrName' | 'keyVaultName' | 'agentPoolName'>): Names {
+  const base = `${answers.name}-${answers.environment}`;
+  return {
+    resourceGroup: `rg-${base}`,
+    nodeResourceGroup: `rg-${base}-aks-nodes`,
+    virtualNetwork: `vnet-${base}`,
+    subnets: {
+      nodes: 'snet-aks-nodes',
+      privateEndpoints: 'snet-private-endpoints',
+      agents: 'snet-devops-agents',
+      bastion: 'AzureBastionSubnet',
+    },
+    natGateway: `ng-${base}`,
+    natPublicIp: `pip-ng-${base}`,
+    cluster: `aks-${base}`,
+    clusterIdentity: `id-aks-${base}`,
+    registry: answers.acrName,
+    keyVault: answers.keyVaultName,
+    logAnalytics: `log-${base}`,
+    bastion: `bas-${base}`,
+    bastionPublicIp: `pip-bas-${base}`,
+    pipelineIdentity: `id-pipeline-${base}`,
+    devCenter: `dc-${base}`,
+    devCenterProject: `dcp-${base}`,
+    agentPool: answers.agentPoolName,
+    agentScaleSet: `vmss-agents-${base}`,
+    deploymentPrefix: base,
+  };
+}
+
+export interface WorkloadNames {
+  identity: string;
+  federatedCredential: string;
+  serviceAccount: string;
+  secretProviderClass: string;
+}
+
+export function workloadNames(workload: Workload, environment: string): WorkloadNames {
+  return {
+    identity: `id-${workload.name}-${environment}`,
+    federatedCredential: `fic-${workload.namespace}-${workload.name}`,
+    serviceAccount: workload.name,
+    secretProviderClass: `${workload.name}-secrets`,
+  };
+}

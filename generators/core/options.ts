@@ -1,0 +1,125 @@
+// Command-line options, --help text, answers.schema.json and the README's answers table, all derived
+// from the answers model.
+import { FIELDS, flagOf, WORKLOAD_FIELDS, type Field } from './model.ts';
+
+export interface OptionSpec {
+  name: string;
+  type: 'string' | 'boolean';
+  description: string;
+  alias?: string;
+  /** The answers key this flag sets; control options have none. */
+  key?: string;
+}
+
+export const ANSWER_OPTIONS: OptionSpec[] = (FIELDS as readonly Field[])
+  .filter((f) => !f.fileOnly)
+  .map((f) => ({
+    name: flagOf(f.key),
+    key: f.key,
+    type: f.kind === 'boolean' ? 'boolean' : 'string',
+    description: `${f.description} Default: ${f.defaultText}.`,
+  }));
+
+export const CONTROL_OPTIONS: OptionSpec[] = [
+  { name: 'answers', type: 'string', description: 'Answers file (YAML or JSON, see answers.schema.json); flags override it.' },
+  { name: 'yes', alias: 'y', type: 'boolean', description: 'Never prompt: use defaults for every answer not given.' },
+  { name: 'skip-prompts', type: 'boolean', description: 'Same as --yes.' },
+  { name: 'force', type: 'boolean', description: 'Overwrite files that differ from what the generator would write.' },
+  { name: 'skip-existing', type: 'boolean', description: 'Keep files that differ from what the generator would write.' },
+  { name: 'validate', type: 'boolean', description: 'After writing, run bicep build and kubectl kustomize where installed.' },
+];
+
+export const EXIT_CODES = [
+  ['0', 'generated (or nothing to change)'],
+  ['1', 'invalid input, a conflict in non-interactive mode, or a failed --validate; nothing was written'],
+] as const;
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? `${text}  ` : text.padEnd(width);
+}
+
+function optionLine(option: OptionSpec): string {
+  const flag = `--${option.name}${option.type === 'string' ? ' <value>' : ''}${option.alias ? `, -${option.alias}` : ''}`;
+  return `  ${pad(flag, 36)}${option.description}`;
+}
+
+export function helpText(command: string): string {
+  return [
+    `Usage: ${command} [<destination>] [options]`,
+    '',
+    'Generates a secure-by-default AKS repository (Bicep, Kubernetes manifests, Azure DevOps pipeline).',
+    'Answers come from, in order of precedence: flags > --answers file > .yo-rc.json > prompts or defaults.',
+    'Without a terminal, or with --yes, nothing is prompted.',
+    '',
+    'Answers:',
+    ...ANSWER_OPTIONS.map(optionLine),
+    '  (workloads: answers file only, or `workload` subcommand)',
+    '',
+    'Options:',
+    ...CONTROL_OPTIONS.map(optionLine),
+    `  ${pad('--help, -h', 36)}Show this help.`,
+    `  ${pad('--version', 36)}Show the version.`,
+    '',
+    'Exit codes:',
+    ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
+    '',
+  ].join('\n');
+}
+
+type JsonSchema = Record<string, unknown>;
+
+function fieldSchema(field: Field): JsonSchema {
+  const description = `${field.description} Rule: ${field.ruleText}.`;
+  switch (field.kind) {
+    case 'boolean':
+      return { type: 'boolean', description };
+    case 'integer':
+      return { type: 'integer', description, ...(field.range ? { minimum: field.range[0], maximum: field.range[1] } : {}) };
+    case 'list':
+      return { type: 'array', description, uniqueItems: true, items: field.choices ? { enum: field.choices } : { type: 'string' } };
+    case 'string':
+      return { type: 'string', description, ...(field.choices ? { enum: field.choices } : {}) };
+    case 'workloads':
+      return {
+        type: 'array',
+        description,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name'],
+          properties: {
+            name: { type: 'string', description: `${WORKLOAD_FIELDS.name.description} Rule: ${WORKLOAD_FIELDS.name.ruleText}.` },
+            namespace: { type: 'string', description: `${WORKLOAD_FIELDS.namespace.description} Default: the workload name.` },
+            port: { type: 'integer', minimum: 1024, maximum: 65535, description: `${WORKLOAD_FIELDS.port.description} Default: 8080.` },
+            replicas: { type: 'integer', minimum: 1, maximum: 50, description: `${WORKLOAD_FIELDS.replicas.description} Default: 2.` },
+            secrets: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[0-9a-zA-Z-]{1,127}$' }, description: WORKLOAD_FIELDS.secrets.description },
+          },
+        },
+      };
+  }
+}
+
+export function answersSchema(): JsonSchema {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'generator-secure-aks answers',
+    description: 'Answers for `yo secure-aks` / `create-secure-aks --answers <file>` (secure-aks.yaml).',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string', description: 'Where an editor finds this schema.' },
+      ...Object.fromEntries((FIELDS as readonly Field[]).map((f) => [f.key, fieldSchema(f)])),
+    },
+  };
+}
+
+export const README_TABLE_START = '<!-- answers-table:start (generated from the answers model: npm run docs) -->';
+export const README_TABLE_END = '<!-- answers-table:end -->';
+
+export function readmeAnswersTable(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = (FIELDS as readonly Field[]).map((f) =>
+    `| \`${f.key}\` | ${f.fileOnly ? 'answers file only' : `\`--${flagOf(f.key)}\``} | ${cell(f.description)} | ${cell(f.defaultText)} | ${cell(f.ruleText)} |`,
+  );
+  return ['| key | flag | meaning | default | rule |', '|---|---|---|---|---|', ...rows].join('\n');
+}

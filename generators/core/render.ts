@@ -1,0 +1,57 @@
+// Renders a template tree for a context into a map of output path -> content, in memory. Nothing is
+// written here: the generator hands the complete map to Yeoman's in-memory file system afterwards,
+// so a failure while rendering leaves the destination untouched.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Context, WorkloadContext } from './context.ts';
+import { plainToken } from './escape.ts';
+import { included, outputPath } from './files.ts';
+
+export const WORKLOAD_SEGMENT = '__workload__';
+
+function listFiles(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+type Ejs = typeof import('ejs');
+let ejsModule: Ejs | undefined;
+/** ejs is loaded on first use: a run that fails validation never pays for it. */
+async function ejs(): Promise<Ejs> {
+  if (!ejsModule) {
+    const imported = (await import('ejs')) as Ejs & { default?: Ejs };
+    ejsModule = imported.default ?? imported;
+  }
+  return ejsModule;
+}
+
+export interface RenderOptions {
+  /** Only render templates whose path matches (used by the workload generator). */
+  filter?: (templatePath: string) => boolean;
+  /** Only these workloads for `__workload__` templates (default: all of ctx.workloads). */
+  workloads?: WorkloadContext[];
+}
+
+export async function renderTree(templateRoot: string, ctx: Context, options: RenderOptions = {}): Promise<Map<string, string>> {
+  const { render } = await ejs();
+  const output = new Map<string, string>();
+  for (const templatePath of listFiles(templateRoot)) {
+    const target = outputPath(templatePath);
+    if (!target || !included(templatePath, ctx) || (options.filter && !options.filter(templatePath))) continue;
+    const filename = join(templateRoot, templatePath);
+    const source = readFileSync(filename, 'utf8');
+    const targets = target.includes(WORKLOAD_SEGMENT)
+      ? (options.workloads ?? ctx.workloads).map((w) => ({ path: target.replaceAll(WORKLOAD_SEGMENT, w.name), w }))
+      : [{ path: target, w: undefined }];
+    for (const { path, w } of targets) {
+      try {
+        output.set(path, render(source, { ...ctx, w }, { filename, escape: plainToken, async: false }) as string);
+      } catch (error) {
+        throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ''} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+  return output;
+}

@@ -1,0 +1,200 @@
+// Merges the sources of answers by precedence and validates the result. Returns typed Answers or
+// every problem at once; nothing downstream re-validates.
+//   command-line flags > answers file > stored .yo-rc.json > prompt answers > defaults
+import { coerce } from './coerce.ts';
+import { FIELDS, KEYS, WORKLOAD_FIELDS, WORKLOAD_KEYS, type Answers, type Field, type Key, type Workload } from './model.ts';
+import { AKS_RESERVED_RANGES, isPrivate, overlaps, parseCidr, planSubnets, subnetRequests, type Cidr } from './network.ts';
+import type { Problem } from './problems.ts';
+import { closest } from './rules.ts';
+
+export type Layer = Partial<Record<string, unknown>>;
+
+export interface Sources {
+  /** Values from command-line flags, keyed by answers key (strings, or booleans for boolean flags). */
+  flags?: Layer;
+  /** An answers file, already parsed. */
+  file?: Layer;
+  /** Answers stored in .yo-rc.json by an earlier run. */
+  stored?: Layer;
+  /** Answers given at the prompts (strings or typed values). */
+  prompted?: Layer;
+  folderName: string;
+}
+
+export type Resolution = { ok: true; answers: Answers } | { ok: false; problems: Problem[] };
+
+const TEXT_LAYERS = new Set(['flags', 'prompted']);
+
+/** The value a key takes from the sources, before defaults; `layer` says where it came from. */
+export function pick(sources: Sources, key: Key): { layer: string; value: unknown } | undefined {
+  for (const layer of ['flags', 'file', 'stored', 'prompted'] as const) {
+    const values = sources[layer];
+    if (values && Object.hasOwn(values, key) && values[key] !== undefined) return { layer, value: values[key] };
+  }
+  return undefined;
+}
+
+/** Checks one value against its field (type, items, rule). Used by prompts too. */
+export function checkField(field: Field, raw: unknown, fromText: boolean): { value?: unknown; problems: Problem[] } {
+  const coerced = coerce(field, raw, fromText);
+  if (!coerced.ok) return { problems: [{ key: field.key, value: raw, rule: coerced.rule }] };
+  const value = coerced.value;
+  const problems: Problem[] = [];
+  if (field.kind === 'list' && field.itemRule) {
+    (value as string[]).forEach((item, index) => {
+      const rule = field.itemRule!(item);
+      if (rule) problems.push({ key: `${field.key}[${index}]`, value: item, rule });
+    });
+  }
+  if (field.kind === 'workloads') {
+    const checked = checkWorkloads(value as unknown[]);
+    return { value: checked.workloads, problems: checked.problems };
+  }
+  if (problems.length === 0 && field.rule) {
+    const rule = (field.rule as (v: unknown) => string | undefined)(value);
+    if (rule) problems.push({ key: field.key, value, rule });
+  }
+  return { value, problems };
+}
+
+export function resolveAnswers(sources: Sources): Resolution {
+  const problems: Problem[] = [];
+  const answers: Partial<Answers> = {};
+  for (const layer of ['flags', 'file', 'stored', 'prompted'] as const) {
+    for (const key of Object.keys(sources[layer] ?? {})) {
+      if (!(KEYS as string[]).includes(key)) {
+        const guess = closest(key, KEYS);
+        problems.push({ key, rule: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}` });
+      }
+    }
+  }
+  for (const field of FIELDS as readonly Field[]) {
+    const given = pick(sources, field.key);
+    const raw = given ? given.value : field.default({ answers, folderName: sources.folderName });
+    const checked = checkField(field, raw, given ? TEXT_LAYERS.has(given.layer) : false);
+    // A derived default is only wrong because something it derives from is wrong: report the cause.
+    if (given || problems.length === 0) problems.push(...checked.problems);
+    if (checked.problems.length === 0) (answers as Record<string, unknown>)[field.key] = checked.value;
+  }
+  problems.push(...crossChecks(answers));
+  return problems.length === 0 ? { ok: true, answers: answers as Answers } : { ok: false, problems };
+}
+
+/** Rules between answers; each runs only when the answers it compares are valid on their own. */
+function crossChecks(answers: Partial<Answers>): Problem[] {
+  const problems: Problem[] = [];
+  if (answers.userNodeMinCount !== undefined && answers.userNodeMaxCount !== undefined && answers.userNodeMinCount > answers.userNodeMaxCount) {
+    problems.push({
+      key: 'userNodeMinCount',
+      value: answers.userNodeMinCount,
+      rule: `must not exceed userNodeMaxCount (${answers.userNodeMaxCount})`,
+    });
+  }
+  if (answers.addressSpace !== undefined && answers.serviceCidr !== undefined && answers.podCidr !== undefined) {
+    problems.push(...checkRanges({ addressSpace: answers.addressSpace, serviceCidr: answers.serviceCidr, podCidr: answers.podCidr, bastion: answers.bastion ?? true }));
+  }
+  return problems;
+}
+
+const RANGE_LIMITS = {
+  addressSpace: { min: 8, max: 24 },
+  serviceCidr: { min: 12, max: 24 },
+  podCidr: { min: 8, max: 21 },
+} as const;
+
+/** CIDR syntax, sizes, private ranges, pairwise overlaps, AKS reserved ranges, and the subnet plan. */
+export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr' | 'podCidr' | 'bastion'>): Problem[] {
+  const problems: Problem[] = [];
+  const parsed: Partial<Record<keyof typeof RANGE_LIMITS, Cidr>> = {};
+  for (const key of Object.keys(RANGE_LIMITS) as (keyof typeof RANGE_LIMITS)[]) {
+    const value = answers[key];
+    const cidr = parseCidr(value);
+    const { min, max } = RANGE_LIMITS[key];
+    if (typeof cidr === 'string') problems.push({ key, value, rule: cidr });
+    else if (cidr.prefix < min || cidr.prefix > max) problems.push({ key, value, rule: `prefix must be from /${min} to /${max}` });
+    else if (!isPrivate(cidr)) problems.push({ key, value, rule: 'must be a private range (10/8, 172.16/12, 192.168/16 or 100.64/10)' });
+    else {
+      const reserved = AKS_RESERVED_RANGES.find((r) => overlaps(r, cidr));
+      if (reserved) problems.push({ key, value, rule: `overlaps ${reserved.text}, which AKS reserves` });
+      else parsed[key] = cidr;
+    }
+  }
+  const keys = Object.keys(parsed) as (keyof typeof RANGE_LIMITS)[];
+  for (let i = 0; i < keys.length; i++) {
+    for (let j = i + 1; j < keys.length; j++) {
+      const a = parsed[keys[i]!]!;
+      const b = parsed[keys[j]!]!;
+      if (overlaps(a, b)) problems.push({ key: keys[j]!, value: b.text, rule: `overlaps ${keys[i]} (${a.text})` });
+    }
+  }
+  if (parsed.addressSpace) {
+    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet' } }));
+    if (typeof plan === 'string') problems.push({ key: 'addressSpace', value: answers.addressSpace, rule: plan });
+  }
+  return problems;
+}
+
+const WORKLOAD_DEFAULTS = { port: 8080, replicas: 2, secrets: [] as string[] };
+
+/** Validates and completes a workload list (namespace defaults to the name, port 8080, 2 replicas). */
+export function checkWorkloads(raw: unknown[]): { workloads: Workload[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const workloads: Workload[] = [];
+  raw.forEach((entry, index) => {
+    const at = `workloads[${index}]`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      problems.push({ key: at, value: entry, rule: 'must be a mapping with at least a name' });
+      return;
+    }
+    const checked = checkWorkload(entry as Record<string, unknown>, at);
+    problems.push(...checked.problems);
+    if (checked.workload) workloads.push(checked.workload);
+  });
+  const seen = new Map<string, number>();
+  workloads.forEach((w, index) => {
+    if (seen.has(w.name)) problems.push({ key: `workloads[${index}].name`, value: w.name, rule: `duplicates workloads[${seen.get(w.name)}].name` });
+    else seen.set(w.name, index);
+  });
+  return { workloads, problems };
+}
+
+export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): { workload?: Workload; problems: Problem[] } {
+  const problems: Problem[] = [];
+  for (const key of Object.keys(entry)) {
+    if (!(WORKLOAD_KEYS as string[]).includes(key)) {
+      const guess = closest(key, WORKLOAD_KEYS);
+      problems.push({ key: `${at}.${key}`, rule: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}` });
+    }
+  }
+  if (Object.keys(entry).length === 0 || entry.name === undefined) {
+    problems.push({ key: `${at}.name`, rule: 'is required' });
+    return { problems };
+  }
+  const name = entry.name;
+  const namespace = entry.namespace ?? name;
+  const values: Record<string, unknown> = { ...WORKLOAD_DEFAULTS, ...entry, namespace };
+  const typed: Record<string, unknown> = {};
+  for (const key of WORKLOAD_KEYS) {
+    const value = values[key];
+    const kind = key === 'port' || key === 'replicas' ? 'integer' : key === 'secrets' ? 'list' : 'string';
+    const coerced = coerce({ kind }, value, false);
+    if (!coerced.ok) {
+      problems.push({ key: `${at}.${key}`, value, rule: coerced.rule });
+      continue;
+    }
+    typed[key] = coerced.value;
+    const rule = WORKLOAD_FIELDS[key].rule as (v: unknown) => string | undefined;
+    if (kind === 'list') {
+      const lowered = new Set<string>();
+      (coerced.value as string[]).forEach((item, i) => {
+        const problem = rule(item) ?? (lowered.has(item.toLowerCase()) ? 'duplicates another secret of this workload (Key Vault names ignore case)' : undefined);
+        lowered.add(item.toLowerCase());
+        if (problem) problems.push({ key: `${at}.${key}[${i}]`, value: item, rule: problem });
+      });
+    } else {
+      const problem = rule(coerced.value);
+      if (problem) problems.push({ key: `${at}.${key}`, value, rule: problem });
+    }
+  }
+  return problems.length === 0 ? { workload: typed as unknown as Workload, problems } : { problems };
+}

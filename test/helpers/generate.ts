@@ -1,0 +1,52 @@
+// Ways to produce a generated repository in tests, none of which touch the working tree:
+//   runApp()          the real Yeoman generator through yeoman-test, in its in-memory file system;
+//   renderRepository() the same pipeline (resolve -> context -> render) without Yeoman, for fast matrices;
+//   writeTree()        puts a rendered tree into a fresh temp folder for the real tools.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import helpers from 'yeoman-test';
+import AppGenerator from '../../generators/app/index.ts';
+import { buildContext, type Context } from '../../generators/core/context.ts';
+import type { Answers } from '../../generators/core/model.ts';
+import { templateRoot } from '../../generators/core/paths.ts';
+import { formatProblem } from '../../generators/core/problems.ts';
+import { renderTree } from '../../generators/core/render.ts';
+import { resolveAnswers } from '../../generators/core/resolve.ts';
+
+export type AnswerInput = Partial<Omit<Answers, 'workloads'>> & { workloads?: Array<Partial<Answers['workloads'][number]>> };
+
+/** Resolves answers exactly as the generator does (file layer), with `folderName` as the default name. */
+export function resolveOrThrow(input: AnswerInput = {}, folderName = 'contoso'): Answers {
+  const resolution = resolveAnswers({ file: input as Record<string, unknown>, folderName });
+  if (!resolution.ok) throw new Error(resolution.problems.map(formatProblem).join('\n'));
+  return resolution.answers;
+}
+
+export interface Rendered {
+  answers: Answers;
+  ctx: Context;
+  files: Map<string, string>;
+}
+
+/** The generated repository as output path -> content, for these answers. */
+export async function renderRepository(input: AnswerInput = {}, folderName = 'contoso'): Promise<Rendered> {
+  const answers = resolveOrThrow(input, folderName);
+  const ctx = buildContext(answers, '0.0.0-test');
+  return { answers, ctx, files: await renderTree(templateRoot('app'), ctx) };
+}
+
+/** Writes a tree into a new temp folder and returns its path. */
+export function writeTree(files: Map<string, string>, prefix = 'secure-aks-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const [rel, content] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+  return dir;
+}
+
+/** Runs the real app generator in yeoman-test's in-memory file system. */
+export function runApp(options: Record<string, unknown> = {}) {
+  return helpers.run(AppGenerator as never, { namespace: 'secure-aks:app' }).withOptions({ yes: true, ...options } as never);
+}
