@@ -1,5 +1,6 @@
 // Answers -> everything the templates need, precomputed: names, the subnet plan, per-workload values,
 // and the escaping helpers. Templates only place these values.
+import { DEPLOYMENT_SCOPE, INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { bicep, md, yaml } from './escape.ts';
 import type { Answers, Workload } from './model.ts';
 import { resourceNames, workloadNames, type Names, type WorkloadNames } from './naming.ts';
@@ -25,6 +26,9 @@ export interface Context {
   names: Names;
   network: NetworkPlan;
   workloads: WorkloadContext[];
+  outputs: typeof INFRA_OUTPUTS;
+  paths: typeof PATHS;
+  deploymentScope: typeof DEPLOYMENT_SCOPE;
   /** The generator's package version, for headers of emitted files. */
   generatorVersion: string;
   bicep: typeof bicep;
@@ -57,6 +61,9 @@ export function buildContext(answers: Answers, generatorVersion: string): Contex
     names,
     network: networkPlan(answers, names),
     workloads: answers.workloads.map((w) => workloadContext(w, answers.environment)),
+    outputs: INFRA_OUTPUTS,
+    paths: PATHS,
+    deploymentScope: DEPLOYMENT_SCOPE,
     generatorVersion,
     bicep,
     yaml,

@@ -21,7 +21,8 @@ export interface Names {
   devCenterProject: string;
   agentPool: string;
   agentScaleSet: string;
-  deploymentPrefix: string;
+  /** Name of the `az deployment group create` deployment whose outputs the pipeline reads. */
+  deployment: string;
 }
 
 export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'acrName' | 'keyVaultName' | 'agentPoolName'>): Names {
@@ -50,7 +51,7 @@ export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'a
     devCenterProject: `dcp-${base}`,
     agentPool: answers.agentPoolName,
     agentScaleSet: `vmss-agents-${base}`,
-    deploymentPrefix: base,
+    deployment: `infra-${base}`,
   };
 }
 

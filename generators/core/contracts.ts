@@ -1,0 +1,37 @@
+// The names that tie the emitted pieces together: the Bicep deployment's outputs, which the
+// deploy-values script reads and the pipeline consumes, and the files that carry them to kustomize.
+// Every template that names one of these uses the constant from here (through the context).
+
+/** infra/main.bicep deploys at resource-group scope: `az deployment group create`. */
+export const DEPLOYMENT_SCOPE = 'resourceGroup' as const;
+
+/** Outputs of infra/main.bicep (none is a secret). */
+export const INFRA_OUTPUTS = {
+  resourceGroupName: 'resourceGroupName',
+  clusterName: 'clusterName',
+  oidcIssuerUrl: 'oidcIssuerUrl',
+  acrName: 'acrName',
+  acrLoginServer: 'acrLoginServer',
+  keyVaultName: 'keyVaultName',
+  tenantId: 'tenantId',
+  /** Object: workload name -> client ID of its user-assigned identity. */
+  workloadClientIds: 'workloadClientIds',
+  pipelineIdentityClientId: 'pipelineIdentityClientId',
+} as const;
+
+/** Repository-relative paths that more than one concern refers to. */
+export const PATHS = {
+  mainBicep: 'infra/main.bicep',
+  /** One parameter file per environment. */
+  bicepParams: (environment: string) => `infra/${environment}.bicepparam`,
+  /** The workload list the Bicep reads (edited structurally by the workload subgenerator). */
+  infraWorkloads: 'infra/workloads.json',
+  /** Fills the kustomize deploy-time values from a deployment's outputs. */
+  writeDeployValues: 'scripts/write-deploy-values.sh',
+  kustomizeBase: 'k8s/base',
+  kustomizeOverlay: (environment: string) => `k8s/overlays/${environment}`,
+  pipeline: 'pipelines/azure-pipelines.yml',
+  pipelineTemplates: 'pipelines/templates',
+  /** Per-workload container build context. */
+  workloadSource: (workload: string) => `src/${workload}`,
+} as const;
