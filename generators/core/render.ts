@@ -8,6 +8,8 @@ import { plainToken } from './escape.ts';
 import { included, outputPath } from './files.ts';
 
 export const WORKLOAD_SEGMENT = '__workload__';
+/** A path segment replaced by the environment label (infra/__environment__.bicepparam, k8s/overlays/__environment__). */
+export const ENVIRONMENT_SEGMENT = '__environment__';
 
 function listFiles(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
@@ -38,7 +40,7 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
   const { render } = await ejs();
   const output = new Map<string, string>();
   for (const templatePath of listFiles(templateRoot)) {
-    const target = outputPath(templatePath);
+    const target = outputPath(templatePath)?.replaceAll(ENVIRONMENT_SEGMENT, ctx.answers.environment);
     if (!target || !included(templatePath, ctx) || (options.filter && !options.filter(templatePath))) continue;
     const filename = join(templateRoot, templatePath);
     const source = readFileSync(filename, 'utf8');
