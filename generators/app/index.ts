@@ -1,6 +1,7 @@
 // `yo secure-aks` / `create-secure-aks`: the Yeoman run loop only. Answers are resolved and
 // validated by core/resolve, turned into a context by core/context and rendered by core/render;
 // nothing reaches the disk until the whole tree is rendered.
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import Generator from 'yeoman-generator';
 import { readAnswersFile } from '../core/answers-file.ts';
@@ -11,7 +12,8 @@ import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
 import { InputError, type Problem } from '../core/problems.ts';
 import { renderTree } from '../core/render.ts';
 import { checkField, pick, resolveAnswers, type Sources } from '../core/resolve.ts';
-import { ALL_OPTIONS, differingFiles, flagLayer, runOptions, type RunOptions } from '../core/session.ts';
+import { ALL_OPTIONS, flagLayer, runOptions, type RunOptions } from '../core/session.ts';
+import { planUpdate } from '../core/update.ts';
 import { summary } from '../core/summary.ts';
 
 export default class AppGenerator extends Generator {
@@ -96,25 +98,42 @@ export default class AppGenerator extends Generator {
   }
 
   async writing(): Promise<void> {
-    const ctx = buildContext(this.answers, PACKAGE_VERSION);
-    const rendered = await renderTree(templateRoot('app'), ctx);
-    const differing = differingFiles(rendered, (rel) => this.destinationPath(rel));
-    if (differing.length > 0 && !this.runOpts.interactive && !this.runOpts.force && !this.runOpts.skipExisting) {
+    const rendered = await renderTree(templateRoot('app'), buildContext(this.answers, PACKAGE_VERSION));
+    const plan = planUpdate(rendered, await this._previousOutput(), (rel) => this._diskContent(rel));
+    if (plan.conflicts.length > 0 && !this.runOpts.interactive && !this.runOpts.force && !this.runOpts.skipExisting) {
       throw new InputError(
-        differing.map((rel) => ({ key: rel, rule: 'differs from what the generator writes (edited since the last run?)' })),
+        plan.conflicts.map((rel) => ({ key: rel, rule: 'differs from what the generator writes (edited since the last run?)' })),
         'Files changed since the last run; rerun with --force to overwrite them or --skip-existing to keep them. Nothing was written',
       );
     }
-    for (const rel of differing) if (this.runOpts.skipExisting) rendered.delete(rel);
-    this.files = rendered;
-    for (const [rel, content] of rendered) this.fs.write(this.destinationPath(rel), content);
-    this.config.set(this.answers as unknown as Record<string, unknown>);
-    // The stored answers always follow the answers; files the user asked to overwrite are forced.
-    const storedChanged = differingFiles(new Map([['.yo-rc.json', this.fs.read(this.destinationPath('.yo-rc.json'))!]]), (rel) => this.destinationPath(rel));
-    for (const rel of [...(this.runOpts.force ? differing : []), ...storedChanged]) {
-      const file = this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string };
-      file.conflicter = 'force';
+    if (this.runOpts.skipExisting) for (const rel of plan.conflicts) plan.write.delete(rel);
+    const unattended = new Set(plan.write.keys());
+    // Interactive runs let Yeoman's conflicter ask about edited files; everything else is decided here.
+    if (this.runOpts.interactive && !this.runOpts.force) for (const rel of plan.conflicts) unattended.delete(rel);
+    for (const [rel, content] of plan.write) {
+      this.fs.write(this.destinationPath(rel), content);
+      if (unattended.has(rel)) (this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string }).conflicter = 'force';
     }
+    for (const rel of plan.remove) this.fs.delete(this.destinationPath(rel));
+    this.files = rendered;
+    // The stored answers follow the answers; an unchanged .yo-rc.json is not rewritten.
+    if (JSON.stringify(this.sources.stored) !== JSON.stringify(this.answers)) {
+      this.config.set(this.answers as unknown as Record<string, unknown>);
+    }
+  }
+
+  // Methods starting with _ are not Yeoman tasks.
+  /** What the previous run wrote: the templates rendered with the stored answers, if there are any. */
+  private async _previousOutput(): Promise<Map<string, string> | undefined> {
+    const stored = this.sources.stored;
+    if (!stored || Object.keys(stored).length === 0) return undefined;
+    const previous = resolveAnswers({ stored, folderName: this.sources.folderName });
+    return previous.ok ? renderTree(templateRoot('app'), buildContext(previous.answers, PACKAGE_VERSION)) : undefined;
+  }
+
+  private _diskContent(rel: string): string | undefined {
+    const path = this.destinationPath(rel);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   }
 
   end(): void {

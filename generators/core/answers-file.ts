@@ -26,10 +26,10 @@ export function readAnswersFile(path: string): AnswersFile {
 }
 
 export function parseAnswers(text: string, label: string): AnswersFile {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, strict: true, version: '1.2' });
   const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => {
     const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-    return { key: `${label}${where}`, rule: e.message.split('\n')[0]! };
+    return { key: `${label}${where}`, rule: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') };
   });
   if (problems.length > 0) return { ok: false, problems };
   let values: unknown;

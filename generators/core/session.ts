@@ -1,6 +1,5 @@
 // What every generator of this package needs from its command line: the answers-related options,
 // the interactive/non-interactive decision, and the policy for files that differ on disk.
-import { existsSync, readFileSync } from 'node:fs';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS, type OptionSpec } from './options.ts';
 
 export interface RunOptions {
@@ -44,10 +43,3 @@ export function flagLayer(options: Options, specs: OptionSpec[] = ANSWER_OPTIONS
 }
 
 export const ALL_OPTIONS: OptionSpec[] = [...ANSWER_OPTIONS, ...CONTROL_OPTIONS];
-
-/** Output files that exist on disk with other content. */
-export function differingFiles(files: Map<string, string>, absolute: (rel: string) => string): string[] {
-  return [...files.entries()]
-    .filter(([rel, content]) => existsSync(absolute(rel)) && readFileSync(absolute(rel), 'utf8') !== content)
-    .map(([rel]) => rel);
-}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../generators/core/problems.ts';
+import { resolveAnswers, type Sources } from '../generators/core/resolve.ts';
+
+function problemsOf(sources: Partial<Sources>): string[] {
+  const result = resolveAnswers({ folderName: 'orders', ...sources });
+  return result.ok ? [] : result.problems.map(formatProblem);
+}
+
+function answersOf(sources: Partial<Sources>) {
+  const result = resolveAnswers({ folderName: 'orders', ...sources });
+  if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+  return result.answers;
+}
+
+describe('precedence: flags > answers file > stored > prompts > defaults', () => {
+  it('takes each key from the highest source that has it', () => {
+    const answers = answersOf({
+      flags: { location: 'northeurope' },
+      file: { location: 'swedencentral', environment: 'prod' },
+      stored: { location: 'uksouth', environment: 'qa', bastionSku: 'Premium' },
+      prompted: { location: 'francecentral', environment: 'test', bastionSku: 'Standard', agentPool: 'vmss' },
+    });
+    expect(answers.location).toBe('northeurope');
+    expect(answers.environment).toBe('prod');
+    expect(answers.bastionSku).toBe('Premium');
+    expect(answers.agentPool).toBe('vmss');
+    expect(answers.kubernetesVersion).toBe('1.35');
+  });
+
+  it('derives defaults from other answers', () => {
+    const answers = answersOf({ flags: { name: 'billing', environment: 'prod' } });
+    expect(answers.name).toBe('billing');
+    expect(answers.acrName).toMatch(/^crbillingprod[0-9a-f]{4}$/);
+    expect(answers.keyVaultName).toMatch(/^kv-billing-prod-[0-9a-f]{4}$/);
+    expect(answers.serviceConnection).toBe('sc-billing-prod');
+    expect(answers.workloads).toEqual([{ name: 'billing', namespace: 'billing', port: 8080, replicas: 2, secrets: ['app-secret'] }]);
+  });
+
+  it('the folder name is the default name', () => {
+    expect(answersOf({}).name).toBe('orders');
+    expect(problemsOf({ folderName: 'My_Service' })[0]).toMatch(/^name "My_Service": /);
+  });
+
+  it('converts command-line text to the declared types, and rejects what does not convert', () => {
+    const answers = answersOf({ flags: { userNodeMinCount: '4', userNodeMaxCount: '9', bastion: 'false', availabilityZones: '1,2', adminGroupObjectIds: '' } });
+    expect(answers).toMatchObject({ userNodeMinCount: 4, userNodeMaxCount: 9, bastion: false, availabilityZones: ['1', '2'], adminGroupObjectIds: [] });
+    expect(problemsOf({ flags: { userNodeMinCount: 'three' } })).toEqual(['userNodeMinCount "three": must be a whole number']);
+    expect(problemsOf({ flags: { bastion: 'maybe' } })).toEqual(['bastion "maybe": must be true or false']);
+  });
+
+  it('answers files must carry the declared types (no silent conversion)', () => {
+    expect(problemsOf({ file: { userNodeMinCount: '3' } })).toEqual(['userNodeMinCount "3": must be a whole number']);
+    expect(problemsOf({ file: { bastion: 'yes' } })).toEqual(['bastion "yes": must be true or false']);
+    expect(problemsOf({ file: { availabilityZones: '1,2,3' } })[0]).toMatch(/^availabilityZones "1,2,3": must be a list/);
+  });
+});
+
+describe('validation reports every problem at once', () => {
+  it('names each key, value and rule', () => {
+    const problems = problemsOf({ flags: { name: 'Bad_Name', addressSpace: '10.0.0.0/30', adminGroupObjectIds: 'nope' } });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/^name "Bad_Name": 2-20 lowercase/m);
+    expect(problems.join('\n')).toMatch(/^addressSpace "10.0.0.0\/30": prefix must be from \/8 to \/24/m);
+    expect(problems.join('\n')).toMatch(/^adminGroupObjectIds\[0\] "nope": must be a GUID/m);
+  });
+
+  it('does not blame derived defaults for an invalid name', () => {
+    expect(problemsOf({ flags: { name: 'X' } })).toHaveLength(1);
+  });
+
+  it('unknown keys get a did-you-mean', () => {
+    expect(problemsOf({ file: { acrname: 'crorders01' } })).toEqual(['acrname: unknown key (did you mean "acrName"?)']);
+    expect(problemsOf({ file: { colour: 'blue' } })).toEqual(['colour: unknown key']);
+  });
+
+  it('min must not exceed max', () => {
+    expect(problemsOf({ flags: { userNodeMinCount: '5', userNodeMaxCount: '4' } })).toEqual(['userNodeMinCount 5: must not exceed userNodeMaxCount (4)']);
+  });
+
+  it('regions: a did-you-mean for typos', () => {
+    expect(problemsOf({ flags: { location: 'westeuroppe' } })[0]).toMatch(/did you mean "westeurope"/);
+  });
+});
+
+describe('network ranges', () => {
+  const ranges = (addressSpace: string, serviceCidr = '172.16.0.0/16', podCidr = '192.168.0.0/16', bastion = true) =>
+    problemsOf({ file: { addressSpace, serviceCidr, podCidr, bastion } });
+
+  it('accepts the defaults and odd but valid plans', () => {
+    expect(ranges('10.42.0.0/16')).toEqual([]);
+    expect(ranges('172.20.0.0/21', '10.100.0.0/16', '100.64.0.0/16')).toEqual([]);
+  });
+
+  it('rejects syntax, host bits, IPv6, sizes and public ranges', () => {
+    expect(ranges('10.42.0.0')[0]).toMatch(/IPv4 CIDR/);
+    expect(ranges('10.42.0.1/16')[0]).toMatch(/host bits set \(the network address of \/16 is 10.42.0.0\)/);
+    expect(ranges('fd00::/8')[0]).toMatch(/IPv6 is not supported/);
+    expect(ranges('0.0.0.0/0')[0]).toMatch(/prefix must be from \/8 to \/24/);
+    expect(ranges('10.0.0.1/32')[0]).toMatch(/prefix must be from \/8 to \/24/);
+    expect(ranges('20.0.0.0/16')[0]).toMatch(/private range/);
+    expect(ranges('10.256.0.0/16')[0]).toMatch(/IPv4 CIDR/);
+  });
+
+  it('rejects overlaps in every pair', () => {
+    expect(ranges('10.42.0.0/16', '10.42.128.0/20')).toEqual(['serviceCidr "10.42.128.0/20": overlaps addressSpace (10.42.0.0/16)']);
+    expect(ranges('10.42.0.0/16', '172.16.0.0/16', '10.0.0.0/8')).toEqual(['podCidr "10.0.0.0/8": overlaps addressSpace (10.42.0.0/16)']);
+    expect(ranges('10.42.0.0/16', '192.168.0.0/20', '192.168.0.0/16')).toEqual(['podCidr "192.168.0.0/16": overlaps serviceCidr (192.168.0.0/20)']);
+  });
+
+  it('rejects ranges AKS reserves', () => {
+    expect(ranges('10.42.0.0/16', '172.31.0.0/16')[0]).toMatch(/overlaps 172.31.0.0\/16, which AKS reserves/);
+  });
+
+  it('rejects a subnet plan that does not fit, saying how big it must be', () => {
+    expect(ranges('10.42.0.0/22')).toEqual(['addressSpace "10.42.0.0/22": the subnet plan (nodes /22, AzureBastionSubnet /26, private endpoints /27, agents /27) needs at least a /21']);
+    expect(ranges('10.42.0.0/22', undefined, undefined, false)[0]).toMatch(/needs at least a \/21/);
+  });
+});
+
+describe('workloads', () => {
+  it('fills in defaults', () => {
+    const answers = answersOf({ file: { workloads: [{ name: 'orders-api' }, { name: 'billing', namespace: 'orders', port: 9000, replicas: 3, secrets: ['stripe-key'] }] } });
+    expect(answers.workloads).toEqual([
+      { name: 'orders-api', namespace: 'orders-api', port: 8080, replicas: 2, secrets: [] },
+      { name: 'billing', namespace: 'orders', port: 9000, replicas: 3, secrets: ['stripe-key'] },
+    ]);
+  });
+
+  it('accepts an empty list (a cluster without workloads)', () => {
+    expect(answersOf({ file: { workloads: [] } }).workloads).toEqual([]);
+  });
+
+  it('rejects duplicates, empty entries, unknown keys and bad values, each by path', () => {
+    const problems = problemsOf({
+      file: {
+        workloads: [
+          { name: 'api' },
+          { name: 'api' },
+          {},
+          null,
+          { name: 'web', prot: 8080 },
+          { name: 'job', port: 80, secrets: ['db_password', 'Key', 'key'] },
+          { name: 'sys', namespace: 'kube-system' },
+        ],
+      },
+    });
+    expect(problems).toEqual([
+      'workloads[2].name: is required',
+      'workloads[3] null: must be a mapping with at least a name',
+      'workloads[4].prot: unknown key (did you mean "port"?)',
+      'workloads[5].port 80: a port from 1024 to 65535 (the container runs as non-root with all capabilities dropped)',
+      'workloads[5].secrets[0] "db_password": 1-127 letters, digits and hyphens (a Key Vault secret name)',
+      'workloads[5].secrets[2] "key": duplicates another secret of this workload (Key Vault names ignore case)',
+      'workloads[6].namespace "kube-system": a namespace that Kubernetes or AKS reserves for itself',
+      'workloads[1].name "api": duplicates workloads[0].name',
+    ]);
+  });
+});
