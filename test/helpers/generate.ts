@@ -46,7 +46,13 @@ export function writeTree(files: Map<string, string>, prefix = 'secure-aks-'): s
   return dir;
 }
 
-/** Runs the real app generator in yeoman-test's in-memory file system. */
-export function runApp(options: Record<string, unknown> = {}) {
-  return helpers.run(AppGenerator as never, { namespace: 'secure-aks:app' }).withOptions({ yes: true, ...options } as never);
+/**
+ * Runs the real app generator in yeoman-test's in-memory file system (nothing is committed to disk).
+ * It runs in `dir`, by default a fresh temp folder named `contoso` (so the default name is valid).
+ */
+export function runApp(options: Record<string, unknown> = {}, dir = join(mkdtempSync(join(tmpdir(), 'secure-aks-gen-')), 'contoso')) {
+  return helpers
+    .run(AppGenerator as never, { namespace: 'secure-aks:app' })
+    .inDir(dir)
+    .withOptions({ yes: true, ...options } as never);
 }
