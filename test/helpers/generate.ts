@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import helpers from 'yeoman-test';
 import AppGenerator from '../../generators/app/index.ts';
+import WorkloadGenerator from '../../generators/workload/index.ts';
 import { buildContext, type Context } from '../../generators/core/context.ts';
 import type { Answers } from '../../generators/core/model.ts';
 import { templateRoot } from '../../generators/core/paths.ts';
@@ -54,5 +55,21 @@ export function runApp(options: Record<string, unknown> = {}, dir = join(mkdtemp
   return helpers
     .run(AppGenerator as never, { namespace: 'secure-aks:app' })
     .inDir(dir)
-    .withOptions({ yes: true, ...options } as never);
+    .withOptions({ yes: true, force: false, ...options } as never);
+}
+
+/** The files of a generated repository plus its .yo-rc.json, ready for yeoman-test's withFiles(). */
+export async function repositoryFiles(input: AnswerInput = {}): Promise<Record<string, string>> {
+  const { answers, files } = await renderRepository(input);
+  return { ...Object.fromEntries(files), '.yo-rc.json': `${JSON.stringify({ 'generator-secure-aks': answers }, null, 2)}\n` };
+}
+
+/** Runs the real workload generator in memory, inside a repository seeded with `files`. */
+export function runWorkload(name: string | undefined, options: Record<string, unknown>, files: Record<string, string>) {
+  return helpers
+    .run(WorkloadGenerator as never, { namespace: 'secure-aks:workload' })
+    .inDir(join(mkdtempSync(join(tmpdir(), 'secure-aks-gen-')), 'contoso'))
+    .withFiles(files)
+    .withArguments(name === undefined ? [] : [name])
+    .withOptions({ yes: true, force: false, ...options } as never);
 }
