@@ -2,6 +2,7 @@
 // and the escaping helpers. Templates only place these values.
 import { DEPLOYMENT_SCOPE, INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { bicep, md, yaml } from './escape.ts';
+import { k8sContext, type K8sContext } from './k8s.ts';
 import type { Answers, Workload } from './model.ts';
 import { resourceNames, workloadNames, type Names, type WorkloadNames } from './naming.ts';
 import { dnsServiceIp, parseCidr, planSubnets, subnetRequests, type Cidr, type PlannedSubnet } from './network.ts';
@@ -29,6 +30,8 @@ export interface Context {
   outputs: typeof INFRA_OUTPUTS;
   paths: typeof PATHS;
   deploymentScope: typeof DEPLOYMENT_SCOPE;
+  /** The Kubernetes manifests' layout, deploy-time values and hardening (core/k8s.ts). */
+  k8s: K8sContext;
   /** The generator's package version, for headers of emitted files. */
   generatorVersion: string;
   bicep: typeof bicep;
@@ -56,14 +59,16 @@ export function workloadContext(workload: Workload, environment: string): Worklo
 
 export function buildContext(answers: Answers, generatorVersion: string): Context {
   const names = resourceNames(answers);
+  const network = networkPlan(answers, names);
   return {
     answers,
     names,
-    network: networkPlan(answers, names),
+    network,
     workloads: answers.workloads.map((w) => workloadContext(w, answers.environment)),
     outputs: INFRA_OUTPUTS,
     paths: PATHS,
     deploymentScope: DEPLOYMENT_SCOPE,
+    k8s: k8sContext(answers, network.subnet.privateEndpoints!.cidr),
     generatorVersion,
     bicep,
     yaml,

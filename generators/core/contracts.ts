@@ -30,6 +30,10 @@ export const PATHS = {
   writeDeployValues: 'scripts/write-deploy-values.sh',
   kustomizeBase: 'k8s/base',
   kustomizeOverlay: (environment: string) => `k8s/overlays/${environment}`,
+  /** The overlay's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, imageTag), KEY=value lines. */
+  deployValues: (environment: string) => `k8s/overlays/${environment}/deploy-values.env`,
+  /** A workload's own deploy-time value (its clientId); one folder per workload under the overlay. */
+  workloadDeployValues: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}/deploy-values.env`,
   pipeline: 'pipelines/azure-pipelines.yml',
   pipelineTemplates: 'pipelines/templates',
   /** Per-workload container build context. */

@@ -2,11 +2,15 @@
 // mirror the output tree:
 //   - `<path>.ejs` renders to `<path>`; a `dot-` prefix on a file name becomes `.` (npm drops dotfiles);
 //   - a `__workload__` path segment renders once per workload, with `w` bound to that workload;
+//   - a `__namespace__` path segment renders once per distinct workload namespace, with `ns` bound to its name;
+//   - a `__environment__` path segment is replaced by the environment label;
 //   - files whose name starts with `_` are partials, included by other templates and not emitted.
-// A template not listed here is always emitted.
-import type { Context } from './context.ts';
+// A template not listed here is always emitted. For a `__workload__` template the condition also
+// receives the workload, and decides per workload.
+import type { Context, WorkloadContext } from './context.ts';
 
-export const CONDITIONS: Record<string, (ctx: Context) => boolean> = {
+export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => boolean> = {
+  'k8s/base/workloads/__workload__/secret-provider-class.yaml.ejs': (_ctx, w) => w?.hasSecrets === true,
 };
 
 /** Output path of a template path, or undefined for partials. */
@@ -18,7 +22,7 @@ export function outputPath(templatePath: string): string | undefined {
   return parts.join('/');
 }
 
-export function included(templatePath: string, ctx: Context): boolean {
+export function included(templatePath: string, ctx: Context, w?: WorkloadContext): boolean {
   const condition = CONDITIONS[templatePath];
-  return condition ? condition(ctx) : true;
+  return condition ? condition(ctx, w) : true;
 }

@@ -10,6 +10,8 @@ import { included, outputPath } from './files.ts';
 export const WORKLOAD_SEGMENT = '__workload__';
 /** A path segment replaced by the environment label (infra/__environment__.bicepparam, k8s/overlays/__environment__). */
 export const ENVIRONMENT_SEGMENT = '__environment__';
+/** A path segment rendered once per distinct workload namespace, with `ns` bound to its name (k8s/base/namespaces/__namespace__). */
+export const NAMESPACE_SEGMENT = '__namespace__';
 
 function listFiles(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
@@ -41,17 +43,22 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
   const output = new Map<string, string>();
   for (const templatePath of listFiles(templateRoot)) {
     const target = outputPath(templatePath)?.replaceAll(ENVIRONMENT_SEGMENT, ctx.answers.environment);
-    if (!target || !included(templatePath, ctx) || (options.filter && !options.filter(templatePath))) continue;
+    if (!target || (options.filter && !options.filter(templatePath))) continue;
+    const workloads = options.workloads ?? ctx.workloads;
+    const candidates: Array<{ path: string; w?: WorkloadContext; ns?: string }> = target.includes(WORKLOAD_SEGMENT)
+      ? workloads.map((w) => ({ path: target.replaceAll(WORKLOAD_SEGMENT, w.name), w }))
+      : target.includes(NAMESPACE_SEGMENT)
+        ? [...new Set(workloads.map((w) => w.namespace))].map((ns) => ({ path: target.replaceAll(NAMESPACE_SEGMENT, ns), ns }))
+        : [{ path: target }];
+    const targets = candidates.filter((t) => included(templatePath, ctx, t.w));
+    if (targets.length === 0) continue;
     const filename = join(templateRoot, templatePath);
     const source = readFileSync(filename, 'utf8');
-    const targets = target.includes(WORKLOAD_SEGMENT)
-      ? (options.workloads ?? ctx.workloads).map((w) => ({ path: target.replaceAll(WORKLOAD_SEGMENT, w.name), w }))
-      : [{ path: target, w: undefined }];
-    for (const { path, w } of targets) {
+    for (const { path, w, ns } of targets) {
       try {
-        output.set(path, render(source, { ...ctx, w }, { filename, escape: plainToken, async: false }) as string);
+        output.set(path, render(source, { ...ctx, w, ns }, { filename, escape: plainToken, async: false }) as string);
       } catch (error) {
-        throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ''} failed: ${(error as Error).message}`);
+        throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ns ? ` for namespace ${ns}` : ''} failed: ${(error as Error).message}`);
       }
     }
   }

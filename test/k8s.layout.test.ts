@@ -1,0 +1,148 @@
+// The k8s/ layout is built for the workload subgenerator: a workload (in a new or an existing
+// namespace) is new files plus list entries in kustomization.yaml files, nothing else. Also the
+// context module's own rules (YAML-safe names, zone spreading, egress ranges).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseDocument, type YAMLSeq } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PATHS } from '../generators/core/contracts.ts';
+import { k8sContext, PUBLIC_EGRESS_EXCEPT, yamlName } from '../generators/core/k8s.ts';
+import { parseCidr, type Cidr } from '../generators/core/network.ts';
+import { templateRoot } from '../generators/core/paths.ts';
+import { renderTree } from '../generators/core/render.ts';
+import { renderRepository, resolveOrThrow, writeTree, type AnswerInput } from './helpers/generate.ts';
+import { kustomize, nameOf } from './helpers/k8s.ts';
+import { toolOrSkip } from './helpers/tools.ts';
+
+const kubectl = toolOrSkip('kubectl');
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+const ORDERS = { name: 'orders', namespace: 'commerce', port: 8080, replicas: 2, secrets: ['orders-db'] };
+const PAYMENTS = { name: 'payments', namespace: 'commerce', port: 9090, replicas: 2, secrets: ['psp-key'] };
+const WEB = { name: 'web', namespace: 'frontend', port: 3000, replicas: 1, secrets: [] };
+
+/** Files the k8s concern owns in a generated tree. */
+function k8sFiles(files: Map<string, string>): Map<string, string> {
+  return new Map([...files].filter(([path]) => path.startsWith('k8s/') || path === PATHS.writeDeployValues));
+}
+
+/** `after` is `before` plus new entries (order of the old ones kept); returns the new entries. */
+function addedEntries(before: unknown, after: unknown, where: string): unknown[] {
+  const old = (before ?? []) as unknown[];
+  const now = (after ?? []) as unknown[];
+  expect(Array.isArray(old) && Array.isArray(now), where).toBe(true);
+  expect(now.filter((entry) => old.includes(entry)), `${where}: existing entries stay, in order`).toEqual(old);
+  return now.filter((entry) => !old.includes(entry));
+}
+
+const LIST_KEYS = ['resources', 'components'];
+
+describe('adding a workload is new files plus list entries in kustomization.yaml files', () => {
+  it.each([
+    ['to a new namespace', [ORDERS], WEB],
+    ['to an existing namespace', [ORDERS], PAYMENTS],
+    ['to a cluster-only repository', [], WEB],
+  ])('%s', async (_case, existing, added) => {
+    const input = (workloads: AnswerInput['workloads']): AnswerInput => ({ name: 'shop', workloads });
+    const before = k8sFiles((await renderRepository(input(existing))).files);
+    const afterRepo = await renderRepository(input([...existing, added]));
+    const after = k8sFiles(afterRepo.files);
+
+    expect([...before.keys()].filter((path) => !after.has(path)), 'no file disappears').toEqual([]);
+    const changed = [...before.keys()].filter((path) => before.get(path) !== after.get(path));
+    for (const path of changed) {
+      expect(path, 'only kustomizations change').toMatch(/(^|\/)kustomization\.yaml$/);
+      const [old, now] = [parse(before.get(path)!) as Record<string, unknown>, parse(after.get(path)!) as Record<string, unknown>];
+      const rest = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([key]) => !LIST_KEYS.includes(key)));
+      expect(rest(now), `${path}: nothing but resources/components changes`).toEqual(rest(old));
+      for (const key of LIST_KEYS) addedEntries(old[key], now[key], `${path} ${key}`);
+    }
+
+    // What the subgenerator renders for the new workload alone: exactly the new files, plus the
+    // files of an existing namespace, identical to what is already there.
+    const ctx = afterRepo.ctx;
+    const alone = await renderTree(templateRoot('app'), ctx, {
+      workloads: ctx.workloads.filter((w) => w.name === added.name),
+      filter: (template) => template.includes('__workload__') || template.includes('__namespace__'),
+    });
+    const aloneK8s = k8sFiles(alone);
+    const created = [...after.keys()].filter((path) => !before.has(path));
+    expect(created.length).toBeGreaterThan(0);
+    expect(created.filter((path) => !aloneK8s.has(path)), 'every new file comes from a workload or namespace template').toEqual([]);
+    for (const [path, content] of aloneK8s) {
+      if (before.has(path)) expect(content, `${path} is rendered identically`).toBe(before.get(path));
+      else expect(content, path).toBe(after.get(path));
+    }
+
+    // Doing exactly that (new files + structural list edits that keep comments) gives the same tree.
+    const edited = new Map(before);
+    for (const path of created) edited.set(path, after.get(path)!);
+    for (const path of changed) {
+      const doc = parseDocument(before.get(path)!);
+      const [old, target] = [parse(before.get(path)!) as Record<string, unknown[]>, parse(after.get(path)!) as Record<string, unknown[]>];
+      for (const key of LIST_KEYS) {
+        const added = addedEntries(old[key], target[key], path);
+        if (added.length === 0) continue;
+        const seq = doc.get(key, true) as YAMLSeq | undefined;
+        if (seq && seq.items.length > 0) for (const entry of added) seq.add(doc.createNode(entry));
+        else doc.set(key, doc.createNode([...(old[key] ?? []), ...added]));
+      }
+      const text = doc.toString();
+      for (const comment of before.get(path)!.split('\n').filter((line) => line.trim().startsWith('#'))) {
+        expect(text, `${path} keeps its comments`).toContain(comment.trim());
+      }
+      edited.set(path, text);
+    }
+    if (kubectl) {
+      const [editedRoot, afterRoot] = [writeTree(edited, 'secure-aks-layout-'), writeTree(after, 'secure-aks-layout-')];
+      temps.push(editedRoot, afterRoot);
+      const overlay = PATHS.kustomizeOverlay(ctx.answers.environment);
+      const [a, b] = await Promise.all([kustomize(kubectl, join(editedRoot, overlay)), kustomize(kubectl, join(afterRoot, overlay))]);
+      expect(a.map(nameOf)).toEqual(b.map(nameOf));
+      expect(a).toEqual(b);
+    }
+  });
+});
+
+describe('k8s context', () => {
+  it('quotes exactly the names YAML 1.1 (kubectl) would read as something other than a string', () => {
+    for (const word of ['yes', 'no', 'on', 'off', 'true', 'false', 'null', 'y', 'n']) expect(yamlName(word)).toBe(`"${word}"`);
+    for (const name of ['orders', 'web-api', 'ons', 'yes-please', 'nulls']) expect(yamlName(name)).toBe(name);
+  });
+
+  it.skipIf(!kubectl)('a workload named "on" in namespace "yes" renders as those strings', async () => {
+    const { files } = await renderRepository({ name: 'shop', workloads: [{ name: 'on', namespace: 'yes', port: 8080, replicas: 1, secrets: ['s'] }] });
+    const root = writeTree(files, 'secure-aks-layout-');
+    temps.push(root);
+    const objects = await kustomize(kubectl!, join(root, PATHS.kustomizeOverlay('dev')));
+    const namespaced = objects.filter((o) => o.kind !== 'Namespace');
+    expect(new Set(namespaced.map((o) => o.metadata.namespace))).toEqual(new Set(['yes']));
+    expect(new Set(namespaced.map((o) => o.metadata.name))).toEqual(new Set(['on', 'on-secrets', 'default-deny']));
+    const deployment = namespaced.find((o) => o.kind === 'Deployment')!;
+    expect((deployment.spec as { selector: unknown }).selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'on' } });
+    expect(objects.find((o) => o.kind === 'Namespace')?.metadata.name).toBe('yes');
+  });
+
+  it('one namespace entry per distinct namespace, zone spreading hard only across two or more zones', () => {
+    const answers = resolveOrThrow({ workloads: [ORDERS, PAYMENTS, WEB], availabilityZones: ['1', '2'] });
+    const ctx = k8sContext(answers, '10.42.4.64/27');
+    expect(ctx.namespaces).toEqual(['commerce', 'frontend']);
+    expect(ctx.zoneSpread).toBe('DoNotSchedule');
+    expect(k8sContext({ ...answers, availabilityZones: ['1'] }, '10.42.4.64/27').zoneSpread).toBe('ScheduleAnyway');
+    expect(k8sContext({ ...answers, availabilityZones: [] }, '10.42.4.64/27').zoneSpread).toBe('ScheduleAnyway');
+    for (const w of answers.workloads) expect(ctx.workload[w.name]!.minReplicas).toBe(w.replicas);
+    expect(ctx.workload.web!.resources).not.toContain('secret-provider-class.yaml');
+    expect(ctx.workload.orders!.resources).toContain('secret-provider-class.yaml');
+  });
+
+  it('public egress excludes every range a cluster may use (the answers only allow private ranges)', () => {
+    const except = PUBLIC_EGRESS_EXCEPT.map((c) => parseCidr(c) as Cidr);
+    for (const range of ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.169.254/32', '168.63.129.16/32']) {
+      const r = parseCidr(range) as Cidr;
+      expect(except.some((e) => e.first <= r.first && r.last <= e.last), range).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,349 @@
+// The emitted Kubernetes manifests, checked with the real tools on what they render to:
+// every file and every rendered object against its schema, yamllint, Pod Security "restricted",
+// workload identity wired per workload, Key Vault secrets only where answered, network policies.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATHS } from '../generators/core/contracts.ts';
+import { DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/k8s.ts';
+import { overlaps, parseCidr, type Cidr } from '../generators/core/network.ts';
+import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
+import {
+  kustomize,
+  nameOf,
+  overlaysOf,
+  parseManifests,
+  podSecurityRestricted,
+  podSpecOf,
+  validateKustomization,
+  validateObject,
+  yamllint,
+  type K8sObject,
+} from './helpers/k8s.ts';
+import { toolOrSkip } from './helpers/tools.ts';
+
+const kubectl = toolOrSkip('kubectl');
+const yamllintPath = toolOrSkip('yamllint');
+
+const SCENARIOS: Array<{ id: string; input: AnswerInput }> = [
+  { id: 'default repository', input: {} },
+  {
+    id: 'three workloads (two share a namespace, one has no secrets), no zones',
+    input: {
+      name: 'shop',
+      environment: 'prod',
+      availabilityZones: [],
+      workloads: [
+        { name: 'orders', namespace: 'commerce', port: 8080, replicas: 2, secrets: ['orders-db', 'api-key'] },
+        { name: 'payments', namespace: 'commerce', port: 9090, replicas: 3, secrets: ['psp-key'] },
+        { name: 'web', namespace: 'frontend', port: 3000, replicas: 1, secrets: [] },
+      ],
+    },
+  },
+  { id: 'zero workloads (cluster only)', input: { name: 'platform', workloads: [] } },
+];
+
+/** Filled-in deploy-time values: distinct per workload, so the wiring is proven per workload. */
+function fakeValues(rendered: Rendered) {
+  return {
+    acrLoginServer: 'crfake0001.azurecr.io',
+    keyVaultName: 'kv-fake-0001',
+    tenantId: '72f988bf-0000-4000-8000-000000000001',
+    imageTag: '20260101.7',
+    clientIds: Object.fromEntries(rendered.answers.workloads.map((w, i) => [w.name, `0000000${i + 1}-1111-4222-8333-${String(i + 1).padStart(12, '4')}`])),
+  };
+}
+type Values = ReturnType<typeof fakeValues>;
+
+/** Writes the values files the way scripts/write-deploy-values.sh does (that script has its own tests). */
+function fillValues(root: string, rendered: Rendered, values: Values): void {
+  const env = rendered.answers.environment;
+  const lines = [
+    `${DEPLOY_VALUE_KEYS.acrLoginServer}=${values.acrLoginServer}`,
+    `${DEPLOY_VALUE_KEYS.keyVaultName}=${values.keyVaultName}`,
+    `${DEPLOY_VALUE_KEYS.tenantId}=${values.tenantId}`,
+    `${DEPLOY_VALUE_KEYS.imageTag}=${values.imageTag}`,
+  ];
+  writeFileSync(join(root, PATHS.deployValues(env)), `${lines.join('\n')}\n`);
+  for (const [workload, clientId] of Object.entries(values.clientIds)) {
+    writeFileSync(join(root, PATHS.workloadDeployValues(env, workload)), `${WORKLOAD_CLIENT_ID_KEY}=${clientId}\n`);
+  }
+}
+
+interface Scenario {
+  rendered: Rendered;
+  values: Values;
+  fresh: string;
+  filled: string;
+  overlay: string;
+  /** What kubectl kustomize renders: the base, the fresh overlay (placeholders) and the filled overlay. */
+  base: K8sObject[];
+  placeholders: K8sObject[];
+  objects: K8sObject[];
+}
+
+const scenarios = new Map<string, Scenario>();
+const temps: string[] = [];
+
+function find(objects: K8sObject[], kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
+  return objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+}
+function must(objects: K8sObject[], kind: string, namespace: string | undefined, name: string): K8sObject {
+  const found = find(objects, kind, namespace, name);
+  if (!found) throw new Error(`missing ${kind} ${namespace ?? ''}/${name}; rendered: ${objects.map(nameOf).join(', ')}`);
+  return found;
+}
+const spec = (o: K8sObject) => o.spec as Record<string, any>;
+
+describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize', () => {
+  beforeAll(async () => {
+    await Promise.all(
+      SCENARIOS.map(async ({ id, input }) => {
+        const rendered = await renderRepository(input);
+        const values = fakeValues(rendered);
+        const fresh = writeTree(rendered.files, 'secure-aks-k8s-');
+        const filled = writeTree(rendered.files, 'secure-aks-k8s-');
+        temps.push(fresh, filled);
+        fillValues(filled, rendered, values);
+        const overlays = overlaysOf(rendered.files.keys());
+        expect(overlays, 'one overlay per environment').toEqual([PATHS.kustomizeOverlay(rendered.answers.environment)]);
+        const overlay = overlays[0]!;
+        const [base, placeholders, objects] = await Promise.all([
+          kustomize(kubectl!, join(fresh, PATHS.kustomizeBase)),
+          kustomize(kubectl!, join(fresh, overlay)),
+          kustomize(kubectl!, join(filled, overlay)),
+        ]);
+        scenarios.set(id, { rendered, values, fresh, filled, overlay, base, placeholders, objects });
+      }),
+    );
+  });
+  afterAll(() => {
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe.each(SCENARIOS.map((s) => s.id))('%s', (id) => {
+    const s = () => scenarios.get(id)!;
+
+    it('every emitted k8s file parses strictly and validates against its schema', () => {
+      const { files } = s().rendered;
+      const k8sFiles = [...files.keys()].filter((f) => f.startsWith('k8s/'));
+      expect(k8sFiles.length).toBeGreaterThan(0);
+      for (const path of k8sFiles) {
+        const text = files.get(path)!;
+        if (path.endsWith('.env')) {
+          // KEY=value lines (and comments) for a kustomize configMapGenerator
+          for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line, path).toMatch(/^[A-Za-z][A-Za-z0-9]*=[^\s=]+$/);
+          continue;
+        }
+        expect(path, 'only YAML and values files under k8s/').toMatch(/\.yaml$/);
+        const docs = parseManifests(text, path);
+        expect(docs.length, path).toBeGreaterThan(0);
+        for (const doc of docs) {
+          const problems = path.endsWith('/kustomization.yaml') ? validateKustomization(doc) : validateObject(doc);
+          expect(problems, `${path}: ${nameOf(doc)}`).toEqual([]);
+        }
+      }
+    });
+
+    it.skipIf(!yamllintPath)('is yamllint-clean (strict) with the emitted .yamllint.yaml', async () => {
+      expect(s().rendered.files.has('.yamllint.yaml')).toBe(true);
+      expect(await yamllint(yamllintPath!, s().fresh, ['.yamllint.yaml', 'k8s'])).toEqual([]);
+    });
+
+    it('every rendered object (base, fresh overlay, filled overlay) validates against its schema', () => {
+      for (const objects of [s().base, s().placeholders, s().objects]) {
+        for (const obj of objects) expect(validateObject(obj), nameOf(obj)).toEqual([]);
+      }
+    });
+
+    it('renders a freshly generated repository with visible placeholders, and the filled one without any', () => {
+      const { placeholders, objects, rendered } = s();
+      expect(placeholders.length).toBe(objects.length);
+      if (rendered.answers.workloads.length > 0) expect(JSON.stringify(placeholders)).toContain(PLACEHOLDER);
+      expect(JSON.stringify(objects)).not.toContain(PLACEHOLDER);
+      // The local-config values never reach the cluster, and nothing holds a secret value.
+      expect(objects.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret').map(nameOf)).toEqual([]);
+    });
+
+    it('every pod template passes Pod Security "restricted", with a read-only root filesystem and a writable /tmp', () => {
+      const pods = s().objects.filter((o) => podSpecOf(o));
+      expect(pods.length).toBe(s().rendered.answers.workloads.length);
+      for (const obj of pods) {
+        const pod = podSpecOf(obj)!;
+        expect(podSecurityRestricted(pod), nameOf(obj)).toEqual([]);
+        const ctx = pod.securityContext as Record<string, any>;
+        expect(ctx.runAsNonRoot).toBe(true);
+        for (const key of ['runAsUser', 'runAsGroup', 'fsGroup']) expect(ctx[key], key).toBeGreaterThan(0);
+        for (const container of pod.containers ?? []) {
+          const c = container as Record<string, any>;
+          expect(c.securityContext.readOnlyRootFilesystem, c.name).toBe(true);
+          const tmp = (c.volumeMounts as Array<{ name: string; mountPath: string }>).find((m) => m.mountPath === '/tmp');
+          expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, `${c.name}: /tmp is an emptyDir`).toBeDefined();
+        }
+      }
+    });
+
+    it('one Namespace per distinct namespace, enforcing Pod Security "restricted", with a default-deny policy', () => {
+      const { objects, rendered } = s();
+      const namespaces = [...new Set(rendered.answers.workloads.map((w) => w.namespace))].sort();
+      expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual(namespaces);
+      for (const ns of namespaces) {
+        const labels = must(objects, 'Namespace', undefined, ns).metadata.labels ?? {};
+        for (const mode of ['enforce', 'audit', 'warn']) expect(labels[`pod-security.kubernetes.io/${mode}`], `${ns} ${mode}`).toBe('restricted');
+        const deny = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns && Object.keys(spec(o).podSelector).length === 0);
+        expect(deny, `${ns}: one policy selects every pod`).toHaveLength(1);
+        expect(spec(deny[0]!).policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+        expect(spec(deny[0]!).ingress ?? [], 'default deny allows no ingress').toEqual([]);
+        expect(spec(deny[0]!).egress ?? [], 'default deny allows no egress').toEqual([]);
+      }
+    });
+
+    it('every workload has its ServiceAccount, Deployment, Service, PDB, HPA and NetworkPolicy', () => {
+      const { objects, rendered } = s();
+      for (const w of rendered.ctx.workloads) {
+        const sa = must(objects, 'ServiceAccount', w.namespace, w.names.serviceAccount);
+        expect(sa.automountServiceAccountToken).toBe(false);
+        const deployment = must(objects, 'Deployment', w.namespace, w.name);
+        const template = spec(deployment).template;
+        expect(template.metadata.labels['azure.workload.identity/use'], `${w.name}: workload identity label`).toBe('true');
+        expect(template.spec.serviceAccountName).toBe(w.names.serviceAccount);
+        expect(template.spec.automountServiceAccountToken).toBe(false);
+        const selector = spec(deployment).selector.matchLabels as Record<string, string>;
+        for (const [k, v] of Object.entries(selector)) expect(template.metadata.labels[k]).toBe(v);
+
+        const [container] = template.spec.containers;
+        expect(container.ports).toEqual([{ name: 'http', containerPort: w.port, protocol: 'TCP' }]);
+        for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+          expect(container[probe]?.httpGet, `${w.name} ${probe}`).toEqual({ path: '/healthz', port: 'http' });
+        }
+        expect(container.resources.requests.cpu).toBeDefined();
+        expect(container.resources.requests.memory).toBeDefined();
+        expect(container.resources.limits.memory).toBeDefined();
+        const spread = template.spec.topologySpreadConstraints as Array<Record<string, any>>;
+        expect(spread.map((t) => t.topologyKey).sort()).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+        for (const t of spread) expect(t.labelSelector.matchLabels).toEqual(selector);
+        const zone = spread.find((t) => t.topologyKey === 'topology.kubernetes.io/zone')!;
+        expect(zone.whenUnsatisfiable).toBe(rendered.answers.availabilityZones.length >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway');
+
+        const service = must(objects, 'Service', w.namespace, w.name);
+        expect(spec(service).selector).toEqual(selector);
+        expect(spec(service).ports.map((p: { targetPort: unknown }) => p.targetPort)).toEqual(['http']);
+        const pdb = must(objects, 'PodDisruptionBudget', w.namespace, w.name);
+        expect(spec(pdb).selector.matchLabels).toEqual(selector);
+        const hpa = must(objects, 'HorizontalPodAutoscaler', w.namespace, w.name);
+        expect(hpa.apiVersion).toBe('autoscaling/v2');
+        expect(spec(hpa).scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: w.name });
+        expect(spec(hpa).minReplicas).toBe(w.replicas);
+        expect(spec(hpa).maxReplicas).toBeGreaterThan(w.replicas);
+        expect(spec(deployment).replicas, 'the HPA owns the replica count').toBeUndefined();
+        const policy = must(objects, 'NetworkPolicy', w.namespace, w.name);
+        expect(spec(policy).podSelector.matchLabels).toEqual(selector);
+      }
+      const kinds = new Set(['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'SecretProviderClass']);
+      expect(objects.filter((o) => !kinds.has(o.kind)).map(nameOf), 'nothing else is rendered').toEqual([]);
+    });
+
+    it('wires workload identity per workload: the ServiceAccount annotation and the SecretProviderClass clientID are the same value', () => {
+      const { objects, rendered, values } = s();
+      for (const w of rendered.ctx.workloads) {
+        const sa = must(objects, 'ServiceAccount', w.namespace, w.names.serviceAccount);
+        expect(sa.metadata.annotations?.['azure.workload.identity/client-id'], w.name).toBe(values.clientIds[w.name]);
+      }
+      const pods = objects.filter((o) => podSpecOf(o));
+      for (const obj of pods) {
+        const pod = podSpecOf(obj)! as Record<string, any>;
+        const csi = (pod.volumes as Array<Record<string, any>>).filter((v) => v.csi);
+        for (const volume of csi) {
+          expect(volume.csi.driver).toBe('secrets-store.csi.k8s.io');
+          expect(volume.csi.readOnly).toBe(true);
+          const spc = must(objects, 'SecretProviderClass', obj.metadata.namespace, volume.csi.volumeAttributes.secretProviderClass);
+          const sa = must(objects, 'ServiceAccount', obj.metadata.namespace, pod.serviceAccountName);
+          expect(spec(spc).parameters.clientID, `${nameOf(obj)} uses ${nameOf(sa)}`).toBe(sa.metadata.annotations?.['azure.workload.identity/client-id']);
+          for (const container of pod.containers) {
+            const mount = container.volumeMounts.find((m: { name: string }) => m.name === volume.name);
+            expect(mount?.readOnly, `${container.name} mounts ${volume.name} read-only`).toBe(true);
+          }
+        }
+      }
+    });
+
+    it('Key Vault secrets only where answered: SecretProviderClass and CSI volume exactly for workloads with secrets', () => {
+      const { objects, rendered, values } = s();
+      for (const w of rendered.ctx.workloads) {
+        const deployment = must(objects, 'Deployment', w.namespace, w.name);
+        const volumes = spec(deployment).template.spec.volumes as Array<Record<string, any>>;
+        const spc = find(objects, 'SecretProviderClass', w.namespace, w.names.secretProviderClass);
+        if (!w.hasSecrets) {
+          expect(spc, `${w.name} has no secrets`).toBeUndefined();
+          expect(volumes.filter((v) => v.csi)).toEqual([]);
+          continue;
+        }
+        expect(volumes.filter((v) => v.csi).map((v) => v.csi.volumeAttributes.secretProviderClass)).toEqual([w.names.secretProviderClass]);
+        const parameters = spec(spc!).parameters as Record<string, string>;
+        expect(spec(spc!).provider).toBe('azure');
+        expect(parameters.usePodIdentity).toBe('false');
+        expect(parameters.keyvaultName).toBe(values.keyVaultName);
+        expect(parameters.tenantId).toBe(values.tenantId);
+        // The Azure provider's format: a YAML mapping whose `array` holds one YAML document per object.
+        const array = (parse(parameters.objects!) as { array: string[] }).array;
+        const listed = array.map((entry) => parse(entry) as { objectName: unknown; objectType: unknown });
+        expect(listed).toEqual(w.secrets.map((name) => ({ objectName: name, objectType: 'secret' })));
+      }
+      expect(objects.filter((o) => o.kind === 'SecretProviderClass')).toHaveLength(rendered.ctx.workloads.filter((w) => w.hasSecrets).length);
+    });
+
+    it('every image comes from the deployed registry, pinned by the image tag (never latest)', () => {
+      const { objects, placeholders, rendered, values } = s();
+      for (const w of rendered.ctx.workloads) {
+        const image = (o: K8sObject[]) => spec(must(o, 'Deployment', w.namespace, w.name)).template.spec.containers.map((c: { image: string }) => c.image);
+        expect(image(objects)).toEqual([`${values.acrLoginServer}/${w.name}:${values.imageTag}`]);
+        expect(image(placeholders)).toEqual([`${PLACEHOLDER_REGISTRY}/${w.name}:${PLACEHOLDER}`]);
+        // A valid image reference (host/path:tag) in both states.
+        for (const ref of [...image(objects), ...image(placeholders)]) {
+          expect(ref).toMatch(/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+\/[a-z0-9]+([._-][a-z0-9]+)*:[\w][\w.-]{0,127}$/);
+          expect(ref).not.toMatch(/:latest$/);
+        }
+      }
+    });
+
+    it('network policies: the workload port in, DNS, the private endpoints and Entra ID out on 443, nothing else', () => {
+      const { objects, rendered } = s();
+      const peCidr = rendered.ctx.network.subnet.privateEndpoints!.cidr;
+      for (const w of rendered.ctx.workloads) {
+        const policy = spec(must(objects, 'NetworkPolicy', w.namespace, w.name));
+        expect(policy.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+        expect(policy.ingress).toHaveLength(1);
+        expect(policy.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
+        expect(policy.ingress[0].from).toContainEqual({ podSelector: {} });
+        for (const peer of policy.ingress[0].from) expect(peer.ipBlock, 'no address-based ingress').toBeUndefined();
+
+        const egress = policy.egress as Array<{ to: Array<Record<string, any>>; ports?: Array<{ protocol: string; port: unknown }> }>;
+        const dns = egress.find((r) => r.to.some((p) => p.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns'))!;
+        expect(dns.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
+        expect(dns.ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+        const blocks = egress.filter((r) => r.to.some((p) => p.ipBlock));
+        for (const rule of blocks) expect(rule.ports, 'address-based egress is HTTPS only').toEqual([{ protocol: 'TCP', port: 443 }]);
+        expect(blocks.flatMap((r) => r.to.map((p) => p.ipBlock.cidr)).sort()).toEqual(['0.0.0.0/0', peCidr].sort());
+        // The public rule excludes every range of the cluster and the VNet (Entra ID is public; nothing private is).
+        const publicRule = blocks.flatMap((r) => r.to).find((p) => p.ipBlock.cidr === '0.0.0.0/0')!;
+        const except = (publicRule.ipBlock.except as string[]).map((c) => parseCidr(c) as Cidr);
+        const { answers } = rendered;
+        for (const range of [answers.addressSpace, answers.podCidr, answers.serviceCidr, '169.254.169.254/32']) {
+          const r = parseCidr(range) as Cidr;
+          expect(except.some((e) => e.first <= r.first && r.last <= e.last), `${range} is excluded from public egress`).toBe(true);
+        }
+        expect(except.some((e) => overlaps(e, parseCidr('20.190.128.0/18') as Cidr)), 'Entra ID (login.microsoftonline.com) stays reachable').toBe(false);
+        // The only other egress peer: pods of the same namespace.
+        const others = egress.filter((r) => r !== dns && !blocks.includes(r));
+        expect(others).toEqual([{ to: [{ podSelector: {} }] }]);
+      }
+    });
+  });
+
+  it('with zero workloads the overlay renders nothing, and still renders', () => {
+    const zero = scenarios.get('zero workloads (cluster only)')!;
+    expect(zero.objects).toEqual([]);
+    expect(zero.base).toEqual([]);
+  });
+});
