@@ -1,0 +1,240 @@
+// Smoke test of `npm run bench` (scripts/bench.mjs): its statistics and comparisons on known numbers,
+// its answers fixtures through the real resolve, and one real end-to-end run (floor and default, one
+// measured run each) that writes its JSON to a temp folder. Timing figures are not asserted: this
+// checks that the harness works, not how fast the generator is.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAnswersFile } from '../generators/core/answers-file.ts';
+import { resolveAnswers } from '../generators/core/resolve.ts';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SCRIPT = join(ROOT, 'scripts', 'bench.mjs');
+
+interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+interface CaseResult {
+  argv: string;
+  files: number;
+  wallMs: Summary;
+  cpuMs: Summary;
+  rssMb: Summary;
+  uptimeMs: Summary;
+}
+interface Target {
+  value: number;
+  target: number;
+  met: boolean;
+  lastSegment?: number;
+}
+interface Results {
+  timestamp: string;
+  git?: { commit: string; dirty: boolean };
+  settings: { warmup: number; runs: number; build: string };
+  cases: Record<string, CaseResult>;
+  skipped: Record<string, string>;
+  ratios: { defaultOverFloor?: { wall: number; cpu?: number; rss: number } };
+  perWorkload?: { points: number[]; wallMs: number; wallR2: number; wallSegmentsMs: Record<string, number>; cpuMs?: number; rssMb: number };
+  targets: Record<string, Target>;
+}
+interface Profile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+interface BenchModule {
+  SCALE: number[];
+  CASES: string[];
+  summarize(values: number[]): Summary;
+  leastSquares(points: Array<[number, number]>): { slope: number; intercept: number; r2: number };
+  derive(cases: Record<string, Partial<CaseResult>>): Pick<Results, 'ratios' | 'perWorkload' | 'targets'>;
+  formatResults(results: Partial<Results>): string;
+  formatComparison(before: Partial<Results>, now: Partial<Results>): string;
+  ownerOf(url: string, roots?: Array<[string, string]>): string | undefined;
+  summarizeProfile(profile: Profile, owner: (url: string) => string | undefined, focus: string): { total: number; self: Map<string, number>; inclusive: Map<string, number>; functions: Map<string, number> };
+}
+
+const bench = (await import(new URL('../scripts/bench.mjs', import.meta.url).href)) as BenchModule;
+
+const summary = (median: number, spread = 0): Summary => ({ median, min: median - spread, max: median + spread, samples: [median] });
+const measured = (wall: number, rss: number, cpu = wall * 0.9) => ({ wallMs: summary(wall), rssMb: summary(rss, 2), cpuMs: summary(cpu), uptimeMs: summary(wall - 40) });
+
+describe('bench statistics', () => {
+  it('summarizes a sample: median of odd and even counts, min and max, samples kept in run order', () => {
+    expect(bench.summarize([30, 10, 20])).toEqual({ median: 20, min: 10, max: 30, samples: [30, 10, 20] });
+    expect(bench.summarize([4, 1, 3, 2]).median).toBe(2.5);
+    expect(() => bench.summarize([])).toThrow();
+  });
+
+  it('fits a least-squares line (slope, intercept, R²)', () => {
+    const exact = bench.leastSquares([[1, 105], [10, 150], [50, 350]]);
+    expect(exact.slope).toBeCloseTo(5, 10);
+    expect(exact.intercept).toBeCloseTo(100, 10);
+    expect(exact.r2).toBeCloseTo(1, 10);
+    const noisy = bench.leastSquares([[1, 100], [10, 180], [50, 300]]);
+    expect(noisy.slope).toBeGreaterThan(3);
+    expect(noisy.slope).toBeLessThan(5);
+    expect(noisy.r2).toBeLessThan(1);
+  });
+
+  it('derives the ratio, the per-workload slope and the targets from the medians', () => {
+    const derived = bench.derive({
+      floor: measured(1000, 120),
+      default: measured(1200, 132),
+      'workloads-1': measured(1210, 133),
+      'workloads-10': measured(1255, 136),
+      'workloads-50': measured(1455, 150),
+    });
+    expect(derived.ratios.defaultOverFloor?.wall).toBeCloseTo(1.2, 10);
+    expect(derived.ratios.defaultOverFloor?.rss).toBeCloseTo(1.1, 10);
+    expect(derived.perWorkload?.wallMs).toBeCloseTo(5, 10);
+    expect(derived.perWorkload?.wallSegmentsMs).toEqual({ '1-10': 5, '10-50': 5 });
+    expect(derived.targets.defaultOverFloor).toMatchObject({ target: 1.3, met: true });
+    expect(derived.targets.msPerWorkload).toMatchObject({ target: 10, met: true });
+    // The 50-workload target is on the worst run, not the median.
+    expect(derived.targets.rss50Mb).toMatchObject({ value: 152, target: 200, met: true });
+  });
+
+  it('misses the per-workload target when the cost grows faster than linearly, even with a modest average', () => {
+    const derived = bench.derive({
+      'workloads-1': measured(1000, 130),
+      'workloads-10': measured(1009, 131),
+      'workloads-50': measured(1449, 140),
+    });
+    expect(derived.perWorkload?.wallSegmentsMs['10-50']).toBe(11);
+    expect(derived.perWorkload!.wallMs).toBeLessThan(10);
+    expect(derived.targets.msPerWorkload).toMatchObject({ met: false, lastSegment: 11 });
+    expect(derived.ratios.defaultOverFloor).toBeUndefined();
+  });
+
+  it('prints the figures, the targets and the deltas against an earlier run', () => {
+    const cases = { floor: { argv: 'floor', files: 1, ...measured(1000, 120) }, default: { argv: 'default', files: 40, ...measured(1100, 130) } };
+    const now = { timestamp: 'now', cases, skipped: { subgenerator: 'not available yet' }, ...bench.derive(cases) } as Partial<Results>;
+    const text = bench.formatResults(now);
+    expect(text).toMatch(/^floor\s+1\s+1000 \(1000-1000\)/m);
+    expect(text).toContain('subgenerator: not available yet');
+    expect(text).toContain('default/floor: wall 1.10x');
+    expect(text).toContain('target default/floor <= 1.3: 1.10 met');
+    const earlierCases = { floor: { argv: 'floor', files: 1, ...measured(1000, 120) }, default: { argv: 'default', files: 30, ...measured(1200, 130) } };
+    const earlier = { timestamp: 'then', git: { commit: 'abcdef0123456789', dirty: false }, cases: earlierCases, ...bench.derive(earlierCases) } as Partial<Results>;
+    const deltas = bench.formatComparison(earlier, now);
+    expect(deltas).toContain('compared with then (abcdef012345)');
+    expect(deltas).toContain('default: wall 1200 -> 1100 ms (-100 ms, -8.3%)');
+    expect(deltas).toContain('files 30 -> 40');
+    expect(deltas).toContain('default/floor: wall 1.20 -> 1.10 (-0.10)');
+  });
+});
+
+describe('bench profile summary', () => {
+  it('tells owners apart by URL: packages (the innermost node_modules), our roots, Node', () => {
+    expect(bench.ownerOf('file:///x/node_modules/yeoman-environment/node_modules/@npmcli/arborist/lib/a.js')).toBe('@npmcli/arborist');
+    expect(bench.ownerOf('node:internal/modules/esm/loader')).toBe('node: module loading');
+    expect(bench.ownerOf('node:fs')).toBe('node: other');
+    expect(bench.ownerOf('/tmp/w/pkg/dist/generators/core/render.js', [['file:///tmp/w/pkg/', 'ours']])).toBe('ours');
+    expect(bench.ownerOf('')).toBeUndefined();
+  });
+
+  it('charges frames without a script to their caller and counts inclusive time once per stack', () => {
+    const profile: Profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '' }, children: [2, 5] },
+        { id: 2, callFrame: { functionName: 'main', url: 'file:///pkg/cli.js' }, children: [3] },
+        { id: 3, callFrame: { functionName: 'render', url: 'file:///pkg/node_modules/ejs/ejs.js' }, children: [4] },
+        { id: 4, callFrame: { functionName: 'compileFunction', url: '' } },
+        { id: 5, callFrame: { functionName: '(garbage collector)', url: '' } },
+      ],
+      samples: [2, 3, 4, 4, 5],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000],
+    };
+    const owner = (url: string) => bench.ownerOf(url, [['file:///pkg/', 'ours']]);
+    const summary = bench.summarizeProfile(profile, owner, 'ours');
+    expect(summary.total).toBe(5);
+    expect(Object.fromEntries(summary.self)).toEqual({ ours: 1, ejs: 3, '(garbage collector)': 1 });
+    expect(summary.inclusive.get('ours')).toBe(4);
+    expect(summary.functions.get('main (pkg/cli.js)')).toBe(4);
+  });
+});
+
+describe('bench answers fixtures', () => {
+  it.each(bench.SCALE)('workloads-%i.yaml resolves to exactly that many workloads of { name, namespace, port, secrets }', (n) => {
+    const read = readAnswersFile(join(ROOT, 'bench', 'answers', `workloads-${n}.yaml`));
+    if (!read.ok) throw new Error(JSON.stringify(read.problems));
+    const raw = read.values.workloads as Array<Record<string, unknown>>;
+    expect(raw).toHaveLength(n);
+    for (const entry of raw) expect(Object.keys(entry).sort()).toEqual(['name', 'namespace', 'port', 'secrets']);
+    const resolution = resolveAnswers({ file: read.values, folderName: 'bench' });
+    if (!resolution.ok) throw new Error(JSON.stringify(resolution.problems));
+    expect(resolution.answers.workloads.map((w) => w.name)).toEqual(raw.map((w) => w.name));
+  });
+
+  it('differ only in their workload lists', () => {
+    const rest = bench.SCALE.map((n) => {
+      const read = readAnswersFile(join(ROOT, 'bench', 'answers', `workloads-${n}.yaml`));
+      if (!read.ok) throw new Error(JSON.stringify(read.problems));
+      const { workloads: _workloads, ...others } = read.values;
+      return others;
+    });
+    for (const other of rest.slice(1)) expect(other).toEqual(rest[0]);
+  });
+});
+
+describe('npm run bench, end to end (one measured run of floor and default)', () => {
+  let dir: string;
+  let stdout: string;
+  let results: Results;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'secure-aks-bench-test-'));
+    ({ stdout } = await run(process.execPath, [SCRIPT, '--only', 'floor,default', '--runs', '1', '--warmup', '0', '--results-dir', dir], { cwd: ROOT }));
+    results = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as Results;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures each case as a whole process: wall time, CPU time, peak RSS, files written', () => {
+    expect(Object.keys(results.cases)).toEqual(['floor', 'default']);
+    for (const c of Object.values(results.cases)) {
+      expect(c.wallMs.samples).toHaveLength(1);
+      expect(c.wallMs.median).toBeGreaterThan(0);
+      // Both processes load yeoman-environment: tens of megabytes at least.
+      expect(c.rssMb.median).toBeGreaterThan(30);
+      expect(c.cpuMs.median).toBeGreaterThan(0);
+      expect(c.uptimeMs.median).toBeLessThanOrEqual(c.wallMs.median);
+    }
+    expect(results.cases.floor!.files).toBe(1);
+    expect(results.cases.default!.files).toBeGreaterThan(1);
+    expect(results.cases.default!.argv).toBe('pkg/bin/create-secure-aks.js demo --yes');
+    expect(results.settings).toMatchObject({ warmup: 0, runs: 1, build: expect.stringMatching(/^generators\/ compiled for this run/) });
+    expect(results.ratios.defaultOverFloor?.wall).toBeGreaterThan(0);
+    expect(results.targets.defaultOverFloor?.target).toBe(1.3);
+  });
+
+  it('prints the table and writes bench-<timestamp>.json next to latest.json', () => {
+    expect(stdout).toMatch(/^default\s+\d+\s+\d+ \(\d+-\d+\)/m);
+    expect(stdout).toContain('default/floor: wall');
+    const written = readdirSync(dir).filter((f) => /^bench-.*\.json$/.test(f));
+    expect(written).toHaveLength(1);
+    expect(readFileSync(join(dir, written[0]!), 'utf8')).toBe(readFileSync(join(dir, 'latest.json'), 'utf8'));
+    // --results-dir is honoured: nothing of this run lands in the repository's bench-results/.
+    expect(existsSync(join(ROOT, 'bench-results', written[0]!))).toBe(false);
+  });
+
+  it('--compare with --current prints the deltas between two saved runs without running anything', async () => {
+    const latest = join(dir, 'latest.json');
+    const { stdout: deltas } = await run(process.execPath, [SCRIPT, '--compare', latest, '--current', latest], { cwd: ROOT });
+    expect(deltas).toContain(`compared with ${results.timestamp}`);
+    expect(deltas).toMatch(/default: wall (\d+) -> \1 ms \(\+0 ms, \+0\.0%\)/);
+  });
+
+  it('rejects an unknown case by name', async () => {
+    await expect(run(process.execPath, [SCRIPT, '--only', 'flor', '--results-dir', dir], { cwd: ROOT })).rejects.toMatchObject({ stderr: expect.stringContaining('unknown case flor') });
+  });
+});
