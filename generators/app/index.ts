@@ -2,17 +2,15 @@
 // validated by core/resolve, turned into a context by core/context and rendered by core/render;
 // nothing reaches the disk until the whole tree is rendered.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, resolve as resolvePath } from 'node:path';
+import { basename } from 'node:path';
 import Generator from 'yeoman-generator';
-import { readAnswersFile } from '../core/answers-file.ts';
 import { buildContext } from '../core/context.ts';
-import { checkDestination } from '../core/destination.ts';
 import { FIELDS, type Answers, type Field } from '../core/model.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
-import { InputError, type Problem } from '../core/problems.ts';
+import { InputError } from '../core/problems.ts';
 import { renderTree } from '../core/render.ts';
 import { checkField, pick, resolveAnswers, type Sources } from '../core/resolve.ts';
-import { ALL_OPTIONS, flagLayer, runOptions, type RunOptions } from '../core/session.ts';
+import { ALL_OPTIONS, gatherInputs, runOptions, type RunOptions } from '../core/session.ts';
 import { planUpdate } from '../core/update.ts';
 import { summary } from '../core/summary.ts';
 
@@ -46,23 +44,12 @@ export default class AppGenerator extends Generator {
   initializing(): void {
     this.runOpts = runOptions(this.options);
     const destination = (this.options as Record<string, unknown>).destination as string | undefined;
-    const problems: Problem[] = [];
-    if (destination !== undefined) {
-      problems.push(...checkDestination(resolvePath(this.destinationRoot(), destination), destination));
-      if (problems.length === 0) this.destinationRoot(resolvePath(this.destinationRoot(), destination));
-    } else {
-      problems.push(...checkDestination(this.destinationRoot(), '.'));
-    }
-    let file: Record<string, unknown> | undefined;
-    if (this.runOpts.answersFile !== undefined) {
-      const read = readAnswersFile(resolvePath(this.env.cwd, this.runOpts.answersFile));
-      if (read.ok) file = read.values;
-      else problems.push(...read.problems);
-    }
-    if (problems.length > 0) throw new InputError(problems);
+    const inputs = gatherInputs(this.options, { cwd: this.env.cwd, root: this.destinationRoot(), destination });
+    if (inputs.problems.length > 0) throw new InputError(inputs.problems);
+    if (destination !== undefined) this.destinationRoot(inputs.root);
     this.sources = {
-      flags: flagLayer(this.options),
-      ...(file ? { file } : {}),
+      flags: inputs.flags,
+      ...(inputs.file ? { file: inputs.file } : {}),
       stored: this.config.getAll(),
       folderName: basename(this.destinationRoot()),
     };

@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { helpText, type OptionSpec } from './options.ts';
 import { PACKAGE_VERSION } from './paths.ts';
-import { formatProblem, InputError } from './problems.ts';
+import { formatProblem, InputError, type Problem } from './problems.ts';
 import { closest } from './rules.ts';
-import { ALL_OPTIONS } from './session.ts';
+import { ALL_OPTIONS, preflight } from './session.ts';
+import { WORKLOAD_OPTIONS, workloadHelpText } from './workload-input.ts';
 
 export interface Io {
   out: (text: string) => void;
@@ -29,6 +30,8 @@ interface Command {
   help: () => string;
   options: OptionSpec[];
   maxPositionals: number;
+  /** The input checks of the generator that need no Yeoman; problems found here end the run early. */
+  preflight?: (options: Record<string, unknown>, cwd: string, positionals: string[]) => Problem[];
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -39,13 +42,17 @@ const COMMANDS: Record<string, Command> = {
     help: () => helpText('create-secure-aks'),
     options: ALL_OPTIONS,
     maxPositionals: 1,
+    preflight: (options, cwd, positionals) => preflight(options, cwd, positionals[0]),
+  },
+  workload: {
+    namespace: 'secure-aks:workload',
+    generator: 'workload',
+    usage: 'create-secure-aks workload',
+    help: () => workloadHelpText('create-secure-aks workload'),
+    options: WORKLOAD_OPTIONS,
+    maxPositionals: 1,
   },
 };
-
-/** Subcommands other modules add (the workload generator registers itself here). */
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
-}
 
 function generatorPath(name: string): string {
   const extension = extname(fileURLToPath(import.meta.url));
@@ -63,15 +70,37 @@ function parse(command: Command, argv: string[]) {
   return parseArgs({ args: argv, options, allowPositionals: true, strict: true, allowNegative: true });
 }
 
-function usageError(command: Command, error: Error): string {
+/** A command-line parse error as a Problem: the flag, and what is wrong with it. */
+function usageProblem(command: Command, error: Error): Problem {
   const message = error.message.split('\n')[0]!;
+  const flagIn = (text: string) => /--[\w-]+/.exec(text)?.[0] ?? text;
   const unknown = /Unknown option '(--?[^']+)'/.exec(message);
   if (unknown) {
-    const name = unknown[1]!.replace(/^-+/, '').split('=')[0]!;
+    const flag = unknown[1]!.split('=')[0]!;
+    const name = flag.replace(/^-+/, '');
+    const negated = command.options.find((o) => o.type === 'string' && name === `no-${o.name}`);
+    if (negated) return { key: flag, rule: `unknown option; --${negated.name} takes a value and cannot be negated` };
     const guess = closest(name, [...command.options.map((o) => o.name), 'help', 'version']);
-    return `${unknown[1]}: unknown option${guess ? ` (did you mean --${guess}?)` : ''}; see ${command.usage} --help`;
+    return { key: flag, rule: `unknown option${guess ? ` (did you mean --${guess}?)` : ''}` };
   }
-  return `${message}; see ${command.usage} --help`;
+  const missing = /^Option '([^']+)' argument missing/.exec(message);
+  if (missing) return { key: flagIn(missing[1]!), rule: 'needs a value' };
+  const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const flag = flagIn(ambiguous[1]!);
+    return { key: flag, rule: `needs a value, but the next argument is an option (a value that starts with "-" is written ${flag}=-value)` };
+  }
+  const noValue = /^Option '([^']+)' does not take an argument/.exec(message);
+  if (noValue) {
+    const flag = flagIn(noValue[1]!);
+    const answer = command.options.some((o) => o.key && `--${o.name}` === flag);
+    return { key: flag, rule: `is a switch and takes no value${answer ? ` (--no-${flag.slice(2)} turns it off)` : ''}` };
+  }
+  return { key: 'command line', rule: message };
+}
+
+function usageError(command: Command, problems: Problem[]): string {
+  return `${command.usage}: ${new InputError(problems, 'Invalid command line; nothing was written').message}\nSee ${command.usage} --help.\n`;
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -82,7 +111,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   try {
     parsed = parse(command, args);
   } catch (error) {
-    io.err(`${command.usage}: ${usageError(command, error as Error)}\n`);
+    io.err(usageError(command, [usageProblem(command, error as Error)]));
     return 1;
   }
   if (parsed.values.help) {
@@ -94,13 +123,25 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return 0;
   }
   if (parsed.positionals.length > command.maxPositionals) {
-    io.err(`${command.usage}: unexpected argument ${JSON.stringify(parsed.positionals[command.maxPositionals])}; see ${command.usage} --help\n`);
+    const extra = parsed.positionals.slice(command.maxPositionals);
+    io.err(usageError(command, extra.map((arg) => ({ key: JSON.stringify(arg), rule: `unexpected argument (${command.usage} takes at most ${command.maxPositionals})` }))));
+    return 1;
+  }
+  const { help: _help, version: _version, ...options } = parsed.values as Record<string, unknown>;
+  // Yeoman keeps a generator's own namespace in options.namespace; the workload's goes by another key.
+  if (commandName === 'workload' && options.namespace !== undefined) {
+    options['workload-namespace'] = options.namespace;
+    delete options.namespace;
+  }
+  // Bad input is reported before Yeoman is loaded (which takes most of a second).
+  const early = command.preflight?.(options, io.cwd, parsed.positionals) ?? [];
+  if (early.length > 0) {
+    io.err(`${command.usage}: ${new InputError(early).message}\n`);
     return 1;
   }
   const { createEnv } = await import('yeoman-environment');
   const env = createEnv({ cwd: io.cwd, skipInstall: true } as never);
   env.register(generatorPath(command.generator), { namespace: command.namespace });
-  const { help: _help, version: _version, ...options } = parsed.values;
   try {
     await env.run([command.namespace, ...parsed.positionals], options as never);
     return 0;

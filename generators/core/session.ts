@@ -1,6 +1,13 @@
 // What every generator of this package needs from its command line: the answers-related options,
-// the interactive/non-interactive decision, and the policy for files that differ on disk.
+// the interactive/non-interactive decision, and the checks of the destination and the answers file.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve as resolvePath } from 'node:path';
+import { readAnswersFile } from './answers-file.ts';
+import { checkDestination } from './destination.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS, type OptionSpec } from './options.ts';
+import { PACKAGE_NAME } from './paths.ts';
+import type { Problem } from './problems.ts';
+import { resolveAnswers } from './resolve.ts';
 
 export interface RunOptions {
   interactive: boolean;
@@ -43,3 +50,57 @@ export function flagLayer(options: Options, specs: OptionSpec[] = ANSWER_OPTIONS
 }
 
 export const ALL_OPTIONS: OptionSpec[] = [...ANSWER_OPTIONS, ...CONTROL_OPTIONS];
+
+/** What the app generator reads before it resolves any answer. */
+export interface Inputs {
+  /** The destination folder, absolute. */
+  root: string;
+  flags: Record<string, unknown>;
+  file?: Record<string, unknown>;
+  /** Problems with the destination folder or the answers file; nothing else is checked yet. */
+  problems: Problem[];
+}
+
+/**
+ * The destination folder and the answers file, checked. `root` is the folder a relative destination
+ * is resolved against (and the destination when none is given); the answers file is resolved against `cwd`.
+ */
+export function gatherInputs(options: Options, where: { cwd: string; root: string; destination?: string | undefined }): Inputs {
+  const problems: Problem[] = [];
+  const root = where.destination === undefined ? where.root : resolvePath(where.root, where.destination);
+  problems.push(...checkDestination(root, where.destination ?? '.'));
+  const answersFile = runOptions(options).answersFile;
+  let file: Record<string, unknown> | undefined;
+  if (answersFile !== undefined) {
+    const read = readAnswersFile(resolvePath(where.cwd, answersFile));
+    if (read.ok) file = read.values;
+    else problems.push(...read.problems);
+  }
+  return { root, flags: flagLayer(options), ...(file ? { file } : {}), problems };
+}
+
+/** The answers an earlier run stored in `root`/.yo-rc.json (what Yeoman's `config.getAll()` returns). */
+export function storedAnswers(root: string): Record<string, unknown> {
+  const rc = join(root, '.yo-rc.json');
+  if (!existsSync(rc)) return {};
+  const stored = (JSON.parse(readFileSync(rc, 'utf8')) as Record<string, unknown>)[PACKAGE_NAME];
+  return stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+}
+
+/**
+ * Every problem a run without prompts would stop on before writing, found without loading Yeoman:
+ * the same checks on the same sources as the generator's initializing and configuring steps. The
+ * command line calls it first, so bad input fails in a fraction of a second. With prompts ahead,
+ * only the destination and the answers file are checked (prompted answers may still fix the rest).
+ */
+export function preflight(options: Options, cwd: string, destination: string | undefined): Problem[] {
+  const inputs = gatherInputs(options, { cwd, root: cwd, destination });
+  if (inputs.problems.length > 0 || runOptions(options).interactive) return inputs.problems;
+  const resolution = resolveAnswers({
+    flags: inputs.flags,
+    ...(inputs.file ? { file: inputs.file } : {}),
+    stored: storedAnswers(inputs.root),
+    folderName: basename(inputs.root),
+  });
+  return resolution.ok ? [] : resolution.problems;
+}
