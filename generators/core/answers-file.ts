@@ -1,7 +1,7 @@
 // Reads an answers file (YAML or JSON) strictly: duplicate keys, alias bombs, syntax errors with
 // line and column, and anything but a mapping are problems; unknown keys are reported by resolve.
 import { readFileSync, statSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { isPair, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { Problem } from './problems.ts';
 
 export type AnswersFile = { ok: true; values: Record<string, unknown> } | { ok: false; problems: Problem[] };
@@ -29,7 +29,9 @@ export function parseAnswers(text: string, label: string): AnswersFile {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, strict: true, version: '1.2' });
   const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => {
     const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-    return { key: `${label}${where}`, rule: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') };
+    const rule = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const duplicate = e.code === 'DUPLICATE_KEY' ? keyPathAt(doc, e.pos[0]) : undefined;
+    return { key: `${label}${where}`, rule: duplicate ? `${rule}; ${JSON.stringify(duplicate)} appears more than once` : rule };
   });
   if (problems.length > 0) return { ok: false, problems };
   let values: unknown;
@@ -45,4 +47,25 @@ export function parseAnswers(text: string, label: string): AnswersFile {
   const result = { ...(values as Record<string, unknown>) };
   for (const meta of FILE_META_KEYS) delete result[meta];
   return { ok: true, values: result };
+}
+
+/** The path (`workloads[0].port`) of the mapping key whose source starts at `offset`. */
+function keyPathAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair, path) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return undefined;
+      const chain = [...path, pair];
+      found = chain
+        .map((node, i) => {
+          if (isPair(node) && isScalar(node.key)) return `.${String(node.key.value)}`;
+          if (isSeq(node)) return `[${node.items.indexOf(chain[i + 1] as never)}]`;
+          return '';
+        })
+        .join('')
+        .replace(/^\./, '');
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

@@ -1,5 +1,5 @@
 // Checks on the destination folder before anything is resolved or written.
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Problem } from './problems.ts';
 import { PACKAGE_NAME } from './paths.ts';
@@ -7,15 +7,44 @@ import { PACKAGE_NAME } from './paths.ts';
 /** Entries a folder may hold and still count as empty (a fresh `git init` or clone). */
 const IGNORED_ENTRIES = new Set(['.git']);
 
-export function isSecureAksRepository(dir: string): boolean {
-  const rc = join(dir, '.yo-rc.json');
-  if (!existsSync(rc)) return false;
+/** Linux file systems (statfs f_type) that are views of the kernel, not storage. */
+const VIRTUAL_FILE_SYSTEMS = new Map<number, string>([
+  [0x9fa0, 'procfs'],
+  [0x62656572, 'sysfs'],
+  [0x27e0eb, 'cgroupfs'],
+  [0x63677270, 'cgroup2fs'],
+  [0x1cd1, 'devpts'],
+  [0x64626720, 'debugfs'],
+  [0x74726163, 'tracefs'],
+  [0x73636673, 'securityfs'],
+  [0x62656570, 'configfs'],
+]);
+
+function virtualFileSystem(dir: string): string | undefined {
+  if (process.platform !== 'linux') return undefined;
   try {
-    const parsed = JSON.parse(readFileSync(rc, 'utf8')) as Record<string, unknown>;
-    return typeof parsed[PACKAGE_NAME] === 'object' && parsed[PACKAGE_NAME] !== null;
+    return VIRTUAL_FILE_SYSTEMS.get(Number(statfsSync(dir).type));
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+export function isSecureAksRepository(dir: string): boolean {
+  return repositoryProblem(dir) === undefined;
+}
+
+/** Why `dir` is not a repository this generator wrote, or undefined when it is one. */
+function repositoryProblem(dir: string): string | undefined {
+  const rc = join(dir, '.yo-rc.json');
+  if (!existsSync(rc)) return 'no .yo-rc.json from generator-secure-aks';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(rc, 'utf8'));
+  } catch (error) {
+    return `its .yo-rc.json is not valid JSON: ${(error as Error).message.split('\n')[0]}`;
+  }
+  const stored = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>)[PACKAGE_NAME] : undefined;
+  return stored !== null && typeof stored === 'object' && !Array.isArray(stored) ? undefined : 'its .yo-rc.json holds no generator-secure-aks answers';
 }
 
 export function checkDestination(dir: string, label: string): Problem[] {
@@ -29,8 +58,9 @@ export function checkDestination(dir: string, label: string): Problem[] {
       return [{ key, value: label, rule: 'is not writable' }];
     }
     const entries = readdirSync(dir).filter((e) => !IGNORED_ENTRIES.has(e));
-    if (entries.length > 0 && !isSecureAksRepository(dir)) {
-      return [{ key, value: label, rule: 'is a folder with files that is not a secure-aks repository (no .yo-rc.json from generator-secure-aks); choose a new or empty folder' }];
+    const notRepository = entries.length > 0 ? repositoryProblem(dir) : undefined;
+    if (notRepository) {
+      return [{ key, value: label, rule: `is a folder with files that is not a secure-aks repository (${notRepository}); choose a new or empty folder` }];
     }
     return [];
   }
@@ -43,5 +73,8 @@ export function checkDestination(dir: string, label: string): Problem[] {
   } catch {
     return [{ key, value: label, rule: `cannot be created: ${parent} is not writable` }];
   }
+  // Even root, for whom every folder passes the access check, cannot create folders in the kernel's file systems.
+  const virtual = virtualFileSystem(parent);
+  if (virtual) return [{ key, value: label, rule: `cannot be created: ${parent} is on ${virtual}, a kernel file system that holds no files of yours` }];
   return [];
 }

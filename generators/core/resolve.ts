@@ -4,8 +4,9 @@
 import { coerce } from './coerce.ts';
 import { FIELDS, KEYS, WORKLOAD_FIELDS, WORKLOAD_KEYS, type Answers, type Field, type Key, type Workload } from './model.ts';
 import { AKS_RESERVED_RANGES, isPrivate, overlaps, parseCidr, planSubnets, subnetRequests, type Cidr } from './network.ts';
+import { resourceNames, type Names } from './naming.ts';
 import type { Problem } from './problems.ts';
-import { closest } from './rules.ts';
+import { basicString, closest } from './rules.ts';
 
 export type Layer = Partial<Record<string, unknown>>;
 
@@ -40,9 +41,12 @@ export function checkField(field: Field, raw: unknown, fromText: boolean): { val
   if (!coerced.ok) return { problems: [{ key: field.key, value: raw, rule: coerced.rule }] };
   const value = coerced.value;
   const problems: Problem[] = [];
+  // Invisible characters, look-alikes and stray spaces are named as such, before any field's own rule.
+  const basic = field.kind === 'string' ? basicString(value as string) : undefined;
+  if (basic) return { value, problems: [{ key: field.key, value, rule: basic }] };
   if (field.kind === 'list' && field.itemRule) {
     (value as string[]).forEach((item, index) => {
-      const rule = field.itemRule!(item);
+      const rule = basicString(item) ?? field.itemRule!(item);
       if (rule) problems.push({ key: `${field.key}[${index}]`, value: item, rule });
     });
   }
@@ -73,7 +77,11 @@ export function resolveAnswers(sources: Sources): Resolution {
     const raw = given ? given.value : field.default({ answers, folderName: sources.folderName });
     const checked = checkField(field, raw, given ? TEXT_LAYERS.has(given.layer) : false);
     // A derived default is only wrong because something it derives from is wrong: report the cause.
-    if (given || problems.length === 0) problems.push(...checked.problems);
+    if (given) problems.push(...checked.problems);
+    else if (problems.length === 0) {
+      // Say where a value nobody gave came from (the folder's name, for `name`), so the fix is clear.
+      problems.push(...checked.problems.map((p) => ({ ...p, rule: `${p.rule} (the default: ${field.defaultText}; set ${field.key} to choose another)` })));
+    }
     if (checked.problems.length === 0) (answers as Record<string, unknown>)[field.key] = checked.value;
   }
   problems.push(...crossChecks(answers));
@@ -90,8 +98,52 @@ function crossChecks(answers: Partial<Answers>): Problem[] {
       rule: `must not exceed userNodeMaxCount (${answers.userNodeMaxCount})`,
     });
   }
+  if (answers.name !== undefined && answers.environment !== undefined && answers.agentPool !== undefined) {
+    problems.push(...checkDerivedNames({ name: answers.name, environment: answers.environment, agentPool: answers.agentPool }));
+  }
   if (answers.addressSpace !== undefined && answers.serviceCidr !== undefined && answers.podCidr !== undefined) {
     problems.push(...checkRanges({ addressSpace: answers.addressSpace, serviceCidr: answers.serviceCidr, podCidr: answers.podCidr, bastion: answers.bastion ?? true }));
+  }
+  return problems;
+}
+
+type NameLimit = { type: string; max: number; when?: (answers: Pick<Answers, 'agentPool'>) => boolean };
+
+/**
+ * Azure's longest allowed name for each resource named `<abbreviation>-<name>-<environment>`. Each
+ * rule of `name` and `environment` holds on its own; together they can still be too long for some.
+ */
+export const DERIVED_NAME_LIMITS: Partial<Record<keyof Names, NameLimit>> = {
+  resourceGroup: { type: 'Microsoft.Resources/resourceGroups', max: 90 },
+  nodeResourceGroup: { type: 'the AKS node resource group', max: 80 },
+  virtualNetwork: { type: 'Microsoft.Network/virtualNetworks', max: 64 },
+  natGateway: { type: 'Microsoft.Network/natGateways', max: 80 },
+  natPublicIp: { type: 'Microsoft.Network/publicIPAddresses', max: 80 },
+  cluster: { type: 'Microsoft.ContainerService/managedClusters', max: 63 },
+  clusterIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', max: 128 },
+  logAnalytics: { type: 'Microsoft.OperationalInsights/workspaces', max: 63 },
+  bastion: { type: 'Microsoft.Network/bastionHosts', max: 80 },
+  bastionPublicIp: { type: 'Microsoft.Network/publicIPAddresses', max: 80 },
+  pipelineIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', max: 128 },
+  devCenter: { type: 'Microsoft.DevCenter/devcenters', max: 26, when: (a) => a.agentPool === 'managedDevOpsPool' },
+  devCenterProject: { type: 'Microsoft.DevCenter/projects', max: 63, when: (a) => a.agentPool === 'managedDevOpsPool' },
+  agentScaleSet: { type: 'Microsoft.Compute/virtualMachineScaleSets', max: 64, when: (a) => a.agentPool === 'vmss' },
+  deployment: { type: 'Microsoft.Resources/deployments', max: 64 },
+};
+
+/** Names derived from name and environment that break their resource type's length limit; reported on `name`. */
+export function checkDerivedNames(answers: Pick<Answers, 'name' | 'environment' | 'agentPool'>): Problem[] {
+  const names = resourceNames({ ...answers, acrName: '', keyVaultName: '', agentPoolName: '' });
+  const problems: Problem[] = [];
+  for (const [key, limit] of Object.entries(DERIVED_NAME_LIMITS) as [keyof Names, NameLimit][]) {
+    const derived = names[key];
+    if (typeof derived !== 'string' || derived.length <= limit.max || (limit.when && !limit.when(answers))) continue;
+    const room = answers.name.length + answers.environment.length - (derived.length - limit.max);
+    problems.push({
+      key: 'name',
+      value: answers.name,
+      rule: `with environment "${answers.environment}" makes the ${limit.type} name "${derived}" ${derived.length} characters long; Azure allows at most ${limit.max} (name and environment together: at most ${room} characters)`,
+    });
   }
   return problems;
 }

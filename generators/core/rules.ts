@@ -56,15 +56,15 @@ export const environmentName: Rule<string> = (v) =>
   basicString(v) ??
   (/^[a-z][a-z0-9]{1,7}$/.test(v) ? undefined : '2-8 lowercase letters and digits, starting with a letter');
 
-/** Azure Container Registry: 5-50 alphanumerics, globally unique (the login server is lowercase). */
+/** Azure Container Registry: 5-50 alphanumerics, globally unique (the login server is lowercase), no reserved words. */
 export const acrName: Rule<string> = (v) =>
-  basicString(v) ?? (/^[a-z0-9]{5,50}$/.test(v) ? undefined : '5-50 lowercase letters and digits only');
+  basicString(v) ?? (/^[a-z0-9]{5,50}$/.test(v) ? reservedWordProblem(v) : '5-50 lowercase letters and digits only');
 
-/** Key Vault: 3-24 alphanumerics and hyphens, starts with a letter, ends with a letter or digit, no "--". */
+/** Key Vault: 3-24 alphanumerics and hyphens, starts with a letter, ends with a letter or digit, no "--", no reserved words. */
 export const keyVaultName: Rule<string> = (v) =>
   basicString(v) ??
   (/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(v) && !v.includes('--')
-    ? undefined
+    ? reservedWordProblem(v)
     : '3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit');
 
 export const guid: Rule<string> = (v) =>
