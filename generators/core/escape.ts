@@ -4,7 +4,8 @@
 
 /** A Bicep single-quoted string literal. */
 function bicepStr(value: string): string {
-  const body = value.replace(/[\\'\n\r\t]|\$\{|[^\x20-\x7e]/g, (m) => {
+  // `u`: a character outside the BMP is one code point (one \u{...}), not two surrogate halves.
+  const body = value.replace(/[\\'\n\r\t]|\$\{|[^\x20-\x7e]/gu, (m) => {
     switch (m) {
       case '\\': return '\\\\';
       case "'": return "\\'";
@@ -20,7 +21,11 @@ function bicepStr(value: string): string {
 
 /** A YAML double-quoted scalar (JSON string syntax is valid YAML), with non-ASCII escaped. */
 function yamlStr(value: string): string {
-  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // YAML's \u takes 4 hex digits and \U 8: a character outside the BMP is one \U escape, not a surrogate pair.
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/gu, (ch) => {
+    const code = ch.codePointAt(0)!;
+    return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 export const bicep = {
@@ -40,13 +45,16 @@ export const yaml = {
   strArray: (values: readonly string[]) => `[${values.map(yamlStr).join(', ')}]`,
 };
 
+/** CommonMark ends a line at \n, \r\n and a lone \r; any of them would end a table row. */
+const LINE_ENDINGS = /\r\n|\r|\n/g;
+
 export const md = {
-  /** Text for a Markdown table cell or paragraph: no HTML, no table breaks. */
-  text: (value: string) => value.replace(/[\\`*_{}[\]<>|#]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' '),
+  /** Text for a Markdown table cell or paragraph: no HTML, no entities, no emphasis, no table breaks. */
+  text: (value: string) => value.replace(/[\\`*_{}[\]<>|#&~]/g, (ch) => `\\${ch}`).replace(LINE_ENDINGS, ' '),
   /** Inline code; backticks in the value widen the fence. */
   code: (value: string) => {
     const fence = '`'.repeat((value.match(/`+/g) ?? ['']).reduce((n, run) => Math.max(n, run.length), 0) + 1);
-    return `${fence}${fence.length > 1 ? ' ' : ''}${value.replace(/\|/g, '\\|')}${fence.length > 1 ? ' ' : ''}${fence}`;
+    return `${fence}${fence.length > 1 ? ' ' : ''}${value.replace(/\|/g, '\\|').replace(LINE_ENDINGS, ' ')}${fence.length > 1 ? ' ' : ''}${fence}`;
   },
 };
 
