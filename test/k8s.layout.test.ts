@@ -107,6 +107,22 @@ describe('adding a workload is new files plus list entries in kustomization.yaml
   });
 });
 
+describe('owner edits the layout is made for', () => {
+  it.skipIf(!kubectl)('a sidecar added after the workload container keeps its own image', async () => {
+    const { files, ctx } = await renderRepository({ name: 'shop', workloads: [ORDERS] });
+    const path = 'k8s/base/workloads/orders/deployment.yaml';
+    const doc = parseDocument(files.get(path)!);
+    const sidecar = { name: 'proxy', image: 'mcr.microsoft.com/oss/envoyproxy/envoy:v1.34.1' };
+    (doc.getIn(['spec', 'template', 'spec', 'containers']) as YAMLSeq).add(doc.createNode(sidecar));
+    const root = writeTree(new Map([...files, [path, doc.toString()]]), 'secure-aks-layout-');
+    temps.push(root);
+    const objects = await kustomize(kubectl!, join(root, PATHS.kustomizeOverlay(ctx.answers.environment)));
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    const images = (deployment.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers.map((c) => c.image);
+    expect(images).toEqual([ctx.k8s.workload.orders!.image, sidecar.image]);
+  });
+});
+
 describe('k8s context', () => {
   it('quotes exactly the names YAML 1.1 (kubectl) would read as something other than a string', () => {
     for (const word of ['yes', 'no', 'on', 'off', 'true', 'false', 'null', 'y', 'n']) expect(yamlName(word)).toBe(`"${word}"`);
