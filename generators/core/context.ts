@@ -4,6 +4,7 @@ import { DEPLOYMENT_SCOPE, INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { bicep, md, yaml } from './escape.ts';
 import { k8sContext, type K8sContext } from './k8s.ts';
 import type { Answers, Workload } from './model.ts';
+import { pipelineContext, type PipelineContext } from './pipeline.ts';
 import { resourceNames, workloadNames, type Names, type WorkloadNames } from './naming.ts';
 import { dnsServiceIp, parseCidr, planSubnets, subnetRequests, type Cidr, type PlannedSubnet } from './network.ts';
 
@@ -30,6 +31,8 @@ export interface Context {
   outputs: typeof INFRA_OUTPUTS;
   paths: typeof PATHS;
   deploymentScope: typeof DEPLOYMENT_SCOPE;
+  /** The Azure DevOps pipeline, bootstrap script and sample workload sources (core/pipeline.ts). */
+  pipeline: PipelineContext;
   /** The Kubernetes manifests' layout, deploy-time values and hardening (core/k8s.ts). */
   k8s: K8sContext;
   /** The generator's package version, for headers of emitted files. */
@@ -68,6 +71,7 @@ export function buildContext(answers: Answers, generatorVersion: string): Contex
     outputs: INFRA_OUTPUTS,
     paths: PATHS,
     deploymentScope: DEPLOYMENT_SCOPE,
+    pipeline: pipelineContext(answers),
     k8s: k8sContext(answers, network.subnet.privateEndpoints!.cidr),
     generatorVersion,
     bicep,

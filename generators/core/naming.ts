@@ -17,6 +17,8 @@ export interface Names {
   bastion: string;
   bastionPublicIp: string;
   pipelineIdentity: string;
+  /** Federated credential on the pipeline identity that trusts the Azure DevOps service connection. */
+  pipelineFederatedCredential: string;
   devCenter: string;
   devCenterProject: string;
   agentPool: string;
@@ -47,6 +49,7 @@ export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'a
     bastion: `bas-${base}`,
     bastionPublicIp: `pip-bas-${base}`,
     pipelineIdentity: `id-pipeline-${base}`,
+    pipelineFederatedCredential: 'fic-ado-pipeline',
     devCenter: `dc-${base}`,
     devCenterProject: `dcp-${base}`,
     agentPool: answers.agentPoolName,

@@ -1,0 +1,389 @@
+// Checks for the emitted Azure Pipelines YAML, shared by the tests:
+//   - parsePipelineYaml(): strict YAML parse (duplicate keys, warnings and errors all fail);
+//   - expandPipeline(): resolves template references, `${{ parameters.x }}`, `${{ each }}` and the few
+//     expression functions the templates use, the way Azure Pipelines compiles a run, checking every
+//     template's typed parameters (unknown, missing, wrong type);
+//   - validatePipelineTree(): the entry file, every template instantiation and the expanded pipeline
+//     against the upstream Azure Pipelines schema (compiled once per process);
+//   - pipelineJobs(): every job of the expanded pipeline with its stage, kind and pool.
+import { Ajv, type ValidateFunction } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { parseDocument } from 'yaml';
+
+export const SCHEMAS_DIR = new URL('../../../shared/schemas/', import.meta.url);
+export const PIPELINE_ENTRY = 'pipelines/azure-pipelines.yml';
+
+type Obj = Record<string, unknown>;
+
+export type TemplateKind = 'stages' | 'jobs' | 'steps' | 'variables';
+const TEMPLATE_KINDS: TemplateKind[] = ['stages', 'jobs', 'steps', 'variables'];
+
+interface Validators {
+  pipeline: ValidateFunction;
+  templates: Record<TemplateKind, ValidateFunction>;
+}
+
+let validators: Validators | undefined;
+
+/** The Azure Pipelines schema, compiled once per process with the options its README gives. */
+export function pipelineValidators(): Validators {
+  if (validators) return validators;
+  const schema = JSON.parse(readFileSync(new URL('azure-pipelines.schema.json', SCHEMAS_DIR), 'utf8')) as { $id: string };
+  const ajv = new Ajv({ strict: false, unicodeRegExp: false, coerceTypes: true, allErrors: false });
+  const pipeline = ajv.compile(schema);
+  const definition = (name: string) => ajv.getSchema(`${schema.$id}#/definitions/${name}`)!;
+  validators = {
+    pipeline,
+    templates: {
+      stages: definition('stagesTemplate'),
+      jobs: definition('jobsTemplate'),
+      steps: definition('stepsTemplate'),
+      variables: definition('variablesTemplate'),
+    },
+  };
+  return validators;
+}
+
+/** ajv mutates data when coercing types: validate a copy. */
+function schemaErrors(validate: ValidateFunction, value: unknown, label: string): string[] {
+  const copy = structuredClone(value);
+  if (validate(copy)) return [];
+  // The task `anyOf` yields hundreds of errors; the deepest paths say most.
+  const errors = [...(validate.errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length).slice(0, 5);
+  return errors.map((e) => `${label}: ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+}
+
+/** Strict parse: any YAML error or warning (duplicate keys included) throws. */
+export function parsePipelineYaml(text: string, path: string): Obj {
+  const doc = parseDocument(text, { strict: true, uniqueKeys: true, prettyErrors: true });
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length) throw new Error(`${path}: ${problems.map((p) => p.message).join('; ')}`);
+  const value = doc.toJS() as unknown;
+  if (!isObj(value)) throw new Error(`${path}: not a mapping`);
+  return value;
+}
+
+function isObj(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Template expressions: the subset the emitted templates use. Anything else throws, so a template
+// that starts using more fails here loudly rather than passing unchecked.
+
+interface Scope {
+  parameters: Obj;
+  locals: Obj;
+}
+
+const FUNCTIONS: Record<string, (...args: unknown[]) => unknown> = {
+  replace: (s, a, b) => String(s).replaceAll(String(a), String(b)),
+  lower: (s) => String(s).toLowerCase(),
+  upper: (s) => String(s).toUpperCase(),
+  format: (f, ...args) => String(f).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])),
+};
+
+function evaluate(source: string, scope: Scope): unknown {
+  let pos = 0;
+  const text = source.trim();
+  const skip = () => {
+    while (text[pos] === ' ') pos++;
+  };
+  const ident = () => {
+    const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(text.slice(pos));
+    if (!m) throw new Error(`expression ${JSON.stringify(source)}: expected a name at ${pos}`);
+    pos += m[0].length;
+    return m[0];
+  };
+  const expr = (): unknown => {
+    skip();
+    if (text[pos] === "'") {
+      let out = '';
+      pos++;
+      for (;;) {
+        if (pos >= text.length) throw new Error(`expression ${JSON.stringify(source)}: unterminated string`);
+        if (text[pos] === "'") {
+          if (text[pos + 1] === "'") {
+            out += "'";
+            pos += 2;
+            continue;
+          }
+          pos++;
+          return out;
+        }
+        out += text[pos++];
+      }
+    }
+    const number = /^-?\d+(\.\d+)?/.exec(text.slice(pos));
+    if (number) {
+      pos += number[0].length;
+      return Number(number[0]);
+    }
+    const name = ident();
+    skip();
+    if (text[pos] === '(') {
+      const fn = FUNCTIONS[name.toLowerCase()];
+      if (!fn) throw new Error(`expression ${JSON.stringify(source)}: function ${name} is not supported by the test expander`);
+      pos++;
+      const args: unknown[] = [];
+      skip();
+      if (text[pos] !== ')') {
+        for (;;) {
+          args.push(expr());
+          skip();
+          if (text[pos] === ',') {
+            pos++;
+            continue;
+          }
+          break;
+        }
+      }
+      if (text[pos] !== ')') throw new Error(`expression ${JSON.stringify(source)}: expected ) at ${pos}`);
+      pos++;
+      return fn(...args);
+    }
+    if (name === 'true' || name === 'false') return name === 'true';
+    let value: unknown;
+    if (name === 'parameters') value = scope.parameters;
+    else if (Object.hasOwn(scope.locals, name)) value = scope.locals[name];
+    else throw new Error(`expression ${JSON.stringify(source)}: ${name} is not defined here`);
+    const path = [name];
+    while (text[pos] === '.') {
+      pos++;
+      const key = ident();
+      path.push(key);
+      if (!isObj(value) || !Object.hasOwn(value, key)) throw new Error(`expression ${JSON.stringify(source)}: ${path.join('.')} is not defined`);
+      value = value[key];
+    }
+    return value;
+  };
+  const value = expr();
+  skip();
+  if (pos !== text.length) throw new Error(`expression ${JSON.stringify(source)}: unexpected ${JSON.stringify(text.slice(pos))}`);
+  return value;
+}
+
+const WHOLE = /^\$\{\{(.+)\}\}$/s;
+const EMBEDDED = /\$\{\{(.+?)\}\}/g;
+const EACH = /^\$\{\{\s*each\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+(.+?)\s*\}\}$/;
+
+export interface TemplateUse {
+  path: string;
+  kind: TemplateKind;
+  parameters: Obj;
+  expanded: unknown[];
+}
+
+export interface Expansion {
+  pipeline: Obj;
+  uses: TemplateUse[];
+}
+
+class Expander {
+  readonly uses: TemplateUse[] = [];
+  readonly files: Map<string, string>;
+  constructor(files: Map<string, string>) {
+    this.files = files;
+  }
+
+  load(path: string): Obj {
+    const text = this.files.get(path);
+    if (text === undefined) throw new Error(`template ${path} does not exist`);
+    return parsePipelineYaml(text, path);
+  }
+
+  value(node: unknown, scope: Scope, file: string): unknown {
+    if (typeof node === 'string') {
+      const whole = WHOLE.exec(node);
+      if (whole && !whole[1]!.includes('}}')) return evaluate(whole[1]!, scope);
+      return node.replace(EMBEDDED, (_, inner: string) => {
+        const v = evaluate(inner, scope);
+        if (typeof v === 'object' && v !== null) throw new Error(`${file}: ${node} places an object inside a string`);
+        return String(v);
+      });
+    }
+    if (Array.isArray(node)) return this.list(node, scope, file);
+    if (isObj(node)) {
+      const out: Obj = {};
+      for (const [key, value] of Object.entries(node)) {
+        if (key.includes('${{')) throw new Error(`${file}: the test expander does not support ${key} as a mapping key`);
+        out[key] = this.value(value, scope, file);
+      }
+      return out;
+    }
+    return node;
+  }
+
+  list(items: unknown[], scope: Scope, file: string): unknown[] {
+    const out: unknown[] = [];
+    for (const item of items) {
+      const keys = isObj(item) ? Object.keys(item) : [];
+      const each = keys.length === 1 ? EACH.exec(keys[0]!) : null;
+      if (each) {
+        const collection = evaluate(each[2]!, scope);
+        if (!Array.isArray(collection)) throw new Error(`${file}: ${keys[0]} does not iterate over a list`);
+        const body = (item as Obj)[keys[0]!];
+        if (!Array.isArray(body)) throw new Error(`${file}: the body of ${keys[0]} is not a list`);
+        for (const element of collection) {
+          out.push(...this.list(body, { parameters: scope.parameters, locals: { ...scope.locals, [each[1]!]: element } }, file));
+        }
+      } else if (keys.some((k) => k.includes('${{'))) {
+        throw new Error(`${file}: the test expander does not support ${keys.join(', ')}`);
+      } else if (isObj(item) && typeof item.template === 'string' && keys.every((k) => k === 'template' || k === 'parameters')) {
+        out.push(...this.include(item.template, this.value(item.parameters ?? {}, scope, file), file));
+      } else {
+        out.push(this.value(item, scope, file));
+      }
+    }
+    return out;
+  }
+
+  include(reference: string, provided: unknown, from: string): unknown[] {
+    const path = reference.startsWith('/') ? reference.slice(1) : posix.join(posix.dirname(from), reference);
+    const doc = this.load(path);
+    const kinds = TEMPLATE_KINDS.filter((k) => k in doc);
+    if (kinds.length !== 1) throw new Error(`${path}: a template has exactly one of ${TEMPLATE_KINDS.join(', ')}`);
+    const kind = kinds[0]!;
+    const extra = Object.keys(doc).filter((k) => k !== kind && k !== 'parameters');
+    if (extra.length) throw new Error(`${path}: unexpected top-level keys ${extra.join(', ')}`);
+    if (!isObj(provided)) throw new Error(`${from}: parameters of ${reference} are not a mapping`);
+    const parameters = bindParameters(path, doc.parameters, provided);
+    const expanded = this.list(doc[kind] as unknown[], { parameters, locals: {} }, path);
+    this.uses.push({ path, kind, parameters, expanded });
+    return expanded;
+  }
+}
+
+interface Declared {
+  name: string;
+  type?: string;
+  default?: unknown;
+  values?: unknown[];
+}
+
+function bindParameters(path: string, declared: unknown, provided: Obj): Obj {
+  if (declared !== undefined && !Array.isArray(declared)) throw new Error(`${path}: parameters must be a typed list`);
+  const list = (declared ?? []) as Declared[];
+  const names = new Set(list.map((p) => p.name));
+  const unknown = Object.keys(provided).filter((k) => !names.has(k));
+  if (unknown.length) throw new Error(`${path}: unexpected parameters ${unknown.join(', ')}`);
+  const bound: Obj = {};
+  for (const p of list) {
+    if (!p.type) throw new Error(`${path}: parameter ${p.name} has no type`);
+    const value = Object.hasOwn(provided, p.name) ? provided[p.name] : p.default;
+    if (value === undefined) throw new Error(`${path}: parameter ${p.name} is required and was not given`);
+    const ok =
+      p.type === 'string' ? typeof value === 'string'
+      : p.type === 'number' ? typeof value === 'number'
+      : p.type === 'boolean' ? typeof value === 'boolean'
+      : p.type === 'object' ? value !== null
+      : p.type === 'stringList' ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+      : p.type.endsWith('List') ? Array.isArray(value)
+      : isObj(value);
+    if (!ok) throw new Error(`${path}: parameter ${p.name} is declared ${p.type} but got ${JSON.stringify(value)}`);
+    if (p.values && !p.values.includes(value)) throw new Error(`${path}: parameter ${p.name} is not one of ${p.values.join(', ')}`);
+    bound[p.name] = value;
+  }
+  return bound;
+}
+
+/**
+ * The pipeline as Azure Pipelines compiles it for a run with the parameters' defaults (or
+ * `runParameters`): every template included, every template expression evaluated.
+ */
+export function expandPipeline(files: Map<string, string>, entry = PIPELINE_ENTRY, runParameters: Obj = {}): Expansion {
+  const expander = new Expander(files);
+  const root = expander.load(entry);
+  const parameters = bindParameters(entry, root.parameters, runParameters);
+  const scope: Scope = { parameters, locals: {} };
+  const pipeline: Obj = {};
+  for (const [key, value] of Object.entries(root)) {
+    if (key === 'parameters') continue;
+    pipeline[key] = key === 'stages' || key === 'jobs' || key === 'steps' ? expander.list(value as unknown[], scope, entry) : expander.value(value, scope, entry);
+  }
+  const leftover = JSON.stringify(pipeline).match(/\$\{\{[^}]*\}\}/);
+  if (leftover) throw new Error(`${entry}: unexpanded template expression ${leftover[0]}`);
+  return { pipeline, uses: expander.uses };
+}
+
+/**
+ * Every schema problem of a pipeline tree: the entry file as written, each template file's
+ * declarations, each template as instantiated, and the expanded pipeline. Empty means valid.
+ */
+export function validatePipelineTree(files: Map<string, string>, entry = PIPELINE_ENTRY): string[] {
+  const { pipeline: validatePipeline, templates } = pipelineValidators();
+  const problems: string[] = [];
+  const raw = parsePipelineYaml(files.get(entry)!, entry);
+  problems.push(...schemaErrors(validatePipeline, raw, `${entry} (as written)`));
+  const { pipeline, uses } = expandPipeline(files, entry);
+  problems.push(...schemaErrors(validatePipeline, pipeline, `${entry} (expanded)`));
+  const declared = new Set<string>();
+  for (const use of uses) {
+    problems.push(...schemaErrors(templates[use.kind], { [use.kind]: use.expanded }, `${use.path} (instantiated)`));
+    if (declared.has(use.path)) continue;
+    declared.add(use.path);
+    const doc = parsePipelineYaml(files.get(use.path)!, use.path);
+    problems.push(...schemaErrors(templates[use.kind], { parameters: doc.parameters ?? [] }, `${use.path} (parameters)`));
+  }
+  return problems;
+}
+
+export interface PipelineJob {
+  stage: string;
+  id: string;
+  kind: 'job' | 'deployment';
+  job: Obj;
+  /** The pool the job runs on (job, else stage, else pipeline level). */
+  pool: unknown;
+  steps: Obj[];
+}
+
+/** Every job of an expanded pipeline, with the pool it runs on and its steps (deployment hooks included). */
+export function pipelineJobs(pipeline: Obj): PipelineJob[] {
+  const jobs: PipelineJob[] = [];
+  for (const stage of (pipeline.stages ?? []) as Obj[]) {
+    for (const job of (stage.jobs ?? []) as Obj[]) {
+      const kind = 'deployment' in job ? 'deployment' : 'job';
+      const steps: Obj[] = [];
+      if (kind === 'job') steps.push(...((job.steps ?? []) as Obj[]));
+      else {
+        for (const strategy of Object.values((job.strategy ?? {}) as Obj) as Obj[]) {
+          for (const hook of Object.values(strategy) as Obj[]) {
+            const hooks = 'steps' in hook ? [hook] : (Object.values(hook) as Obj[]);
+            for (const h of hooks) steps.push(...((h.steps ?? []) as Obj[]));
+          }
+        }
+      }
+      jobs.push({ stage: String(stage.stage), id: String(job[kind]), kind, job, pool: job.pool ?? stage.pool ?? pipeline.pool, steps });
+    }
+  }
+  return jobs;
+}
+
+/** The `{ name, namespace }` entries of the entry file's `workloads` parameter, as written. */
+export function pipelineWorkloads(text: string, path = PIPELINE_ENTRY): Array<{ name: unknown; namespace: unknown }> {
+  const parameters = parsePipelineYaml(text, path).parameters as Obj[] | undefined;
+  const workloads = parameters?.find((p) => p.name === 'workloads');
+  if (!workloads || workloads.type !== 'object' || !Array.isArray(workloads.default)) throw new Error(`${path}: no object parameter workloads with a list default`);
+  return (workloads.default as Obj[]).map((w) => {
+    if (Object.keys(w).sort().join() !== 'name,namespace') throw new Error(`${path}: workload entry ${JSON.stringify(w)} is not { name, namespace }`);
+    return { name: w.name, namespace: w.namespace };
+  });
+}
+
+/** Every value of a given key anywhere in a document (e.g. all `vmImage` or `pool` values). */
+export function valuesOfKey(node: unknown, key: string): unknown[] {
+  const found: unknown[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (isObj(n)) {
+      for (const [k, v] of Object.entries(n)) {
+        if (k === key) found.push(v);
+        walk(v);
+      }
+    }
+  };
+  walk(node);
+  return found;
+}
