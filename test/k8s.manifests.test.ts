@@ -16,6 +16,7 @@ import {
   parseManifests,
   podSecurityRestricted,
   podSpecOf,
+  renderOverlays,
   validateKustomization,
   validateObject,
   yamllint,
@@ -109,11 +110,12 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         const overlays = overlaysOf(rendered.files.keys());
         expect(overlays, 'one overlay per environment').toEqual([PATHS.kustomizeOverlay(rendered.answers.environment)]);
         const overlay = overlays[0]!;
-        const [base, placeholders, objects] = await Promise.all([
+        const [base, freshOverlays, objects] = await Promise.all([
           kustomize(kubectl!, join(fresh, PATHS.kustomizeBase)),
-          kustomize(kubectl!, join(fresh, overlay)),
+          renderOverlays(kubectl!, fresh, rendered.files.keys()),
           kustomize(kubectl!, join(filled, overlay)),
         ]);
+        const placeholders = freshOverlays.get(overlay)!;
         scenarios.set(id, { rendered, values, fresh, filled, overlay, base, placeholders, objects });
       }),
     );
