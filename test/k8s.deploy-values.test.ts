@@ -251,6 +251,15 @@ describe('scripts/write-deploy-values.sh', () => {
       }
     });
 
+    it('works for a cluster-only repository (no workloads)', async () => {
+      const zero = await renderRepository({ name: 'shop', environment: 'prod', workloads: [] });
+      const dir = writeTree(zero.files, 'secure-aks-values-');
+      temps.push(dir);
+      const result = await run(dir, ['--image-tag', '7'], { outputs: OUTPUTS });
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout.trim().split('\n')).toEqual([`wrote     ${PATHS.deployValues('prod')}`]);
+    });
+
     it('passes --resource-group and --deployment to az, and warns while the image tag is a placeholder', async () => {
       const dir = freshTree();
       const result = await run(dir, ['--resource-group=rg-other', '--deployment', 'infra-manual'], { outputs: OUTPUTS });
