@@ -1,7 +1,8 @@
 // The sample workload sources the pipeline builds (src/<workload>/), the environments note, and the
 // pipeline context's derived values.
 import { describe, expect, it } from 'vitest';
-import { kubectlVersion, SAMPLE_BASE_IMAGE, SAMPLE_UID, shellWord } from '../generators/core/pipeline.ts';
+import { parse } from 'yaml';
+import { kubectlVersion, SAMPLE_BASE_IMAGE, SAMPLE_UID, shellWord, yamlScalar } from '../generators/core/pipeline.ts';
 import { renderRepository } from './helpers/generate.ts';
 
 const WORKLOADS = [{ name: 'orders-api' }, { name: 'web', namespace: 'frontend', port: 9000 }];
@@ -80,6 +81,16 @@ describe('pipeline context', () => {
     expect(shellWord('contoso')).toBe('contoso');
     expect(shellWord('Line of Business')).toBe("'Line of Business'");
     expect(shellWord("it's")).toBe("'it'\\''s'");
+  });
+
+  it('places YAML values so that YAML 1.1 and 1.2 both read them back as the same string', () => {
+    const values = ['sc-contoso-dev', 'pool-a', 'infra/dev.bicepparam', 'true', 'Off', 'null', 'y', '123', '1e3', '0x1f', '2001-01-01', '1_000', 'a: b', "it's", '~'];
+    for (const value of values) {
+      const placed = yamlScalar(value);
+      for (const version of ['1.1', '1.2'] as const) expect(parse(`key: ${placed}`, { version }), `${value} as ${placed}`).toEqual({ key: value });
+    }
+    expect(yamlScalar('sc-contoso-dev')).toBe('sc-contoso-dev');
+    expect(yamlScalar('true')).toBe('"true"');
   });
 
   it('pins kubectl to the cluster version', () => {

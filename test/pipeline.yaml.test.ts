@@ -33,7 +33,7 @@ const CASES: Array<{ label: string; answers: AnswerInput }> = [
   { label: 'managedDevOpsPool, 1 workload', answers: { agentPool: 'managedDevOpsPool' } },
   { label: 'managedDevOpsPool, 3 workloads', answers: { agentPool: 'managedDevOpsPool', workloads: THREE, kubernetesVersion: '1.34.2' } },
   { label: 'vmss, 1 workload', answers: { agentPool: 'vmss', name: 'shop', environment: 'prod', adoProject: 'Line of Business' } },
-  { label: 'vmss, 3 workloads', answers: { agentPool: 'vmss', workloads: THREE, agentPoolName: 'agents-shared' } },
+  { label: 'vmss, 3 workloads', answers: { agentPool: 'vmss', workloads: THREE, agentPoolName: 'agents-shared', serviceConnection: 'azure.rm_prod-1' } },
 ];
 
 type Obj = Record<string, unknown>;

@@ -2,6 +2,7 @@
 // bootstrap script (scripts/bootstrap-devops.sh), the environments note and the sample workload
 // sources (src/<workload>/). Templates read these values through `ctx.pipeline`.
 import { PATHS } from './contracts.ts';
+import { yaml } from './escape.ts';
 import type { Answers } from './model.ts';
 
 /** kubelogin release installed by the Deploy stage (KubeloginInstaller@0); bump deliberately. */
@@ -47,8 +48,21 @@ export interface PipelineContext {
   /** The Azure DevOps pool is an elastic pool over a scale set the bootstrap script registers. */
   elasticPool: boolean;
   sample: { baseImage: string; uid: number };
+  /** Places an answer-derived string as a YAML value (templates: `<%- pipeline.scalar(x) %>`). */
+  scalar: typeof yamlScalar;
   /** Values already quoted as one shell word, for the bootstrap script's defaults. */
   sh: { project: string };
+}
+
+/** Words that YAML 1.1 parsers (Azure Pipelines among them) read as booleans or null. */
+const YAML_KEYWORDS = /^(y|yes|n|no|true|false|on|off|null)$/i;
+
+/**
+ * A YAML scalar that every parser reads back as this string: plain when it is unambiguous
+ * (letters first, no keyword such as `on` or `null`), double-quoted otherwise (`"123"`, `"true"`).
+ */
+export function yamlScalar(value: string): string {
+  return /^[A-Za-z_][A-Za-z0-9._/-]*$/.test(value) && !YAML_KEYWORDS.test(value) ? value : yaml.str(value);
 }
 
 /** One shell word: plain tokens as they are, anything else single-quoted. */
@@ -75,6 +89,7 @@ export function pipelineContext(answers: Answers): PipelineContext {
     workloadsParameter: WORKLOADS_PARAMETER,
     elasticPool: answers.agentPool === 'vmss',
     sample: { baseImage: SAMPLE_BASE_IMAGE, uid: SAMPLE_UID },
+    scalar: yamlScalar,
     sh: { project: shellWord(answers.adoProject) },
   };
 }
