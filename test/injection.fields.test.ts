@@ -1,0 +1,324 @@
+// Every payload of test/corpus/injection-payloads.ts in every string the answers model takes (each
+// string field of FIELDS, each list field's items, and a workload's name, namespace and secrets):
+// either resolve rejects it with a problem on that very key whose message shows the value and the
+// field's own rule, or the generated repository carries it as inert data. Inert means: rendered with
+// the payload, every YAML file (read as YAML 1.2 and as YAML 1.1, as Kubernetes and Azure Pipelines
+// read it), JSON file and .env file parses to exactly what it parses to with a harmless token in that
+// place, the token replaced by the payload (same structure, same types, same values elsewhere);
+// Markdown keeps its table structure; shell scripts stay valid; and infra/ compiles with the real
+// Bicep CLI with the payload in the ARM JSON as a string.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { FIELDS, WORKLOAD_FIELDS, type Field } from '../generators/core/model.ts';
+import { formatProblem, showValue, type Problem } from '../generators/core/problems.ts';
+import { resolveAnswers } from '../generators/core/resolve.ts';
+import { basicString } from '../generators/core/rules.ts';
+import { ALL_PAYLOADS } from './corpus/injection-payloads.ts';
+import { renderRepository, writeTree, type AnswerInput } from './helpers/generate.ts';
+import { toolOrSkip } from './helpers/tools.ts';
+
+const run = promisify(execFile);
+
+/** Valid answers in which each target below replaces one value. */
+const BASE: AnswerInput = {
+  name: 'contoso',
+  environment: 'dev',
+  acrName: 'crcontosodev01',
+  keyVaultName: 'kv-contoso-dev',
+  adoProject: 'Contoso',
+  serviceConnection: 'sc-contoso-dev',
+  agentPoolName: 'pool-contoso-dev',
+  adoOrganizationUrl: 'https://dev.azure.com/contoso',
+  workloads: [{ name: 'api', namespace: 'apps', secrets: ['db-password'] }],
+};
+
+interface Target {
+  /** The problem key a rejected value must be reported under. */
+  key: string;
+  /** Puts the value in place in a copy of the answers. */
+  set: (input: AnswerInput, value: string) => void;
+  /** The base answers with this one value replaced. */
+  with: (value: string) => AnswerInput;
+  /** The rule text the field's own rule gives for a value, when the field has a rule of its own. */
+  rule?: (value: string) => string | undefined;
+  /** A harmless value valid for this target, found nowhere else in the output. */
+  token: string;
+}
+
+function target(key: string, set: Target['set'], token: string, rule?: Target['rule']): Target {
+  const with_ = (value: string) => {
+    const input = structuredClone(BASE);
+    set(input, value);
+    return input;
+  };
+  return { key, set, with: with_, token, ...(rule ? { rule } : {}) };
+}
+
+const values = (input: AnswerInput) => input as Record<string, unknown>;
+const firstWorkload = (input: AnswerInput) => input.workloads![0] as Record<string, unknown>;
+
+const TARGETS: Target[] = [
+  ...(FIELDS as readonly Field[])
+    .filter((f) => f.kind === 'string')
+    .map((f, i) =>
+      target(
+        f.key,
+        (input, value) => void (values(input)[f.key] = value),
+        `qzxq${'abcdefghijklmnopqrstuvwxyz'[i]}`,
+        f.rule ? (v) => basicString(v) ?? (f.rule as (x: string) => string | undefined)(v) : undefined,
+      ),
+    ),
+  ...(FIELDS as readonly Field[])
+    .filter((f) => f.kind === 'list')
+    .map((f) => target(`${f.key}[0]`, (input, value) => void (values(input)[f.key] = [value]), 'qzxqlist', f.itemRule ? (v) => basicString(v) ?? f.itemRule!(v) : undefined)),
+  target('workloads[0].name', (input, v) => void (firstWorkload(input).name = v), 'qzxqwl', WORKLOAD_FIELDS.name.rule),
+  target('workloads[0].namespace', (input, v) => void (firstWorkload(input).namespace = v), 'qzxqns', WORKLOAD_FIELDS.namespace.rule),
+  target('workloads[0].secrets[0]', (input, v) => void (firstWorkload(input).secrets = [v]), 'qzxqsecret', WORKLOAD_FIELDS.secrets.rule),
+];
+
+const problemsOf = (input: AnswerInput): Problem[] => {
+  const resolution = resolveAnswers({ file: input as Record<string, unknown>, folderName: 'contoso' });
+  return resolution.ok ? [] : resolution.problems;
+};
+
+// --- comparing two renders ----------------------------------------------------------------------------
+
+/** `value` with every occurrence of `token` in its strings and keys replaced by `payload`. */
+function substitute(value: unknown, token: string, payload: string): unknown {
+  if (typeof value === 'string') return value.replaceAll(token, payload);
+  if (Array.isArray(value)) return value.map((v) => substitute(v, token, payload));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll(token, payload), substitute(v, token, payload)]));
+  }
+  return value;
+}
+
+function yamlData(text: string, version: '1.1' | '1.2', file: string): unknown[] {
+  const docs = parseAllDocuments(text, { strict: true, uniqueKeys: true, prettyErrors: false, version });
+  if (!Array.isArray(docs)) throw new Error(`${file}: not a YAML stream`);
+  const errors = docs.flatMap((d) => [...d.errors, ...d.warnings]).map((e) => `${file} (YAML ${version}): ${e.message}`);
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return docs.map((d) => d.toJS({ maxAliasCount: -1 }));
+}
+
+/** bicepconfig.json is JSON with comments; it holds no answer. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function envData(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+}
+
+/** What a Markdown reader's layout depends on: lines, table cells, raw HTML openers. */
+function markdownShape(text: string): string[] {
+  return text.split('\n').map((line) => {
+    const plain = line.replace(/\\./g, '').replace(/`[^`]*`/g, '');
+    return `${plain.split('|').length}:${(plain.match(/</g) ?? []).length}`;
+  });
+}
+
+/** The differences between the payload's render and the token's render with the token replaced. */
+function compareRenders(baseline: Map<string, string>, actual: Map<string, string>, token: string, payload: string): string[] {
+  const problems: string[] = [];
+  const expectedPaths = [...baseline.keys()].map((p) => p.replaceAll(token, payload)).sort();
+  if (JSON.stringify(expectedPaths) !== JSON.stringify([...actual.keys()].sort())) {
+    return [`file set differs: ${JSON.stringify(expectedPaths.filter((p) => !actual.has(p)))} vs ${JSON.stringify([...actual.keys()].filter((p) => !expectedPaths.includes(p)))}`];
+  }
+  for (const [path, text] of baseline) {
+    const target = path.replaceAll(token, payload);
+    const got = actual.get(target)!;
+    // A file the token does not reach is the same text in both renders: nothing to compare.
+    if (!text.includes(token) && got === text) continue;
+    try {
+      if (/\.ya?ml$/.test(path)) {
+        for (const version of ['1.2', '1.1'] as const) {
+          const want = substitute(yamlData(text, version, path), token, payload);
+          const have = yamlData(got, version, target);
+          if (JSON.stringify(have) !== JSON.stringify(want)) problems.push(`${target} (YAML ${version}) parses to other data than the token's render`);
+        }
+      } else if (path.endsWith('.json') && isJson(text)) {
+        if (JSON.stringify(JSON.parse(got)) !== JSON.stringify(substitute(JSON.parse(text), token, payload))) problems.push(`${target}: other JSON data`);
+      } else if (path.endsWith('.env')) {
+        if (JSON.stringify(envData(got)) !== JSON.stringify(substitute(envData(text), token, payload))) problems.push(`${target}: other .env entries`);
+      } else if (path.endsWith('.md')) {
+        if (JSON.stringify(markdownShape(got)) !== JSON.stringify(markdownShape(text))) problems.push(`${target}: Markdown lines, table cells or HTML changed`);
+      }
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  return problems;
+}
+
+// --- the matrix -------------------------------------------------------------------------------------
+
+interface Accepted {
+  target: Target;
+  payload: string;
+}
+
+const accepted: Accepted[] = [];
+const rejected: Array<{ target: Target; payload: string; problems: Problem[] }> = [];
+for (const target of TARGETS) {
+  for (const payload of ALL_PAYLOADS) {
+    const problems = problemsOf(target.with(payload));
+    if (problems.length === 0) accepted.push({ target, payload });
+    else rejected.push({ target, payload, problems });
+  }
+}
+
+describe('payloads in every string answer', () => {
+  it('the base answers and every token are valid, and tokens are unique', () => {
+    expect(problemsOf(BASE).map(formatProblem)).toEqual([]);
+    for (const target of TARGETS) {
+      if (accepted.some((a) => a.target === target)) expect(problemsOf(target.with(target.token)).map(formatProblem), target.key).toEqual([]);
+    }
+  });
+
+  // One test per target (not per payload): the matrix has well over a thousand rejected pairs.
+  it.each(TARGETS.map((t) => [t.key, t] as const))('%s: each rejected payload is reported on that key, with the value and its rule', (key, target) => {
+    const mismatches: string[] = [];
+    for (const { payload, problems } of rejected.filter((r) => r.target === target)) {
+      const own = problems.filter((p) => p.key === key);
+      if (own.length === 0) mismatches.push(`${JSON.stringify(payload)}: no problem on ${key}, only ${problems.map(formatProblem).join('; ')}`);
+      for (const problem of own) {
+        if (problem.rule.length <= 8) mismatches.push(`${JSON.stringify(payload)}: rule too vague: ${problem.rule}`);
+        if (formatProblem(problem) !== `${key} ${showValue(payload)}: ${problem.rule}`) mismatches.push(`${JSON.stringify(payload)}: message does not show key and value: ${formatProblem(problem)}`);
+        if (target.rule && !/duplicates|overlaps/.test(problem.rule) && problem.rule !== target.rule(payload)) mismatches.push(`${JSON.stringify(payload)}: not the field's rule: ${problem.rule}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  describe('accepted payloads come out as data', () => {
+    const baselines = new Map<Target, Promise<Map<string, string>>>();
+    const baselineOf = (target: Target) => {
+      if (!baselines.has(target)) baselines.set(target, renderRepository(target.with(target.token)).then((r) => r.files));
+      return baselines.get(target)!;
+    };
+
+    it('some payloads are accepted (otherwise this checks nothing)', () => {
+      expect(accepted.length).toBeGreaterThan(20);
+    });
+
+    it.each(accepted.map((a) => [a.target.key, JSON.stringify(a.payload), a] as const))('%s = %s', async (_, __, { target, payload }) => {
+      const [baseline, rendered] = await Promise.all([baselineOf(target), renderRepository(target.with(payload))]);
+      expect(compareRenders(baseline, rendered.files, target.token, payload)).toEqual([]);
+      const scripts = [...rendered.files].filter(([path, text]) => path.endsWith('.sh') && text.includes(payload));
+      await Promise.all(
+        scripts.map(([path, text]) =>
+          run('bash', ['-n', '-c', text]).catch((e: { stderr?: string }) => {
+            throw new Error(`${path} is no longer valid shell: ${e.stderr}`);
+          }),
+        ),
+      );
+    });
+  });
+});
+
+// --- Bicep --------------------------------------------------------------------------------------------
+
+const bicepPath = toolOrSkip('bicep');
+
+/** Answers that carry, at once, one accepted payload in every target that accepts any. */
+function combined(): { input: AnswerInput; placed: Accepted[] } {
+  const input: AnswerInput = structuredClone(BASE);
+  const placed: Accepted[] = [];
+  for (const target of TARGETS.filter((t) => !t.key.startsWith('workloads['))) {
+    const choice = accepted.find((a) => a.target === target);
+    if (!choice) continue;
+    target.set(input, choice.payload);
+    placed.push(choice);
+  }
+  // Workloads take many payloads at once: each accepted name is a workload, with the accepted
+  // namespaces and secrets spread over them.
+  const names = accepted.filter((a) => a.target.key === 'workloads[0].name');
+  const namespaces = accepted.filter((a) => a.target.key === 'workloads[0].namespace');
+  const secrets = accepted.filter((a) => a.target.key === 'workloads[0].secrets[0]');
+  if (names.length > 0) {
+    input.workloads = names.map((n, i) => ({
+      name: n.payload,
+      namespace: namespaces[i % Math.max(1, namespaces.length)]?.payload ?? 'apps',
+      secrets: i === 0 ? secrets.map((s) => s.payload).filter((s, j, all) => all.findIndex((x) => x.toLowerCase() === s.toLowerCase()) === j) : [],
+    }));
+    placed.push(...names, ...namespaces.slice(0, names.length), ...secrets);
+  }
+  return { input, placed };
+}
+
+const errorLines = (stderr: string, tree: string) =>
+  stderr
+    .split('\n')
+    .filter((line) => line.includes(`/${tree}/`) && /: Error /.test(line))
+    // Without the tree's folder and the line and column: the same error moves with the text around it.
+    .map((line) => line.replace(/^.*?\/infra\//, 'infra/').replace(/\(\d+,\d+\) : /, ': '));
+
+function stringsOf(value: unknown, into = new Set<string>()): Set<string> {
+  if (typeof value === 'string') into.add(value);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) stringsOf(v, into);
+  return into;
+}
+
+describe.skipIf(!bicepPath)('accepted payloads through the real Bicep CLI', () => {
+  const set = combined();
+  const result = { hasInfra: false, errors: [] as string[], baselineErrors: [] as string[], strings: new Set<string>(), reachesParams: false };
+
+  // One Bicep process compiles the payload tree and the default tree side by side (--pattern):
+  // errors the defaults produce too are not the payloads' doing.
+  beforeAll(async () => {
+    const [payloadTree, baseTree] = await Promise.all([renderRepository(set.input), renderRepository(BASE)]);
+    result.hasInfra = payloadTree.files.has('infra/main.bicep');
+    if (!result.hasInfra) return;
+    const dir = writeTree(new Map([...[...payloadTree.files].map(([p, c]) => [`payloads/${p}`, c] as const), ...[...baseTree.files].map(([p, c]) => [`defaults/${p}`, c] as const)]), 'secure-aks-injection-');
+    const stderr = await run(bicepPath!, ['build', '--pattern', `${dir}/*/infra/main.bicep`]).then(
+      (r) => r.stderr,
+      (e: { stderr?: string }) => e.stderr ?? String(e),
+    );
+    result.errors = errorLines(stderr, 'payloads');
+    result.baselineErrors = errorLines(stderr, 'defaults');
+    try {
+      stringsOf(JSON.parse(readFileSync(join(dir, 'payloads', 'infra', 'main.json'), 'utf8')), result.strings);
+    } catch {
+      // not written: the build failed, and the errors say why
+    }
+    // A payload inside a parameter file's values (not its comments) would need build-params too;
+    // where each target's value lands is found with its token.
+    for (const { target } of set.placed) {
+      const tokenTree = await renderRepository(target.with(target.token));
+      const values = (text: string) => text.split('\n').filter((line) => !line.trim().startsWith('//'));
+      if ([...tokenTree.files].some(([path, text]) => path.endsWith('.bicepparam') && values(text).some((line) => line.includes(target.token)))) result.reachesParams = true;
+    }
+  }, 180_000);
+
+  it('the payloads add no Bicep error to infra/main.bicep', () => {
+    if (!result.hasInfra) return;
+    expect(problemsOf(set.input).map(formatProblem)).toEqual([]);
+    expect(result.errors.filter((e) => !result.baselineErrors.includes(e))).toEqual([]);
+  });
+
+  it('each payload that reaches infra/ is a string in the ARM JSON', async () => {
+    if (!result.hasInfra || result.errors.length > 0) return;
+    const strings = [...result.strings];
+    for (const { target, payload } of set.placed) {
+      const baseline = await renderRepository(target.with(target.token));
+      const reachesInfra = [...baseline.files].some(([path, text]) => path.startsWith('infra/') && text.includes(target.token));
+      if (!reachesInfra) continue;
+      expect(strings.some((s) => s.includes(payload)), `${target.key} = ${JSON.stringify(payload)} is not in any ARM string`).toBe(true);
+    }
+  });
+
+  it('no payload reaches a parameter file value unchecked', () => {
+    // build-params is not run (a second Bicep process); fail loudly if that ever stops being safe.
+    expect(result.reachesParams, 'an accepted payload reaches a .bicepparam value: compile the parameter files here too').toBe(false);
+  });
+});
