@@ -39,7 +39,7 @@ export interface RenderOptions {
 }
 
 export async function renderTree(templateRoot: string, ctx: Context, options: RenderOptions = {}): Promise<Map<string, string>> {
-  const { render } = await ejs();
+  const { compile } = await ejs();
   const output = new Map<string, string>();
   for (const templatePath of listFiles(templateRoot)) {
     const target = outputPath(templatePath)?.replaceAll(ENVIRONMENT_SEGMENT, ctx.answers.environment);
@@ -54,9 +54,12 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
     if (targets.length === 0) continue;
     const filename = join(templateRoot, templatePath);
     const source = readFileSync(filename, 'utf8');
+    // Compiled once, rendered per target: a __workload__ template costs one compile, not one per workload.
+    let template: ((data: object) => string) | undefined;
     for (const { path, w, ns } of targets) {
       try {
-        output.set(path, render(source, { ...ctx, w, ns }, { filename, escape: plainToken, async: false }) as string);
+        template ??= compile(source, { filename, escape: plainToken, async: false }) as (data: object) => string;
+        output.set(path, template({ ...ctx, w, ns }));
       } catch (error) {
         throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ns ? ` for namespace ${ns}` : ''} failed: ${(error as Error).message}`);
       }
