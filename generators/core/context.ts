@@ -2,6 +2,7 @@
 // and the escaping helpers. Templates only place these values.
 import { DEPLOYMENT_SCOPE, INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { bicep, md, yaml } from './escape.ts';
+import { infraContext, type InfraContext } from './infra.ts';
 import { k8sContext, type K8sContext } from './k8s.ts';
 import type { Answers, Workload } from './model.ts';
 import { pipelineContext, type PipelineContext } from './pipeline.ts';
@@ -31,6 +32,8 @@ export interface Context {
   outputs: typeof INFRA_OUTPUTS;
   paths: typeof PATHS;
   deploymentScope: typeof DEPLOYMENT_SCOPE;
+  /** The Bicep under infra/: API versions, roles, node pools, deploy-time parameters (core/infra.ts). */
+  infra: InfraContext;
   /** The Azure DevOps pipeline, bootstrap script and sample workload sources (core/pipeline.ts). */
   pipeline: PipelineContext;
   /** The Kubernetes manifests' layout, deploy-time values and hardening (core/k8s.ts). */
@@ -62,15 +65,17 @@ export function workloadContext(workload: Workload, environment: string): Worklo
 
 export function buildContext(answers: Answers, generatorVersion: string): Context {
   const names = resourceNames(answers);
+  const workloads = answers.workloads.map((w) => workloadContext(w, answers.environment));
   const network = networkPlan(answers, names);
   return {
     answers,
     names,
     network,
-    workloads: answers.workloads.map((w) => workloadContext(w, answers.environment)),
+    workloads,
     outputs: INFRA_OUTPUTS,
     paths: PATHS,
     deploymentScope: DEPLOYMENT_SCOPE,
+    infra: infraContext(answers, names, workloads),
     pipeline: pipelineContext(answers),
     k8s: k8sContext(answers, network.subnet.privateEndpoints!.cidr),
     generatorVersion,

@@ -10,6 +10,9 @@
 import type { Context, WorkloadContext } from './context.ts';
 
 export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => boolean> = {
+  'infra/modules/bastion.bicep.ejs': (ctx) => ctx.answers.bastion,
+  'infra/modules/agent-pool.bicep.ejs': (ctx) => ctx.answers.agentPool === 'managedDevOpsPool',
+  'infra/modules/agent-scale-set.bicep.ejs': (ctx) => ctx.answers.agentPool === 'vmss',
   'k8s/base/workloads/__workload__/secret-provider-class.yaml.ejs': (_ctx, w) => w?.hasSecrets === true,
 };
 
@@ -17,7 +20,8 @@ export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => b
 export function outputPath(templatePath: string): string | undefined {
   const parts = templatePath.split('/');
   const file = parts.at(-1)!;
-  if (file.startsWith('_') || !file.endsWith('.ejs')) return undefined;
+  // A leading `_` marks a partial, unless it opens a path placeholder such as `__environment__`.
+  if ((file.startsWith('_') && !/^__[a-z]+__/.test(file)) || !file.endsWith('.ejs')) return undefined;
   parts[parts.length - 1] = file.slice(0, -'.ejs'.length).replace(/^dot-/, '.');
   return parts.join('/');
 }

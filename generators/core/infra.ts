@@ -1,0 +1,324 @@
+// What the Bicep under infra/ needs beyond the answers: API versions, built-in role IDs, node pool
+// shapes, the agents' VM, maintenance windows, the deploy-time parameters of the .bicepparam file,
+// the pipeline identity's role assignment condition and the workload list (infra/workloads.json).
+// Templates read these through `ctx.infra`; the workload generator reuses infraWorkloadEntry and
+// renderInfraWorkloads to add a workload to infra/workloads.json structurally.
+import type { WorkloadContext } from './context.ts';
+import type { Answers } from './model.ts';
+import type { Names } from './naming.ts';
+
+/**
+ * Resource API versions: the newest generally available version of each type in the type index of
+ * the Bicep CLI this generator is tested with (no -preview anywhere). Diagnostic settings have had no
+ * GA version since 2016-09-01: that version only allows one setting per resource, named 'service',
+ * and sends logs to the AzureDiagnostics table.
+ */
+export const API_VERSIONS = {
+  containerService: '2026-08-01',
+  containerRegistry: '2025-11-01',
+  keyVault: '2026-05-15',
+  network: '2026-03-01',
+  privateDns: '2024-06-01',
+  managedIdentity: '2024-11-30',
+  operationalInsights: '2026-03-01',
+  dataCollection: '2024-03-11',
+  diagnosticSettings: '2016-09-01',
+  authorization: '2022-04-01',
+  devOpsInfrastructure: '2026-06-02',
+  devCenter: '2025-02-01',
+  compute: '2026-04-01',
+} as const;
+
+/** Built-in Azure role definition IDs (the same in every tenant). */
+export const ROLES = {
+  contributor: { id: 'b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor' },
+  reader: { id: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', name: 'Reader' },
+  networkContributor: { id: '4d97b98b-1d4f-4787-a291-c67834d212e7', name: 'Network Contributor' },
+  roleBasedAccessControlAdministrator: { id: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', name: 'Role Based Access Control Administrator' },
+  acrPull: { id: '7f951dda-4ed3-4680-a7ca-43fe172d538d', name: 'AcrPull' },
+  acrPush: { id: '8311e382-0749-4cb8-b61a-304f252e45ec', name: 'AcrPush' },
+  keyVaultSecretsUser: { id: '4633458b-17de-408a-b874-0445c86b69e6', name: 'Key Vault Secrets User' },
+  aksClusterUser: { id: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f', name: 'Azure Kubernetes Service Cluster User Role' },
+  aksRbacClusterAdmin: { id: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b', name: 'Azure Kubernetes Service RBAC Cluster Admin' },
+  aksRbacWriter: { id: 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb', name: 'Azure Kubernetes Service RBAC Writer' },
+} as const;
+
+export type RoleKey = keyof typeof ROLES;
+
+/** Who gets which role where: the role assignments of infra/, one line each (also the README's table). */
+export interface RoleAssignmentPlan {
+  role: RoleKey;
+  principal: string;
+  scope: string;
+  /**
+   * Deployed only if it does not exist yet (@onlyIfNotExists): the pipeline identity's own access to the
+   * resource group. Only an operator creates or changes these; the pipeline cannot (see the condition).
+   */
+  operatorOnly?: boolean;
+}
+
+export function roleAssignmentPlan(answers: Pick<Answers, 'agentPool'>): RoleAssignmentPlan[] {
+  const plan: RoleAssignmentPlan[] = [
+    { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'node subnet' },
+    { role: 'acrPull', principal: 'kubelet identity', scope: 'container registry' },
+    { role: 'aksRbacClusterAdmin', principal: 'admin groups', scope: 'cluster' },
+    { role: 'keyVaultSecretsUser', principal: 'each workload identity that reads secrets', scope: 'key vault' },
+    { role: 'contributor', principal: 'pipeline identity', scope: 'resource group', operatorOnly: true },
+    { role: 'roleBasedAccessControlAdministrator', principal: 'pipeline identity', scope: 'resource group (with a condition)', operatorOnly: true },
+    { role: 'acrPush', principal: 'pipeline identity', scope: 'container registry' },
+    { role: 'aksClusterUser', principal: 'pipeline identity', scope: 'cluster' },
+    { role: 'aksRbacWriter', principal: 'pipeline identity', scope: 'each workload namespace' },
+  ];
+  if (answers.agentPool === 'managedDevOpsPool') {
+    plan.push(
+      { role: 'reader', principal: 'DevOpsInfrastructure service principal', scope: 'virtual network' },
+      { role: 'networkContributor', principal: 'DevOpsInfrastructure service principal', scope: 'virtual network' },
+    );
+  }
+  return plan;
+}
+
+/**
+ * The condition on the pipeline identity's "Role Based Access Control Administrator" assignment: it may
+ * create and delete role assignments only for the roles this template assigns (other than its own
+ * operator-only access) and only to service principals and groups, which is all the template assigns to.
+ */
+export function roleAssignmentCondition(roleIds: readonly string[]): string {
+  const ids = roleIds.join(', ');
+  return [
+    '(',
+    '  (',
+    "    !(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})",
+    '  )',
+    '  OR',
+    '  (',
+    `    @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}`,
+    '    AND',
+    "    @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal', 'Group'}",
+    '  )',
+    ')',
+    'AND',
+    '(',
+    '  (',
+    "    !(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})",
+    '  )',
+    '  OR',
+    '  (',
+    `    @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}`,
+    '  )',
+    ')',
+  ].join('\n');
+}
+
+/** One entry of infra/workloads.json: what the Bicep creates for a workload (identity, federation, roles). */
+export interface InfraWorkload {
+  name: string;
+  namespace: string;
+  serviceAccount: string;
+  identityName: string;
+  federatedCredentialName: string;
+  /** Gets "Key Vault Secrets User" on the vault (the workload mounts Key Vault secrets). */
+  readsSecrets: boolean;
+}
+
+export function infraWorkloadEntry(w: WorkloadContext): InfraWorkload {
+  return {
+    name: w.name,
+    namespace: w.namespace,
+    serviceAccount: w.names.serviceAccount,
+    identityName: w.names.identity,
+    federatedCredentialName: w.names.federatedCredential,
+    readsSecrets: w.hasSecrets,
+  };
+}
+
+/** infra/workloads.json: pretty JSON (2 spaces) with a final newline. */
+export function renderInfraWorkloads(entries: readonly InfraWorkload[]): string {
+  return `${JSON.stringify(entries, null, 2)}\n`;
+}
+
+export interface NodePool {
+  name: string;
+  vmSize: string;
+  /** Nodes at creation; the autoscaler keeps the count between minCount and maxCount. */
+  count: number;
+  minCount: number;
+  maxCount: number;
+}
+
+export interface MaintenanceWindow {
+  dayOfWeek: string;
+  startTime: string;
+  durationHours: number;
+}
+
+/** A value the operator supplies at deploy time through an environment variable (read by the .bicepparam). */
+export interface DeployTimeParameter {
+  param: string;
+  env: string;
+  /** Comment lines for the .bicepparam: what it is and how to find it. */
+  help: string[];
+  /** The Bicep expression the .bicepparam assigns. */
+  expression: string;
+}
+
+/** Names of the resources only infra/ refers to (CAF abbreviations: nsg, pe, dcr). */
+export interface InfraNames {
+  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string };
+  registryPrivateEndpoint: string;
+  keyVaultPrivateEndpoint: string;
+  dataCollectionRule: string;
+}
+
+export function infraNames(names: Names, answers: Pick<Answers, 'name' | 'environment'>): InfraNames {
+  const base = `${answers.name}-${answers.environment}`;
+  return {
+    networkSecurityGroups: {
+      nodes: `nsg-${base}-aks-nodes`,
+      privateEndpoints: `nsg-${base}-private-endpoints`,
+      agents: `nsg-${base}-devops-agents`,
+      bastion: `nsg-${base}-bastion`,
+    },
+    registryPrivateEndpoint: `pe-${names.registry}`,
+    keyVaultPrivateEndpoint: `pe-${names.keyVault}`,
+    dataCollectionRule: `dcr-${base}-container-insights`,
+  };
+}
+
+export interface InfraContext {
+  names: InfraNames;
+  api: typeof API_VERSIONS;
+  roles: typeof ROLES;
+  systemPool: NodePool;
+  userPool: NodePool;
+  /** Availability zones of the node pools, registry and public IPs; empty in a region without zones. */
+  zones: string[];
+  /** The registry is zone-redundant where the region has zones. */
+  registryZoneRedundancy: 'Enabled' | 'Disabled';
+  /** Pods per node; Azure CNI Overlay takes pod IPs from the overlay range, not the subnet. */
+  maxPods: number;
+  maintenance: { kubernetes: MaintenanceWindow; nodeOs: MaintenanceWindow };
+  agents: {
+    managedDevOpsPool: boolean;
+    vmss: boolean;
+    vmSize: string;
+    /** Managed DevOps Pool: the Azure Pipelines image (az, docker, jq preinstalled). */
+    wellKnownImageName: string;
+    /** VMSS: the marketplace image. */
+    image: { publisher: string; offer: string; sku: string; version: string };
+    adminUsername: string;
+  };
+  /**
+   * adminGroupObjectIds: rendered into the .bicepparam (ids), or read from AKS_ADMIN_GROUP_OBJECT_IDS at
+   * deploy time (fromEnvironment: the expression).
+   */
+  adminGroups: { ids: string[]; fromEnvironment?: string };
+  /** Every value read from the environment, for the .bicepparam's header. */
+  deployTimeParameters: DeployTimeParameter[];
+  /** The required parameters other than adminGroupObjectIds that the .bicepparam reads from the environment. */
+  agentParameters: DeployTimeParameter[];
+  logRetentionDays: number;
+  /** The pipeline identity may assign these roles (and only to service principals and groups). */
+  pipelineAssignableRoles: { id: string; name: string }[];
+  /** Its multi-line ABAC condition, placed into a Bicep ''' string. */
+  pipelineRoleAssignmentCondition: string;
+  roleAssignments: RoleAssignmentPlan[];
+  /** Content of infra/workloads.json. */
+  workloadsJson: string;
+}
+
+export const AGENT_VM_SIZE = 'Standard_D2ads_v5';
+export const MAX_PODS = 110;
+
+function envExpression(env: string): string {
+  return `readEnvironmentVariable('${env}', '')`;
+}
+
+export function infraContext(answers: Answers, names: Names, workloads: readonly WorkloadContext[]): InfraContext {
+  const plan = roleAssignmentPlan(answers);
+  const assignable = [...new Set(plan.filter((a) => !a.operatorOnly).map((a) => a.role))].map((role) => ROLES[role]);
+  const deployTime: DeployTimeParameter[] = [];
+  if (answers.adminGroupObjectIds.length === 0) {
+    deployTime.push({
+      param: 'adminGroupObjectIds',
+      env: 'AKS_ADMIN_GROUP_OBJECT_IDS',
+      help: [
+        'Entra ID groups whose members administer the cluster, comma-separated object IDs:',
+        "az ad group show --group '<group name>' --query id --output tsv",
+      ],
+      // As `bicep format` lays it out.
+      expression: [
+        `empty(${envExpression('AKS_ADMIN_GROUP_OBJECT_IDS')})`,
+        '  ? []',
+        `  : split(${envExpression('AKS_ADMIN_GROUP_OBJECT_IDS')}, ',')`,
+      ].join('\n'),
+    });
+  }
+  if (answers.agentPool === 'managedDevOpsPool') {
+    deployTime.push({
+      param: 'devOpsInfrastructureObjectId',
+      env: 'DEVOPS_INFRASTRUCTURE_OBJECT_ID',
+      help: [
+        "Object ID of the DevOpsInfrastructure service principal in your tenant (Managed DevOps Pools' service):",
+        'az ad sp list --display-name DevOpsInfrastructure --query [0].id --output tsv',
+      ],
+      expression: envExpression('DEVOPS_INFRASTRUCTURE_OBJECT_ID'),
+    });
+  }
+  if (answers.agentPool === 'vmss') {
+    deployTime.push({
+      param: 'agentSshPublicKey',
+      env: 'AGENT_SSH_PUBLIC_KEY',
+      help: [
+        "SSH public key of the agents' admin account (password sign-in is disabled), for example:",
+        'ssh-keygen -t rsa -b 4096 -f ~/.ssh/agents && export AGENT_SSH_PUBLIC_KEY="$(cat ~/.ssh/agents.pub)"',
+      ],
+      expression: envExpression('AGENT_SSH_PUBLIC_KEY'),
+    });
+  }
+  return {
+    names: infraNames(names, answers),
+    api: API_VERSIONS,
+    roles: ROLES,
+    systemPool: {
+      name: 'system',
+      vmSize: answers.systemNodeVmSize,
+      count: answers.systemNodeCount,
+      minCount: answers.systemNodeCount,
+      maxCount: answers.systemNodeCount * 2,
+    },
+    userPool: {
+      name: 'user',
+      vmSize: answers.userNodeVmSize,
+      count: answers.userNodeMinCount,
+      minCount: answers.userNodeMinCount,
+      maxCount: answers.userNodeMaxCount,
+    },
+    zones: [...answers.availabilityZones],
+    registryZoneRedundancy: answers.availabilityZones.length > 0 ? 'Enabled' : 'Disabled',
+    maxPods: MAX_PODS,
+    maintenance: {
+      kubernetes: { dayOfWeek: 'Sunday', startTime: '02:00', durationHours: 4 },
+      nodeOs: { dayOfWeek: 'Saturday', startTime: '02:00', durationHours: 4 },
+    },
+    agents: {
+      managedDevOpsPool: answers.agentPool === 'managedDevOpsPool',
+      vmss: answers.agentPool === 'vmss',
+      vmSize: AGENT_VM_SIZE,
+      wellKnownImageName: 'ubuntu-24.04/latest',
+      image: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
+      adminUsername: 'azureagent',
+    },
+    adminGroups: {
+      ids: [...answers.adminGroupObjectIds],
+      fromEnvironment: deployTime.find((p) => p.param === 'adminGroupObjectIds')?.expression,
+    },
+    deployTimeParameters: deployTime,
+    agentParameters: deployTime.filter((p) => p.param !== 'adminGroupObjectIds'),
+    logRetentionDays: 30,
+    pipelineAssignableRoles: assignable.map((r) => ({ ...r })),
+    pipelineRoleAssignmentCondition: roleAssignmentCondition(assignable.map((r) => r.id)),
+    roleAssignments: plan,
+    workloadsJson: renderInfraWorkloads(workloads.map(infraWorkloadEntry)),
+  };
+}
