@@ -1,7 +1,6 @@
 // Validation rules shared by every entry point (app generator, workload generator, CLI, answers files).
 // Each rule returns undefined when the value is valid, or the rule text that the value breaks;
 // callers prefix it with the key and the value, e.g. `acrName "my-acr": 5-50 lowercase letters and digits only`.
-import { parse as parseYaml } from 'yaml';
 
 export type Rule<T> = (value: T) => string | undefined;
 
@@ -46,53 +45,27 @@ export function reservedWordProblem(value: string): string | undefined {
   return undefined;
 }
 
-/**
- * Names are written unquoted into YAML (Kubernetes manifests, pipelines), where some text is not read
- * as text: true, yes, on, null, ~, 123, 1e3, 0x1f, 2001-01-01 (YAML 1.1, as Kubernetes and Azure
- * Pipelines read it, or 1.2). Such a value would change type in the generated files.
- */
-export function yamlTextProblem(value: string): string | undefined {
-  for (const version of ['1.1', '1.2'] as const) {
-    let read: unknown;
-    try {
-      read = parseYaml(value, { version });
-    } catch {
-      return 'is not plain text in YAML';
-    }
-    if (read !== value) {
-      const type = read === null ? 'null' : read instanceof Date ? 'a date' : typeof read === 'boolean' ? 'a boolean' : typeof read === 'number' ? 'a number' : typeof read;
-      return `YAML ${version} reads it as ${type}, not as text (the generated Kubernetes and pipeline files name things unquoted); choose a name that reads as text`;
-    }
-  }
-  return undefined;
-}
-
-/** A naming rule that also keeps the name plain text in YAML. */
-function textName(rule: Rule<string>): Rule<string> {
-  return (v) => rule(v) ?? yamlTextProblem(v);
-}
-
 /** The service short name: it prefixes every resource name, so it must fit the strictest of them. */
-export const serviceName: Rule<string> = textName((v) =>
+export const serviceName: Rule<string> = (v) =>
   basicString(v) ??
   (v.length < 2 || v.length > 20 || !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(v) || v.includes('--')
     ? '2-20 lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen'
-    : reservedWordProblem(v)));
+    : reservedWordProblem(v));
 
-export const environmentName: Rule<string> = textName((v) =>
+export const environmentName: Rule<string> = (v) =>
   basicString(v) ??
-  (/^[a-z][a-z0-9]{1,7}$/.test(v) ? undefined : '2-8 lowercase letters and digits, starting with a letter'));
+  (/^[a-z][a-z0-9]{1,7}$/.test(v) ? undefined : '2-8 lowercase letters and digits, starting with a letter');
 
 /** Azure Container Registry: 5-50 alphanumerics, globally unique (the login server is lowercase), no reserved words. */
-export const acrName: Rule<string> = textName((v) =>
-  basicString(v) ?? (/^[a-z0-9]{5,50}$/.test(v) ? reservedWordProblem(v) : '5-50 lowercase letters and digits only'));
+export const acrName: Rule<string> = (v) =>
+  basicString(v) ?? (/^[a-z0-9]{5,50}$/.test(v) ? reservedWordProblem(v) : '5-50 lowercase letters and digits only');
 
 /** Key Vault: 3-24 alphanumerics and hyphens, starts with a letter, ends with a letter or digit, no "--", no reserved words. */
-export const keyVaultName: Rule<string> = textName((v) =>
+export const keyVaultName: Rule<string> = (v) =>
   basicString(v) ??
   (/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(v) && !v.includes('--')
     ? reservedWordProblem(v)
-    : '3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit'));
+    : '3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit');
 
 export const guid: Rule<string> = (v) =>
   basicString(v) ??
@@ -108,11 +81,11 @@ export const vmSize: Rule<string> = (v) =>
 
 /** Kubernetes DNS-1123 label (namespaces, workload names), length given by the caller. */
 export function dnsLabel(max: number): Rule<string> {
-  return textName((v) =>
+  return (v) =>
     basicString(v) ??
     (v.length <= max && v.length >= 2 && DNS_LABEL.test(v) && /^[a-z]/.test(v)
       ? undefined
-      : `2-${max} lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit`));
+      : `2-${max} lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit`);
 }
 
 const RESERVED_NAMESPACES = new Set([
@@ -127,9 +100,9 @@ export const namespaceName: Rule<string> = (v) =>
     : undefined);
 
 /** Key Vault secret names: 1-127 letters, digits and hyphens. */
-export const secretName: Rule<string> = textName((v) =>
+export const secretName: Rule<string> = (v) =>
   basicString(v) ??
-  (/^[0-9a-zA-Z-]{1,127}$/.test(v) ? undefined : '1-127 letters, digits and hyphens (a Key Vault secret name)'));
+  (/^[0-9a-zA-Z-]{1,127}$/.test(v) ? undefined : '1-127 letters, digits and hyphens (a Key Vault secret name)');
 
 /** A non-root container with every capability dropped cannot bind below 1024. */
 export const port: Rule<number> = (v) =>
@@ -155,18 +128,18 @@ export const adoProject: Rule<string> = (v) =>
     ? undefined
     : '1-64 letters, digits, spaces, dots, underscores and hyphens, starting with a letter or digit and not ending with a dot');
 
-export const serviceConnectionName: Rule<string> = textName((v) =>
+export const serviceConnectionName: Rule<string> = (v) =>
   basicString(v) ??
   (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)
     ? undefined
-    : '1-64 letters, digits, dots, underscores and hyphens, starting with a letter or digit'));
+    : '1-64 letters, digits, dots, underscores and hyphens, starting with a letter or digit');
 
 /** The agent pool's name is the Managed DevOps Pool resource name and the Azure DevOps pool name. */
-export const agentPoolName: Rule<string> = textName((v) =>
+export const agentPoolName: Rule<string> = (v) =>
   basicString(v) ??
   (/^[a-z0-9][a-z0-9-]{1,42}[a-z0-9]$/.test(v) && !v.includes('--')
     ? undefined
-    : '3-44 lowercase letters, digits and single hyphens, starting and ending with a letter or digit'));
+    : '3-44 lowercase letters, digits and single hyphens, starting and ending with a letter or digit');
 
 export function oneOf<T extends string>(choices: readonly T[]): Rule<string> {
   return (v) => (choices.includes(v as T) ? undefined : `one of ${choices.join(', ')}`);

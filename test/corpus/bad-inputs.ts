@@ -119,13 +119,6 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'reserved-kv', description: 'reserved word in the Key Vault name', flags: ['--key-vault-name', 'kv-office-dev'], expect: { key: 'keyVaultName', rule: '"office" is a word Azure reserves' } },
   { id: 'reserved-in-default-acr', description: 'name "micro-soft": the derived registry name spells "microsoft"', flags: ['--name', 'micro-soft'], expect: { key: 'acrName', rule: /contains "microsoft".*\(the default: cr<name><environment><hash>; set acrName to choose another\)/ } },
 
-  // --- names YAML would not read as text (the manifests and pipelines write names unquoted) ------------
-  { id: 'yaml-null-name', description: 'service name "null"', flags: ['--name', 'null'], expect: { key: 'name', rule: 'YAML 1.1 reads it as null, not as text' } },
-  { id: 'yaml-number-pool', description: 'agent pool name "123"', flags: ['--agent-pool-name', '123'], expect: { key: 'agentPoolName', rule: 'YAML 1.1 reads it as a number' } },
-  { id: 'yaml-boolean-workload', description: 'workload named "yes"', answersFile: 'workloads:\n  - name: "yes"\n', expect: { key: 'workloads[0].name', rule: 'YAML 1.1 reads it as a boolean' } },
-  { id: 'yaml-boolean-namespace', description: 'namespace "on"', answersFile: workload('    namespace: "on"\n'), expect: { key: 'workloads[0].namespace', rule: 'YAML 1.1 reads it as a boolean' } },
-  { id: 'yaml-date-secret', description: 'secret named like a date', answersFile: workload('    secrets: ["2001-01-01"]\n'), expect: { key: 'workloads[0].secrets[0]', rule: 'YAML 1.1 reads it as a date' } },
-
   // --- unicode look-alikes, invisible characters, spaces, very long strings --------------------------
   { id: 'unicode-cyrillic-name', description: 'Cyrillic "о" in the service name', flags: ['--name', 'c\u043entoso'], expect: { key: 'name', rule: NON_ASCII('043E') } },
   { id: 'unicode-zero-width-name', description: 'zero-width space in the service name', flags: ['--name', 'con\u200btoso'], expect: { key: 'name', rule: NON_ASCII('200B') } },
