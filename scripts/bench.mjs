@@ -21,7 +21,9 @@ const PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
 const FLOOR = join(ROOT, 'bench', 'floor');
 const ANSWERS = join(ROOT, 'bench', 'answers');
 export const SCALE = [1, 10, 50];
-export const CASES = ['floor', 'default', ...SCALE.map((n) => `workloads-${n}`), 'subgenerator'];
+/** Files the floor-files case writes: about what the largest scale case writes, fixed so runs compare. */
+export const FLOOR_FILES = 700;
+export const CASES = ['floor', 'default', ...SCALE.map((n) => `workloads-${n}`), 'subgenerator', 'floor-files'];
 export const TARGETS = { defaultOverFloor: 1.3, msPerWorkload: 10, rss50Mb: 200 };
 /** The output folder every run generates into (relative to the run's temp folder). */
 const OUT = 'demo';
@@ -42,7 +44,7 @@ Options:
   --current FILE      with --compare: compare FILE with this results JSON instead of running
   --use-dist          measure the repository's dist/ (refused when stale) instead of compiling a private copy
   --profile           instead of timing: profile each case once (--cpu-prof and the modules it loads)
-                      and print where its time goes next to the floor (default cases: floor,
+                      and print where its time goes next to the first case (default cases: floor,
                       default, workloads-${SCALE.at(-1)}); the .cpuprofile files go to DIR/profiles/
   --keep              keep the temp folder (its path is printed)
   -h, --help          this text
@@ -94,14 +96,23 @@ export function derive(cases) {
       const [a, b] = [scale[i - 1], scale[i]];
       segments[`${a}-${b}`] = (at(b, 'wallMs') - at(a, 'wallMs')) / (b - a);
     }
+    const [first, last] = [cases[`workloads-${scale[0]}`], cases[`workloads-${scale.at(-1)}`]];
     derived.perWorkload = {
       points: scale,
       wallMs: wall.slope,
       wallR2: wall.r2,
       wallSegmentsMs: segments,
-      ...(cases[`workloads-${scale[0]}`].cpuMs ? { cpuMs: fit('cpuMs').slope } : {}),
+      ...(first.cpuMs ? { cpuMs: fit('cpuMs').slope } : {}),
       rssMb: fit('rssMb').slope,
+      ...(first.files && last.files ? { files: (last.files - first.files) / (scale.at(-1) - scale[0]) } : {}),
     };
+  }
+  const [floor, floorFiles] = [cases.floor, cases['floor-files']];
+  if (floor && floorFiles && floorFiles.files > floor.files) {
+    // Yeoman's own cost per file written (in-memory file system, conflicter, log line, commit to disk).
+    const per = (metric) => (median(floorFiles, metric) - median(floor, metric)) / (floorFiles.files - floor.files);
+    derived.yeomanPerFile = { wallMs: per('wallMs'), ...(floor.cpuMs ? { cpuMs: per('cpuMs') } : {}), rssMb: per('rssMb') };
+    if (derived.perWorkload?.files !== undefined) derived.perWorkload.yeomanWallMs = derived.perWorkload.files * derived.yeomanPerFile.wallMs;
   }
   if (derived.ratios.defaultOverFloor) {
     const value = derived.ratios.defaultOverFloor.wall;
@@ -132,6 +143,8 @@ const pct = (now, before) => (before === 0 ? 'n/a' : `${signed(((now - before) /
 
 export function formatResults(results) {
   const lines = [];
+  const m = results.machine;
+  if (m) lines.push(`Node.js ${m.node}, ${m.cpus} CPUs, load average ${m.load.map((l) => l.toFixed(1)).join(' -> ')}; ${results.settings.warmup} warm-up + ${results.settings.runs} runs per case`, '');
   const header = ['case', 'files', 'wall ms: median (min-max)', 'CPU ms: median', 'peak RSS MB: median (min-max)'];
   const rows = Object.entries(results.cases).map(([name, c]) => [
     name,
@@ -153,6 +166,11 @@ export function formatResults(results) {
       `per workload (least squares over ${p.points.join(', ')}): ${p.wallMs.toFixed(1)} ms wall (R² ${p.wallR2.toFixed(2)}; segments ${segments})` +
         `${p.cpuMs === undefined ? '' : `, ${p.cpuMs.toFixed(1)} ms CPU`}, ${p.rssMb.toFixed(2)} MB peak RSS`,
     );
+  }
+  const y = results.yeomanPerFile;
+  if (y) {
+    lines.push(`Yeoman per file written (floor-files vs floor): ${y.wallMs.toFixed(2)} ms wall${y.cpuMs === undefined ? '' : `, ${y.cpuMs.toFixed(2)} ms CPU`}`);
+    if (p?.yeomanWallMs !== undefined) lines.push(`  so of the ${p.wallMs.toFixed(1)} ms per workload, ${p.files.toFixed(1)} files x ${y.wallMs.toFixed(2)} ms = ${p.yeomanWallMs.toFixed(1)} ms is Yeoman writing them`);
   }
   const t = results.targets;
   const verdict = (x) => (x.met ? 'met' : 'MISSED');
@@ -302,6 +320,8 @@ function caseDefinitions({ bin, floorBin }, baseRepo) {
   const generate = (extra) => ({ prepare: (runDir) => ({ cwd: runDir, out: join(runDir, OUT) }), argv: [bin, OUT, ...extra, '--yes'] });
   const defs = {
     floor: { prepare: (runDir) => ({ cwd: runDir, out: join(runDir, OUT) }), argv: [floorBin, OUT] },
+    // The floor writing FLOOR_FILES files: what Yeoman's file system and commit cost per file.
+    'floor-files': { prepare: (runDir) => ({ cwd: runDir, out: join(runDir, OUT) }), argv: [floorBin, OUT], env: { BENCH_FLOOR_FILES: String(FLOOR_FILES) } },
     default: generate([]),
   };
   for (const n of SCALE) defs[`workloads-${n}`] = generate(['--answers', join(ANSWERS, `workloads-${n}.yaml`)]);
@@ -337,7 +357,7 @@ async function openSession({ only, useDist = false, keep = false, log = defaultL
   const close = () => (keep ? log(`kept ${work}`) : rmSync(work, { recursive: true, force: true }));
   try {
     const staged = {
-      ...(only.some((name) => name !== 'floor') ? stagePackage(work, { useDist, log }) : { build: 'none' }),
+      ...(only.some((name) => !name.startsWith('floor')) ? stagePackage(work, { useDist, log }) : { build: 'none' }),
       floorBin: stageFloor(work),
     };
     const skipped = {};
@@ -365,13 +385,14 @@ async function openSession({ only, useDist = false, keep = false, log = defaultL
       try {
         const { cwd, out } = defs[name].prepare(runDir);
         const at = (value) => (typeof value === 'function' ? value(runDir) : value);
-        const result = await measure(defs[name].argv, { cwd, probeFile: join(runDir, 'probe.json'), nodeArgs: at(nodeArgs), env: at(env) });
+        const result = await measure(defs[name].argv, { cwd, probeFile: join(runDir, 'probe.json'), nodeArgs: at(nodeArgs), env: { ...defs[name].env, ...at(env) } });
         return { ...result, ...(inspect ? inspect(runDir, out) : {}) };
       } finally {
         rmSync(runDir, { recursive: true, force: true });
       }
     };
-    const argvOf = (name) => defs[name].argv.map((a) => (a.startsWith(work) ? relative(work, a) : a.startsWith(ROOT) ? relative(ROOT, a) : a)).join(' ');
+    const argvOf = (name) =>
+      [...Object.entries(defs[name].env ?? {}).map(([k, v]) => `${k}=${v}`), ...defs[name].argv.map((a) => (a.startsWith(work) ? relative(work, a) : a.startsWith(ROOT) ? relative(ROOT, a) : a))].join(' ');
     return { work, staged, skipped, names: only.filter((name) => !skipped[name]), runCase, argvOf, close };
   } catch (error) {
     close();
@@ -381,6 +402,7 @@ async function openSession({ only, useDist = false, keep = false, log = defaultL
 
 /** Runs the benchmark and returns the results object (what the JSON holds). */
 export async function runBench({ runs = 7, warmup = 1, only = CASES, useDist = false, keep = false, log = defaultLog } = {}) {
+  const loadBefore = loadavg()[0];
   const session = await openSession({ only, useDist, keep, log });
   try {
     const { names, runCase } = session;
@@ -412,7 +434,8 @@ export async function runBench({ runs = 7, warmup = 1, only = CASES, useDist = f
       schema: 1,
       timestamp: new Date().toISOString(),
       git: gitInfo(),
-      machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model, loadavg: loadavg() },
+      // The 1-minute load average before and after: a busy machine stretches wall times, not CPU times.
+      machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpu.length, cpuModel: cpu[0]?.model, load: [loadBefore, loadavg()[0]] },
       settings: { warmup, runs, build: session.staged.build },
       cases,
       skipped: session.skipped,
@@ -492,10 +515,12 @@ export function countModules(urls, owner) {
 
 const OURS = 'generator-secure-aks (ours)';
 
-/** Profiles each case once (after a warm-up) and prints where its time goes, next to the floor. */
+/**
+ * Profiles each case once (after a warm-up) and prints where its time goes, next to the first case
+ * (the baseline: the floor by default; `--only workloads-1,workloads-50` shows what 49 workloads add).
+ */
 export async function runProfile({ only = ['floor', 'default', `workloads-${SCALE.at(-1)}`], useDist = false, keep = false, saveDir, log = defaultLog } = {}) {
-  const cases = only.includes('floor') ? only : ['floor', ...only];
-  const session = await openSession({ only: cases, useDist, keep, log });
+  const session = await openSession({ only, useDist, keep, log });
   const lines = [];
   try {
     const roots = [
@@ -530,17 +555,19 @@ export async function runProfile({ only = ['floor', 'default', `workloads-${SCAL
         ...summarizeProfile(result.profile, owner, OURS),
       };
     }
-    const floor = profiles.floor;
+    const [baseName, base] = Object.entries(profiles)[0];
     for (const [name, p] of Object.entries(profiles)) {
+      const isBase = name === baseName;
       lines.push(`${name}: wall ${ms(p.wallMs)} ms under the profiler, ${ms(p.total)} ms sampled CPU, ${p.moduleTotal} modules loaded`);
-      const owners = [...new Set([...p.self.keys(), ...(name === 'floor' ? [] : floor.self.keys())])];
+      const owners = [...new Set([...p.self.keys(), ...(isBase ? [] : base.self.keys())])];
       const rows = owners
-        .map((o) => ({ o, self: p.self.get(o) ?? 0, incl: p.inclusive.get(o) ?? 0, mods: p.modules.get(o) ?? 0, dSelf: (p.self.get(o) ?? 0) - (floor.self.get(o) ?? 0), dMods: (p.modules.get(o) ?? 0) - (floor.modules.get(o) ?? 0) }))
-        .sort((a, b) => (name === 'floor' ? b.self - a.self : Math.abs(b.dSelf) - Math.abs(a.dSelf)))
+        .map((o) => ({ o, self: p.self.get(o) ?? 0, incl: p.inclusive.get(o) ?? 0, mods: p.modules.get(o) ?? 0, dSelf: (p.self.get(o) ?? 0) - (base.self.get(o) ?? 0), dMods: (p.modules.get(o) ?? 0) - (base.modules.get(o) ?? 0) }))
+        .sort((a, b) => (isBase ? b.self - a.self : Math.abs(b.dSelf) - Math.abs(a.dSelf)))
         .slice(0, 12);
-      lines.push(`  ${'owner'.padEnd(30)} ${'self ms'.padStart(8)} ${'incl ms'.padStart(8)} ${'modules'.padStart(8)}${name === 'floor' ? '' : `  ${'vs floor: self'.padStart(15)} ${'modules'.padStart(8)}`}`);
+      const vs = `vs ${baseName}: self`;
+      lines.push(`  ${'owner'.padEnd(30)} ${'self ms'.padStart(8)} ${'incl ms'.padStart(8)} ${'modules'.padStart(8)}${isBase ? '' : `  ${vs.padStart(Math.max(15, vs.length))} ${'modules'.padStart(8)}`}`);
       for (const r of rows) {
-        lines.push(`  ${r.o.slice(0, 30).padEnd(30)} ${ms(r.self).padStart(8)} ${ms(r.incl).padStart(8)} ${String(r.mods).padStart(8)}${name === 'floor' ? '' : `  ${signed(r.dSelf).padStart(15)} ${signed(r.dMods).padStart(8)}`}`);
+        lines.push(`  ${r.o.slice(0, 30).padEnd(30)} ${ms(r.self).padStart(8)} ${ms(r.incl).padStart(8)} ${String(r.mods).padStart(8)}${isBase ? '' : `  ${signed(r.dSelf).padStart(Math.max(15, vs.length))} ${signed(r.dMods).padStart(8)}`}`);
       }
       const top = [...p.functions].sort((a, b) => b[1] - a[1]).slice(0, 8);
       if (top.length > 0) lines.push(`  our functions, inclusive: ${top.map(([f, t]) => `${f} ${ms(t)} ms`).join('; ')}`);

@@ -43,7 +43,8 @@ interface Results {
   cases: Record<string, CaseResult>;
   skipped: Record<string, string>;
   ratios: { defaultOverFloor?: { wall: number; cpu?: number; rss: number } };
-  perWorkload?: { points: number[]; wallMs: number; wallR2: number; wallSegmentsMs: Record<string, number>; cpuMs?: number; rssMb: number };
+  perWorkload?: { points: number[]; wallMs: number; wallR2: number; wallSegmentsMs: Record<string, number>; cpuMs?: number; rssMb: number; files?: number; yeomanWallMs?: number };
+  yeomanPerFile?: { wallMs: number; cpuMs?: number; rssMb: number };
   targets: Record<string, Target>;
 }
 interface Profile {
@@ -56,7 +57,7 @@ interface BenchModule {
   CASES: string[];
   summarize(values: number[]): Summary;
   leastSquares(points: Array<[number, number]>): { slope: number; intercept: number; r2: number };
-  derive(cases: Record<string, Partial<CaseResult>>): Pick<Results, 'ratios' | 'perWorkload' | 'targets'>;
+  derive(cases: Record<string, Partial<CaseResult>>): Pick<Results, 'ratios' | 'perWorkload' | 'yeomanPerFile' | 'targets'>;
   formatResults(results: Partial<Results>): string;
   formatComparison(before: Partial<Results>, now: Partial<Results>): string;
   ownerOf(url: string, roots?: Array<[string, string]>): string | undefined;
@@ -102,6 +103,18 @@ describe('bench statistics', () => {
     expect(derived.targets.msPerWorkload).toMatchObject({ target: 10, met: true });
     // The 50-workload target is on the worst run, not the median.
     expect(derived.targets.rss50Mb).toMatchObject({ value: 152, target: 200, met: true });
+  });
+
+  it("splits the per-workload cost into Yeoman's per-file cost (floor-files vs floor) and the rest", () => {
+    const derived = bench.derive({
+      floor: { files: 1, ...measured(1000, 120) },
+      'floor-files': { files: 701, ...measured(1700, 150) },
+      'workloads-1': { files: 40, ...measured(1200, 133) },
+      'workloads-50': { files: 530, ...measured(1690, 160) },
+    });
+    expect(derived.yeomanPerFile?.wallMs).toBeCloseTo(1, 10);
+    expect(derived.perWorkload).toMatchObject({ files: 10, wallMs: 10 });
+    expect(derived.perWorkload?.yeomanWallMs).toBeCloseTo(10, 10);
   });
 
   it('misses the per-workload target when the cost grows faster than linearly, even with a modest average', () => {
