@@ -1,6 +1,6 @@
 // The package's bin, run as a process in real temp folders: flags, answers files, --help, exit codes,
 // nothing written on error, and idempotent re-runs.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS, flagOf } from '../generators/core/model.ts';
@@ -29,6 +29,9 @@ describe.concurrent('create-secure-aks', () => {
     expect(stored).toMatchObject({ name: 'my-service', location: 'westeurope', environment: 'dev', addressSpace: '10.42.0.0/16' });
     for (const field of FIELDS) expect(stored, field.key).toHaveProperty(field.key);
     for (const file of ['README.md', '.gitignore', '.editorconfig']) expect(existsSync(join(out, file)), file).toBe(true);
+    const scripts = readdirSync(join(out, 'scripts')).filter((f) => f.endsWith('.sh'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(statSync(join(out, 'scripts', script)).mode & 0o111, script).toBe(0o111);
 
     const before = snapshot(out);
     // No flags at all: the stored answers are used; stdin is closed, so a prompt would fail the run.

@@ -8,6 +8,7 @@ import { buildContext } from '../core/context.ts';
 import { FIELDS, type Answers, type Field } from '../core/model.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
 import { InputError } from '../core/problems.ts';
+import { writeOptions } from '../core/files.ts';
 import { renderTree } from '../core/render.ts';
 import { checkField, pick, resolveAnswers, type Sources } from '../core/resolve.ts';
 import { ALL_OPTIONS, gatherInputs, runOptions, type RunOptions } from '../core/session.ts';
@@ -98,7 +99,7 @@ export default class AppGenerator extends Generator {
     // Interactive runs let Yeoman's conflicter ask about edited files; everything else is decided here.
     if (this.runOpts.interactive && !this.runOpts.force) for (const rel of plan.conflicts) unattended.delete(rel);
     for (const [rel, content] of plan.write) {
-      this.fs.write(this.destinationPath(rel), content);
+      this.fs.write(this.destinationPath(rel), content, writeOptions(rel) as never);
       if (unattended.has(rel)) (this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string }).conflicter = 'force';
     }
     for (const rel of plan.remove) this.fs.delete(this.destinationPath(rel));

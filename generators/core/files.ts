@@ -30,3 +30,8 @@ export function included(templatePath: string, ctx: Context, w?: WorkloadContext
   const condition = CONDITIONS[templatePath];
   return condition ? condition(ctx, w) : true;
 }
+
+/** Write options for an output file: shell scripts are executable. */
+export function writeOptions(outputPath: string): { stat: { mode: number } } | undefined {
+  return outputPath.endsWith('.sh') ? { stat: { mode: 0o755 } } : undefined;
+}

@@ -9,6 +9,7 @@ import { buildContext } from '../core/context.ts';
 import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/model.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
 import { InputError, type Problem } from '../core/problems.ts';
+import { writeOptions } from '../core/files.ts';
 import { renderTree } from '../core/render.ts';
 import { checkWorkload, resolveAnswers } from '../core/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/session.ts';
@@ -135,7 +136,7 @@ export default class WorkloadGenerator extends Generator {
       throw new InputError(plan.problems, 'Cannot add the workload without overwriting your edits; nothing was written');
     }
     for (const [rel, content] of plan.write) {
-      this.fs.write(this.destinationPath(rel), content);
+      this.fs.write(this.destinationPath(rel), content, writeOptions(rel) as never);
       // Every change here was decided by the plan (merged or new), so the conflicter has nothing to ask.
       (this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string }).conflicter = 'force';
     }
