@@ -170,7 +170,7 @@ export function formatResults(results) {
   const y = results.yeomanPerFile;
   if (y) {
     lines.push(`Yeoman per file written (floor-files vs floor): ${y.wallMs.toFixed(2)} ms wall${y.cpuMs === undefined ? '' : `, ${y.cpuMs.toFixed(2)} ms CPU`}`);
-    if (p?.yeomanWallMs !== undefined) lines.push(`  so of the ${p.wallMs.toFixed(1)} ms per workload, ${p.files.toFixed(1)} files x ${y.wallMs.toFixed(2)} ms = ${p.yeomanWallMs.toFixed(1)} ms is Yeoman writing them`);
+    if (p?.yeomanWallMs !== undefined) lines.push(`  a workload adds ${p.files.toFixed(1)} files: ${p.files.toFixed(1)} x ${y.wallMs.toFixed(2)} ms = ${p.yeomanWallMs.toFixed(1)} ms per workload from Yeoman alone (measured: ${p.wallMs.toFixed(1)} ms)`);
   }
   const t = results.targets;
   const verdict = (x) => (x.met ? 'met' : 'MISSED');
@@ -454,7 +454,9 @@ const SPECIAL_FRAMES = new Set(['(garbage collector)', '(program)', '(idle)', '(
 /** Who a script URL belongs to: a package under node_modules, one of `roots` ([url prefix, name]), or Node. */
 export function ownerOf(url, roots = []) {
   if (!url) return undefined;
-  const href = url.startsWith('/') ? pathToFileURL(url).href : url;
+  // Functions compiled from text (ejs templates) carry their file name, sometimes quoted, as URL.
+  const bare = url.replace(/^"(.*)"$/, '$1');
+  const href = bare.startsWith('/') ? pathToFileURL(bare).href : bare;
   if (/^node:internal\/(modules|vm)\b/.test(href)) return 'node: module loading';
   if (href.startsWith('node:')) return 'node: other';
   const packages = [...href.matchAll(/\/node_modules\/((?:@[^/]+\/)?[^/]+)/g)];
@@ -563,7 +565,7 @@ export async function runProfile({ only = ['floor', 'default', `workloads-${SCAL
       const rows = owners
         .map((o) => ({ o, self: p.self.get(o) ?? 0, incl: p.inclusive.get(o) ?? 0, mods: p.modules.get(o) ?? 0, dSelf: (p.self.get(o) ?? 0) - (base.self.get(o) ?? 0), dMods: (p.modules.get(o) ?? 0) - (base.modules.get(o) ?? 0) }))
         .sort((a, b) => (isBase ? b.self - a.self : Math.abs(b.dSelf) - Math.abs(a.dSelf)))
-        .slice(0, 12);
+        .filter((r, i) => i < 12 || r.o === OURS);
       const vs = `vs ${baseName}: self`;
       lines.push(`  ${'owner'.padEnd(30)} ${'self ms'.padStart(8)} ${'incl ms'.padStart(8)} ${'modules'.padStart(8)}${isBase ? '' : `  ${vs.padStart(Math.max(15, vs.length))} ${'modules'.padStart(8)}`}`);
       for (const r of rows) {

@@ -153,6 +153,7 @@ describe('bench profile summary', () => {
     expect(bench.ownerOf('node:internal/modules/esm/loader')).toBe('node: module loading');
     expect(bench.ownerOf('node:fs')).toBe('node: other');
     expect(bench.ownerOf('/tmp/w/pkg/dist/generators/core/render.js', [['file:///tmp/w/pkg/', 'ours']])).toBe('ours');
+    expect(bench.ownerOf('"/tmp/w/pkg/templates/app/README.md.ejs"', [['file:///tmp/w/pkg/', 'ours']])).toBe('ours');
     expect(bench.ownerOf('')).toBeUndefined();
   });
 
