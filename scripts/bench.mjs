@@ -31,8 +31,11 @@ const ADDED_WORKLOAD = 'bench-added';
 
 const HELP = `Usage: npm run bench -- [options]
 
-Measures whole processes (wall time, peak RSS): the floor (an empty Yeoman generator), the default
-run, answers files with ${SCALE.join(', ')} workloads, and adding one workload to a repository with 10.
+Measures whole processes (wall time, CPU time, peak RSS): the floor (an empty Yeoman generator run
+like ours), the default run, answers files with ${SCALE.join(', ')} workloads (bench/answers/), adding one
+workload to a repository with 10, and the floor writing ${FLOOR_FILES} files (Yeoman's cost per file).
+Prints median (min-max) per case, default/floor, the added cost per workload and the targets; writes
+the figures to bench-results/bench-<timestamp>.json and latest.json.
 
 Options:
   --runs N            measured runs per case (default 7; --quick: 2)
