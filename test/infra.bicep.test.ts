@@ -5,12 +5,13 @@
 // parameters, loops and conditions evaluated): turning one off in a template fails its test.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INFRA_OUTPUTS } from '../generators/core/contracts.ts';
 import { API_VERSIONS, ROLES } from '../generators/core/infra.ts';
 import {
   armResources,
   bicepCli,
+  closeBicep,
   compileInfra,
   FAKE_SCOPE,
   formatDiagnostics,
@@ -101,6 +102,8 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
     );
     names.forEach((name, i) => (trees[name] = built[i]!));
   }, 300_000);
+
+  afterAll(() => closeBicep());
 
   const each = Object.keys(MATRIX) as TreeName[];
   const get = (tree: TreeName, type: string, where: (r: ArmResource) => boolean = () => true) =>

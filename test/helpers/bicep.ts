@@ -2,10 +2,11 @@
 //
 //   compileInfra(files)     writes the infra/ tree to a temp folder and, through one long-lived
 //                           `bicep jsonrpc` process (the CLI's own compiler, without paying its start-up
-//                           per call), compiles main.bicep (template + every compiler and linter
-//                           diagnostic of every file, as `bicep build`/`bicep lint` report them),
-//                           compiles the .bicepparam (as `bicep build-params`) and formats every file
-//                           (as `bicep format`). Cached by tree content: each distinct tree once per process.
+//                           per call), compiles the .bicepparam as `bicep build-params` does: the
+//                           parameters, main.bicep's template and every compiler and linter diagnostic
+//                           of every file (what `bicep build` and `bicep lint` report); without a
+//                           .bicepparam, main.bicep alone. Then formats every file as `bicep format`.
+//                           Cached by tree content: each distinct tree once per process.
 //   bicepCli(args, cwd)     runs a CLI command itself (for the checks that must go through the CLI).
 //   armResources(template)  every resource of a compiled template, nested deployments included, with
 //                           parameters, variables, copy loops and the simple functions evaluated.
@@ -42,9 +43,9 @@ export interface CompiledInfra {
   template: ArmTemplate;
   /** Parameter values of the .bicepparam (build-params), by name. */
   parameters: Record<string, unknown>;
-  /** Compiler and linter diagnostics of main.bicep and every file it uses. */
+  /** Compiler and linter diagnostics of main.bicep, every file it uses and the .bicepparam file. */
   diagnostics: BicepDiagnostic[];
-  /** Diagnostics of the .bicepparam file's compilation. */
+  /** Those of the .bicepparam file itself. */
   paramDiagnostics: BicepDiagnostic[];
   /** Files whose content differs from `bicep format`'s output: path -> formatted text. */
   unformatted: Map<string, string>;
@@ -201,11 +202,16 @@ async function compile(files: ReadonlyMap<string, string>, overrides: Record<str
   const infra = join(dir, 'infra');
   const paramFile = listFiles(infra).find((f) => f.endsWith('.bicepparam'));
   const sources = listFiles(infra).filter((f) => f.endsWith('.bicep') || f.endsWith('.bicepparam'));
-  const [main, params, ...formatted] = await Promise.all([
-    rpc.call<{ success: boolean; diagnostics: RpcDiagnostic[]; contents?: string }>('bicep/compile', { path: join(infra, 'main.bicep') }),
-    paramFile
-      ? rpc.call<{ success: boolean; diagnostics: RpcDiagnostic[]; parameters?: string }>('bicep/compileParams', { path: paramFile, parameterOverrides: {} })
-      : Promise.resolve(undefined),
+  // With a .bicepparam file, compiling it compiles main.bicep and every module too (as `bicep
+  // build-params` does): one compilation yields the template, the parameters and every diagnostic.
+  type Compiled = { success: boolean; diagnostics: RpcDiagnostic[]; template?: string; parameters?: string };
+  const compilation: Promise<Compiled> = paramFile
+    ? rpc.call<Compiled>('bicep/compileParams', { path: paramFile, parameterOverrides: {} })
+    : rpc
+        .call<{ success: boolean; diagnostics: RpcDiagnostic[]; contents?: string }>('bicep/compile', { path: join(infra, 'main.bicep') })
+        .then((r) => ({ success: r.success, diagnostics: r.diagnostics, template: r.contents }));
+  const [main, ...formatted] = await Promise.all([
+    compilation,
     ...sources.map((path) => rpc.call<{ contents: string }>('bicep/format', { path }).then((r) => ({ path, contents: r.contents }))),
   ]);
   const unformatted = new Map<string, string>();
@@ -215,16 +221,17 @@ async function compile(files: ReadonlyMap<string, string>, overrides: Record<str
     if (contents !== original) unformatted.set(rel, contents);
   }
   const parameters: Record<string, unknown> = {};
-  if (params?.parameters) {
-    const parsed = JSON.parse(params.parameters) as { parameters: Record<string, { value: unknown }> };
+  if (main.parameters) {
+    const parsed = JSON.parse(main.parameters) as { parameters: Record<string, { value: unknown }> };
     for (const [name, { value }] of Object.entries(parsed.parameters)) parameters[name] = value;
   }
+  const diagnostics = toDiagnostics(dir, main.diagnostics);
   return {
     dir,
-    template: (main.contents ? JSON.parse(main.contents) : { resources: {} }) as ArmTemplate,
+    template: (main.template ? JSON.parse(main.template) : { resources: {} }) as ArmTemplate,
     parameters,
-    diagnostics: toDiagnostics(dir, main.diagnostics),
-    paramDiagnostics: params ? toDiagnostics(dir, params.diagnostics) : [],
+    diagnostics,
+    paramDiagnostics: diagnostics.filter((d) => d.file.endsWith('.bicepparam')),
     unformatted,
   };
 }
