@@ -1,11 +1,13 @@
 // Answers -> everything the templates need, precomputed: names, the subnet plan, per-workload values,
 // and the escaping helpers. Templates only place these values.
 import { DEPLOYMENT_SCOPE, INFRA_OUTPUTS, PATHS } from './contracts.ts';
+import { docsContext, type DocsContext } from './docs.ts';
 import { bicep, md, yaml } from './escape.ts';
 import { infraContext, type InfraContext } from './infra.ts';
 import { k8sContext, type K8sContext } from './k8s.ts';
 import type { Answers, Workload } from './model.ts';
 import { pipelineContext, type PipelineContext } from './pipeline.ts';
+import { psruleContext, type PsRuleContext } from './psrule.ts';
 import { resourceNames, workloadNames, type Names, type WorkloadNames } from './naming.ts';
 import { dnsServiceIp, parseCidr, planSubnets, subnetRequests, type Cidr, type PlannedSubnet } from './network.ts';
 
@@ -38,6 +40,10 @@ export interface Context {
   pipeline: PipelineContext;
   /** The Kubernetes manifests' layout, deploy-time values and hardening (core/k8s.ts). */
   k8s: K8sContext;
+  /** PSRule for Azure: pinned baseline and modules, exclusions and suppressions of ps-rule.yaml (core/psrule.ts). */
+  psrule: PsRuleContext;
+  /** The README: security controls table, architecture diagram, runbook values (core/docs.ts). */
+  docs: DocsContext;
   /** The generator's package version, for headers of emitted files. */
   generatorVersion: string;
   bicep: typeof bicep;
@@ -67,7 +73,7 @@ export function buildContext(answers: Answers, generatorVersion: string): Contex
   const names = resourceNames(answers);
   const workloads = answers.workloads.map((w) => workloadContext(w, answers.environment));
   const network = networkPlan(answers, names);
-  return {
+  const ctx: Omit<Context, 'docs'> = {
     answers,
     names,
     network,
@@ -78,9 +84,11 @@ export function buildContext(answers: Answers, generatorVersion: string): Contex
     infra: infraContext(answers, names, workloads),
     pipeline: pipelineContext(answers),
     k8s: k8sContext(answers, network.subnet.privateEndpoints!.cidr),
+    psrule: psruleContext(answers, names),
     generatorVersion,
     bicep,
     yaml,
     md,
   };
+  return { ...ctx, docs: docsContext(ctx) };
 }

@@ -1,0 +1,581 @@
+// What the generated repository's README needs beyond the answers: the security controls table (each
+// control, the files and properties that enforce it, and how to check it on a live cluster), the
+// architecture diagram (nodes, groups and edges, rendered as a Mermaid flowchart), the Azure resource
+// providers a first deployment needs, and the commands of the runbook. Everything is typed data, so the
+// README renders it and the tests check every row against the generated files (test/operator.*.test.ts).
+import type { Context as FullContext, WorkloadContext } from './context.ts';
+import { ROLES, type RoleKey } from './infra.ts';
+
+/** What the README's values derive from: everything else the templates receive. */
+type Context = Omit<FullContext, 'docs'>;
+
+// ---------------------------------------------------------------------------------------------------
+// Security controls
+
+/** What a property must hold. */
+export type Expected = { equals: unknown } | { includes: unknown } | { absent: true };
+
+/**
+ * One place that enforces a control, checked by the tests:
+ *   bicep: the compiled ARM JSON of infra/main.bicep; the resources of `resourceType` that the module in
+ *          `file` deploys (main.bicep itself for infra/main.bicep), narrowed to one role when `role` is set;
+ *   k8s:   the object `kind` `name` (in `namespace`) of the manifest `file`, and the same object in every
+ *          overlay that `kubectl kustomize` renders;
+ *   yaml:  the YAML document `file` (the pipeline).
+ * `path` is a property path: `a.b`, `a[*].b` (every element), `a[2]`, `a[name=x]` (the element whose
+ * `name` is x), `a["key.with/dots"]`.
+ */
+export type Check =
+  | { kind: 'bicep'; file: string; resourceType: string; role?: string; path: string; expected: Expected }
+  | { kind: 'k8s'; file: string; objectKind: string; name: string; namespace?: string; path: string; expected: Expected }
+  | { kind: 'yaml'; file: string; path: string; expected: Expected };
+
+/** One row of the table's "enforced by" column: as the README shows it, and the concrete checks behind it. */
+export interface Enforcement {
+  /** Repository-relative file; `<workload>` or `<namespace>` stands for each one. */
+  file: string;
+  /** The property path as the README shows it. */
+  property: string;
+  /** The value as the README shows it. */
+  value: string;
+  checks: Check[];
+}
+
+export interface SecurityControl {
+  id: string;
+  control: string;
+  enforcedBy: Enforcement[];
+  /** Commands to run against the live environment, with what they should show. */
+  verify: { command: string; expect: string }[];
+}
+
+function show(expected: Expected): string {
+  if ('absent' in expected) return '(not set)';
+  const value = 'equals' in expected ? expected.equals : expected.includes;
+  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  return 'includes' in expected ? `includes ${text}` : text;
+}
+
+function bicepRow(file: string, resourceType: string, path: string, expected: Expected, role?: RoleKey): Enforcement {
+  return {
+    file,
+    property: `${resourceType.split('/').at(-1)}${role ? ` (${ROLES[role].name})` : ''} ${path}`,
+    value: show(expected),
+    checks: [{ kind: 'bicep', file, resourceType, path, expected, ...(role ? { role: ROLES[role].id } : {}) }],
+  };
+}
+
+/** A manifest property of every workload (or every namespace): one README line, one check per instance. */
+function k8sRow(
+  pattern: string,
+  objectKind: string,
+  path: string,
+  expected: Expected,
+  instances: { file: string; name: string; namespace?: string }[],
+): Enforcement {
+  return {
+    file: pattern,
+    property: `${objectKind} ${path}`,
+    value: show(expected),
+    checks: instances.map((i) => ({ kind: 'k8s' as const, objectKind, path, expected, ...i })),
+  };
+}
+
+const workloadFile = (w: WorkloadContext, file: string) => `k8s/base/workloads/${w.name}/${file}`;
+
+export function securityControls(ctx: Context): SecurityControl[] {
+  const { names, answers, workloads } = ctx;
+  const rg = names.resourceGroup;
+  const aks = 'infra/modules/aks.bicep';
+  const cluster = 'Microsoft.ContainerService/managedClusters';
+  const show = `az aks show --resource-group ${rg} --name ${names.cluster}`;
+  const first = workloads[0]!;
+  const withSecrets = workloads.filter((w) => w.hasSecrets);
+  const deployments = (file: string) => workloads.map((w) => ({ file: workloadFile(w, file), name: w.name, namespace: w.namespace }));
+  const namespaces = ctx.k8s.namespaces;
+
+  const controls: SecurityControl[] = [
+    {
+      id: 'entra-rbac',
+      control: 'Microsoft Entra ID sign-in with Azure RBAC for Kubernetes; local accounts disabled',
+      enforcedBy: [
+        bicepRow(aks, cluster, 'properties.disableLocalAccounts', { equals: true }),
+        bicepRow(aks, cluster, 'properties.aadProfile.managed', { equals: true }),
+        bicepRow(aks, cluster, 'properties.aadProfile.enableAzureRBAC', { equals: true }),
+        bicepRow(aks, 'Microsoft.Authorization/roleAssignments', 'properties.principalType', { equals: 'Group' }, 'aksRbacClusterAdmin'),
+      ],
+      verify: [
+        { command: `${show} --query "{localAccountsDisabled: disableLocalAccounts, azureRbac: aadProfile.enableAzureRbac}"`, expect: 'both true' },
+        { command: `az aks get-credentials --resource-group ${rg} --name ${names.cluster} --admin`, expect: 'fails: local accounts are disabled' },
+        { command: 'kubectl auth can-i "*" "*" --all-namespaces', expect: 'yes for members of the admin groups, no for anyone else' },
+      ],
+    },
+    {
+      id: 'private-cluster',
+      control: 'Private API server: no public endpoint, no run command',
+      enforcedBy: [
+        bicepRow(aks, cluster, 'properties.apiServerAccessProfile.enablePrivateCluster', { equals: true }),
+        bicepRow(aks, cluster, 'properties.apiServerAccessProfile.enablePrivateClusterPublicFQDN', { equals: false }),
+        bicepRow(aks, cluster, 'properties.apiServerAccessProfile.disableRunCommand', { equals: true }),
+      ],
+      verify: [
+        { command: `${show} --query "{private: apiServerAccessProfile.enablePrivateCluster, publicFqdn: fqdn, privateFqdn: privateFqdn}"`, expect: 'private true, no public FQDN' },
+      ],
+    },
+  ];
+
+  if (answers.bastion) {
+    controls.push({
+      id: 'bastion',
+      control: 'Operators reach the API server only through Azure Bastion (native client tunnel, Entra ID sign-in)',
+      enforcedBy: [
+        bicepRow('infra/modules/bastion.bicep', 'Microsoft.Network/bastionHosts', 'properties.enableTunneling', { equals: true }),
+        bicepRow('infra/modules/bastion.bicep', 'Microsoft.Network/bastionHosts', 'properties.enableShareableLink', { equals: false }),
+        bicepRow('infra/modules/bastion.bicep', 'Microsoft.Network/bastionHosts', 'properties.enableIpConnect', { equals: false }),
+      ],
+      verify: [
+        { command: `az network bastion show --resource-group ${rg} --name ${names.bastion} --query "{tunneling: enableTunneling, shareableLink: enableShareableLink}"`, expect: 'tunneling true, shareableLink false' },
+        { command: 'bash scripts/connect.sh', expect: 'a tunnel, then kubectl auth whoami shows your Entra ID user' },
+      ],
+    });
+  }
+
+  controls.push(
+    {
+      id: 'workload-identity',
+      control: 'Workload identity: each workload signs in as its own managed identity, with no secret',
+      enforcedBy: [
+        bicepRow(aks, cluster, 'properties.securityProfile.workloadIdentity.enabled', { equals: true }),
+        bicepRow(aks, cluster, 'properties.oidcIssuerProfile.enabled', { equals: true }),
+        bicepRow('infra/modules/workload-identity.bicep', 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', 'properties.audiences', { equals: ['api://AzureADTokenExchange'] }),
+        k8sRow('k8s/base/workloads/<workload>/deployment.yaml', 'Deployment', 'spec.template.metadata.labels["azure.workload.identity/use"]', { equals: 'true' }, deployments('deployment.yaml')),
+        k8sRow('k8s/base/workloads/<workload>/service-account.yaml', 'ServiceAccount', 'automountServiceAccountToken', { equals: false }, deployments('service-account.yaml')),
+      ],
+      verify: [
+        { command: `${show} --query "securityProfile.workloadIdentity.enabled"`, expect: 'true' },
+        { command: `az identity federated-credential list --resource-group ${rg} --identity-name ${first.names.identity} --query "[].subject"`, expect: `["system:serviceaccount:${first.namespace}:${first.names.serviceAccount}"]` },
+      ],
+    },
+    {
+      id: 'key-vault-csi',
+      control: 'Key Vault secrets mounted by the Secrets Store CSI driver with rotation, never copied into Kubernetes Secrets',
+      enforcedBy: [
+        bicepRow(aks, cluster, 'properties.addonProfiles.azureKeyvaultSecretsProvider.enabled', { equals: true }),
+        bicepRow(aks, cluster, 'properties.addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation', { equals: 'true' }),
+        bicepRow(aks, cluster, 'properties.addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval', { equals: '2m' }),
+        ...(withSecrets.length > 0
+          ? [
+              k8sRow('k8s/base/workloads/<workload>/secret-provider-class.yaml', 'SecretProviderClass', 'spec.secretObjects', { absent: true },
+                withSecrets.map((w) => ({ file: workloadFile(w, 'secret-provider-class.yaml'), name: w.names.secretProviderClass, namespace: w.namespace }))),
+              k8sRow('k8s/base/workloads/<workload>/deployment.yaml', 'Deployment', 'spec.template.spec.volumes[name=secrets-store].csi.readOnly', { equals: true },
+                withSecrets.map((w) => ({ file: workloadFile(w, 'deployment.yaml'), name: w.name, namespace: w.namespace }))),
+            ]
+          : []),
+      ],
+      verify: [
+        { command: `${show} --query "addonProfiles.azureKeyvaultSecretsProvider.config"`, expect: 'enableSecretRotation "true", rotationPollInterval "2m"' },
+        { command: 'kubectl get secretproviderclasspodstatuses --all-namespaces', expect: 'one entry per mounted pod, no Kubernetes Secret created' },
+      ],
+    },
+    {
+      id: 'key-vault',
+      control: 'Key Vault: Azure RBAC only, private endpoint only, purge protection',
+      enforcedBy: [
+        bicepRow('infra/modules/key-vault.bicep', 'Microsoft.KeyVault/vaults', 'properties.enableRbacAuthorization', { equals: true }),
+        bicepRow('infra/modules/key-vault.bicep', 'Microsoft.KeyVault/vaults', 'properties.publicNetworkAccess', { equals: 'Disabled' }),
+        bicepRow('infra/modules/key-vault.bicep', 'Microsoft.KeyVault/vaults', 'properties.networkAcls.defaultAction', { equals: 'Deny' }),
+        bicepRow('infra/modules/key-vault.bicep', 'Microsoft.KeyVault/vaults', 'properties.enablePurgeProtection', { equals: true }),
+      ],
+      verify: [
+        { command: `az keyvault show --name ${names.keyVault} --query "{rbac: properties.enableRbacAuthorization, publicAccess: properties.publicNetworkAccess, purgeProtection: properties.enablePurgeProtection}"`, expect: 'true, "Disabled", true' },
+      ],
+    },
+    {
+      id: 'registry',
+      control: 'Private container registry: private endpoint only, no admin user, no anonymous pull, no export',
+      enforcedBy: [
+        bicepRow('infra/modules/registry.bicep', 'Microsoft.ContainerRegistry/registries', 'properties.publicNetworkAccess', { equals: 'Disabled' }),
+        bicepRow('infra/modules/registry.bicep', 'Microsoft.ContainerRegistry/registries', 'properties.adminUserEnabled', { equals: false }),
+        bicepRow('infra/modules/registry.bicep', 'Microsoft.ContainerRegistry/registries', 'properties.anonymousPullEnabled', { equals: false }),
+        bicepRow('infra/modules/registry.bicep', 'Microsoft.ContainerRegistry/registries', 'properties.policies.exportPolicy.status', { equals: 'disabled' }),
+        bicepRow(aks, 'Microsoft.Authorization/roleAssignments', 'properties.principalType', { equals: 'ServicePrincipal' }, 'acrPull'),
+      ],
+      verify: [
+        { command: `az acr show --name ${names.registry} --query "{publicAccess: publicNetworkAccess, adminUser: adminUserEnabled, anonymousPull: anonymousPullEnabled}"`, expect: '"Disabled", false, false' },
+      ],
+    },
+    agentsControl(ctx),
+    {
+      id: 'pipeline-identity',
+      control: 'The pipeline deploys as a managed identity through workload identity federation, with least privilege',
+      enforcedBy: [
+        bicepRow('infra/modules/pipeline-identity.bicep', 'Microsoft.Authorization/roleAssignments', 'properties.conditionVersion', { equals: '2.0' }, 'roleBasedAccessControlAdministrator'),
+        bicepRow('infra/modules/pipeline-identity.bicep', 'Microsoft.Authorization/roleAssignments', 'properties.principalType', { equals: 'ServicePrincipal' }, 'aksRbacWriter'),
+      ],
+      verify: [
+        { command: `az role assignment list --all --assignee $(az identity show --resource-group ${rg} --name ${names.pipelineIdentity} --query principalId --output tsv) --output table`, expect: 'Contributor and the conditional RBAC administrator on the resource group, AcrPush, Cluster User, RBAC Writer per workload namespace' },
+        { command: `kubectl auth can-i create deployments --namespace ${first.namespace}`, expect: 'yes in the pipeline\'s Deploy job; no for kube-system' },
+      ],
+    },
+    {
+      id: 'network',
+      control: 'Network: a network security group on every subnet, no default outbound access, egress through the NAT gateway',
+      enforcedBy: [
+        bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', 'properties.subnets[*].properties.defaultOutboundAccess', { equals: false }),
+        bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', `properties.subnets[name=${names.subnets.nodes}].properties.natGateway.id`, { includes: names.natGateway }),
+        bicepRow(aks, cluster, 'properties.networkProfile.outboundType', { equals: 'userAssignedNATGateway' }),
+      ],
+      verify: [
+        { command: `az network vnet subnet list --resource-group ${rg} --vnet-name ${names.virtualNetwork} --query "[].{subnet: name, nsg: networkSecurityGroup.id, defaultOutbound: defaultOutboundAccess}" --output table`, expect: 'every subnet has an NSG; defaultOutbound False' },
+      ],
+    },
+    {
+      id: 'network-policy',
+      control: 'Kubernetes network policies (Cilium): every namespace denies all traffic by default',
+      enforcedBy: [
+        bicepRow(aks, cluster, 'properties.networkProfile.networkPolicy', { equals: 'cilium' }),
+        k8sRow('k8s/base/namespaces/<namespace>/network-policy-default-deny.yaml', 'NetworkPolicy', 'spec.policyTypes', { equals: ['Ingress', 'Egress'] },
+          namespaces.map((ns) => ({ file: `k8s/base/namespaces/${ns}/network-policy-default-deny.yaml`, name: 'default-deny', namespace: ns }))),
+        k8sRow('k8s/base/namespaces/<namespace>/network-policy-default-deny.yaml', 'NetworkPolicy', 'spec.podSelector', { equals: {} },
+          namespaces.map((ns) => ({ file: `k8s/base/namespaces/${ns}/network-policy-default-deny.yaml`, name: 'default-deny', namespace: ns }))),
+      ],
+      verify: [
+        { command: 'kubectl get networkpolicies --all-namespaces', expect: `default-deny in ${namespaces.join(', ')}, plus one policy per workload` },
+      ],
+    },
+    {
+      id: 'pod-security',
+      control: 'Pod Security "restricted" enforced; non-root, read-only root filesystem, no capabilities',
+      enforcedBy: [
+        k8sRow('k8s/base/namespaces/<namespace>/namespace.yaml', 'Namespace', 'metadata.labels["pod-security.kubernetes.io/enforce"]', { equals: 'restricted' },
+          namespaces.map((ns) => ({ file: `k8s/base/namespaces/${ns}/namespace.yaml`, name: ns }))),
+        k8sRow('k8s/base/workloads/<workload>/deployment.yaml', 'Deployment', 'spec.template.spec.containers[*].securityContext.readOnlyRootFilesystem', { equals: true }, deployments('deployment.yaml')),
+        k8sRow('k8s/base/workloads/<workload>/deployment.yaml', 'Deployment', 'spec.template.spec.containers[*].securityContext.allowPrivilegeEscalation', { equals: false }, deployments('deployment.yaml')),
+        k8sRow('k8s/base/workloads/<workload>/deployment.yaml', 'Deployment', 'spec.template.spec.containers[*].securityContext.capabilities.drop', { equals: ['ALL'] }, deployments('deployment.yaml')),
+        k8sRow('k8s/base/workloads/<workload>/deployment.yaml', 'Deployment', 'spec.template.spec.securityContext.runAsNonRoot', { equals: true }, deployments('deployment.yaml')),
+      ],
+      verify: [
+        { command: `kubectl run psa-check --namespace ${first.namespace} --image=busybox --privileged --dry-run=server`, expect: 'rejected: violates PodSecurity "restricted"' },
+      ],
+    },
+    {
+      id: 'nodes',
+      control: 'Nodes: no SSH access, no public IPs, Azure Linux on ephemeral OS disks, automatic security upgrades',
+      enforcedBy: [
+        bicepRow(aks, cluster, 'properties.agentPoolProfiles[*].securityProfile.sshAccess', { equals: 'Disabled' }),
+        bicepRow(aks, cluster, 'properties.agentPoolProfiles[*].enableNodePublicIP', { equals: false }),
+        bicepRow(aks, cluster, 'properties.agentPoolProfiles[*].osSKU', { equals: 'AzureLinux' }),
+        bicepRow(aks, cluster, 'properties.autoUpgradeProfile.nodeOSUpgradeChannel', { equals: 'NodeImage' }),
+        bicepRow(aks, cluster, 'properties.autoUpgradeProfile.upgradeChannel', { equals: 'stable' }),
+      ],
+      verify: [
+        { command: `az aks nodepool list --resource-group ${rg} --cluster-name ${names.cluster} --query "[].{pool: name, ssh: securityProfile.sshAccess, publicIp: enableNodePublicIp}" --output table`, expect: 'Disabled, False for every pool' },
+        { command: `${show} --query autoUpgradeProfile`, expect: 'upgradeChannel stable, nodeOsUpgradeChannel NodeImage' },
+      ],
+    },
+    {
+      id: 'governance',
+      control: 'Azure Policy, Microsoft Defender for Containers, audit logs; Log Analytics accepts Entra ID sign-in only',
+      enforcedBy: [
+        bicepRow(aks, cluster, 'properties.addonProfiles.azurepolicy.enabled', { equals: true }),
+        bicepRow(aks, cluster, 'properties.securityProfile.defender.securityMonitoring.enabled', { equals: true }),
+        bicepRow(aks, 'Microsoft.Insights/diagnosticSettings', 'properties.logs[category=kube-audit-admin].enabled', { equals: true }),
+        bicepRow(aks, 'Microsoft.Insights/diagnosticSettings', 'properties.logs[category=guard].enabled', { equals: true }),
+        bicepRow('infra/modules/monitoring.bicep', 'Microsoft.OperationalInsights/workspaces', 'properties.features.disableLocalAuth', { equals: true }),
+      ],
+      verify: [
+        { command: `az monitor diagnostic-settings list --resource $(${show} --query id --output tsv) --query "[].logs[?enabled].category"`, expect: 'includes kube-audit-admin and guard' },
+        { command: 'kubectl get constrainttemplates', expect: 'the Azure Policy templates (gatekeeper)' },
+      ],
+    },
+    {
+      id: 'images',
+      control: 'Images come from the private registry, tagged with the build ID, never latest',
+      enforcedBy: [
+        {
+          file: ctx.paths.pipeline,
+          property: 'variables[name=imageTag].value',
+          value: "'$(Build.BuildId)'",
+          checks: [{ kind: 'yaml', file: ctx.paths.pipeline, path: 'variables[name=imageTag].value', expected: { equals: '$(Build.BuildId)' } }],
+        },
+      ],
+      verify: [
+        { command: 'kubectl get deployments --all-namespaces --output jsonpath="{..image}"', expect: `${names.registry}.azurecr.io/<workload>:<build ID> only` },
+      ],
+    },
+  );
+  return controls;
+}
+
+function agentsControl(ctx: Context): SecurityControl {
+  const { names } = ctx;
+  const rg = names.resourceGroup;
+  if (ctx.answers.agentPool === 'managedDevOpsPool') {
+    const file = 'infra/modules/agent-pool.bicep';
+    const type = 'Microsoft.DevOpsInfrastructure/pools';
+    return {
+      id: 'agents',
+      control: 'Self-hosted agents inside the virtual network run every job; a fresh agent per job',
+      enforcedBy: [
+        bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', `properties.subnets[name=${names.subnets.agents}].properties.delegations[0].properties.serviceName`, { equals: 'Microsoft.DevOpsInfrastructure/pools' }),
+        bicepRow(file, type, 'properties.agentProfile.kind', { equals: 'Stateless' }),
+        { file: ctx.paths.pipeline, property: 'stages[*].parameters.agentPool', value: `'${names.agentPool}'`, checks: [{ kind: 'yaml', file: ctx.paths.pipeline, path: 'stages[*].parameters.agentPool', expected: { equals: names.agentPool } }] },
+      ],
+      verify: [
+        { command: `az resource show --resource-group ${rg} --name ${names.agentPool} --resource-type ${type} --query properties.fabricProfile.networkProfile.subnetId`, expect: `…/subnets/${names.subnets.agents}` },
+      ],
+    };
+  }
+  const file = 'infra/modules/agent-scale-set.bicep';
+  const type = 'Microsoft.Compute/virtualMachineScaleSets';
+  return {
+    id: 'agents',
+    control: 'Self-hosted agents inside the virtual network run every job; no public IPs, SSH keys only, Trusted Launch',
+    enforcedBy: [
+      bicepRow(file, type, 'properties.virtualMachineProfile.osProfile.linuxConfiguration.disablePasswordAuthentication', { equals: true }),
+      bicepRow(file, type, 'properties.virtualMachineProfile.securityProfile.securityType', { equals: 'TrustedLaunch' }),
+      bicepRow(file, type, 'properties.virtualMachineProfile.networkProfile.networkInterfaceConfigurations[*].properties.ipConfigurations[*].properties.publicIPAddressConfiguration', { absent: true }),
+      { file: ctx.paths.pipeline, property: 'stages[*].parameters.agentPool', value: `'${names.agentPool}'`, checks: [{ kind: 'yaml', file: ctx.paths.pipeline, path: 'stages[*].parameters.agentPool', expected: { equals: names.agentPool } }] },
+    ],
+    verify: [
+      { command: `az vmss show --resource-group ${rg} --name ${names.agentScaleSet} --query "virtualMachineProfile.networkProfile.networkInterfaceConfigurations[].ipConfigurations[].subnet.id"`, expect: `…/subnets/${names.subnets.agents}` },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Architecture diagram
+
+export type NodeShape = 'box' | 'round' | 'stadium' | 'cylinder' | 'hexagon';
+
+export interface DiagramNode {
+  id: string;
+  label: string;
+  shape: NodeShape;
+}
+
+export interface DiagramGroup {
+  id: string;
+  label: string;
+  children: Array<DiagramNode | DiagramGroup>;
+}
+
+export interface DiagramEdge {
+  from: string;
+  to: string;
+  label: string;
+  /** Solid: traffic; dotted: who may do what (role assignments, federation, logs). */
+  style: 'solid' | 'dotted';
+}
+
+export interface Diagram {
+  direction: 'LR' | 'TB';
+  items: Array<DiagramNode | DiagramGroup>;
+  edges: DiagramEdge[];
+}
+
+const node = (id: string, label: string, shape: NodeShape = 'box'): DiagramNode => ({ id, label, shape });
+const group = (id: string, label: string, children: Array<DiagramNode | DiagramGroup>): DiagramGroup => ({ id, label, children });
+const roles = (...keys: RoleKey[]) => keys.map((k) => ROLES[k].name).join(', ');
+
+export function architecture(ctx: Context): Diagram {
+  const { names, answers, network, infra, workloads } = ctx;
+  const subnet = (key: 'nodes' | 'privateEndpoints' | 'agents' | 'bastion') => {
+    const planned = network.subnet[key]!;
+    return `${names.subnets[key]} ${planned.cidr}, NSG ${infra.names.networkSecurityGroups[key]}`;
+  };
+  const mdp = answers.agentPool === 'managedDevOpsPool';
+  const wid = (w: WorkloadContext) => `wl${workloads.indexOf(w) + 1}`;
+  const idOf = (w: WorkloadContext) => `${wid(w)}Identity`;
+
+  const clusterChildren: Array<DiagramNode | DiagramGroup> = [
+    node('apiServer', `API server of ${names.cluster}: private, Entra ID and Azure RBAC, no local accounts`, 'hexagon'),
+    node('systemPool', `System node pool: ${infra.systemPool.minCount}-${infra.systemPool.maxCount} x ${infra.systemPool.vmSize}`),
+    node('userPool', `User node pool: ${infra.userPool.minCount}-${infra.userPool.maxCount} x ${infra.userPool.vmSize}`),
+    // One line per workload (no namespace subgraphs), so adding a workload adds lines and moves none.
+    ...workloads.map((w) => node(wid(w), `Workload ${w.name} in namespace ${w.namespace}: service account ${w.names.serviceAccount}`, 'round')),
+  ];
+
+  const vnetChildren: Array<DiagramNode | DiagramGroup> = [
+    group('nodesSubnet', subnet('nodes'), [group('cluster', `AKS cluster ${names.cluster}: every namespace Pod Security restricted, default-deny network policies`, clusterChildren)]),
+    group('endpointsSubnet', subnet('privateEndpoints'), [
+      node('registryEndpoint', `Private endpoint ${infra.names.registryPrivateEndpoint}`),
+      node('vaultEndpoint', `Private endpoint ${infra.names.keyVaultPrivateEndpoint}`),
+    ]),
+    group('agentsSubnet', subnet('agents'), [
+      mdp
+        ? node('agents', `Managed DevOps Pool ${names.agentPool}, dev center ${names.devCenter}, project ${names.devCenterProject}`)
+        : node('agents', `Agent scale set ${names.agentScaleSet}, elastic pool ${names.agentPool}`),
+    ]),
+  ];
+  if (answers.bastion) {
+    vnetChildren.unshift(group('bastionSubnet', subnet('bastion'), [node('bastion', `Azure Bastion ${names.bastion} (${answers.bastionSku}, native client tunnelling), public IP ${names.bastionPublicIp}`)]));
+  }
+
+  const items: Array<DiagramNode | DiagramGroup> = [
+    node('operators', 'Operators: members of the cluster admin groups', 'stadium'),
+    node('devops', `Azure DevOps: pipeline and service connection ${answers.serviceConnection}`, 'stadium'),
+    group('resourceGroup', `Resource group ${names.resourceGroup}`, [
+      node('deployment', `Deployment ${names.deployment} of infra/main.bicep: everything in this resource group`),
+      group('vnet', `Virtual network ${names.virtualNetwork} ${network.addressSpace}`, vnetChildren),
+      node('registry', `Container registry ${names.registry}: Premium, public access disabled`, 'cylinder'),
+      node('vault', `Key vault ${names.keyVault}: Azure RBAC, public access disabled, purge protection`, 'cylinder'),
+      node('dns', 'Private DNS zones privatelink.azurecr.io and privatelink.vaultcore.azure.net, linked to the virtual network'),
+      node('nat', `NAT gateway ${names.natGateway}, public IP ${names.natPublicIp}`),
+      node('logs', `Log Analytics ${names.logAnalytics}, data collection rule ${infra.names.dataCollectionRule}`, 'cylinder'),
+      node('clusterIdentity', `Managed identity ${names.clusterIdentity}: cluster control plane`, 'hexagon'),
+      node('kubeletIdentity', `Kubelet identity: created by AKS in ${names.nodeResourceGroup}`, 'hexagon'),
+      node('pipelineIdentity', `Managed identity ${names.pipelineIdentity}: pipeline`, 'hexagon'),
+      ...workloads.map((w) => node(idOf(w), `Managed identity ${w.names.identity}: workload ${w.name}`, 'hexagon')),
+    ]),
+  ];
+  if (mdp) items.push(node('devOpsInfrastructure', 'DevOpsInfrastructure service principal: Managed DevOps Pools', 'stadium'));
+
+  const solid = (from: string, to: string, label: string): DiagramEdge => ({ from, to, label, style: 'solid' });
+  const dotted = (from: string, to: string, label: string): DiagramEdge => ({ from, to, label, style: 'dotted' });
+  const edges: DiagramEdge[] = [];
+  if (answers.bastion) {
+    edges.push(solid('operators', 'bastion', 'scripts/connect.sh: tunnel over HTTPS'), solid('bastion', 'apiServer', 'port 443'));
+  } else {
+    edges.push(solid('operators', 'apiServer', 'from a machine inside the virtual network'));
+  }
+  edges.push(
+    dotted('operators', 'apiServer', roles('aksRbacClusterAdmin')),
+    solid('devops', 'agents', `runs every job on ${names.agentPool}`),
+    dotted('devops', 'pipelineIdentity', 'workload identity federation (federated credential), no secret'),
+    solid('agents', 'apiServer', 'kubectl apply as the pipeline identity'),
+    solid('agents', 'registryEndpoint', 'docker push'),
+    dotted('pipelineIdentity', 'registry', roles('acrPush')),
+    dotted('pipelineIdentity', 'apiServer', `${roles('aksClusterUser')}; ${roles('aksRbacWriter')} in the workload namespaces`),
+    dotted('pipelineIdentity', 'deployment', `${roles('contributor')}; ${roles('roleBasedAccessControlAdministrator')} with a condition`),
+    solid('registryEndpoint', 'registry', 'private link'),
+    solid('vaultEndpoint', 'vault', 'private link'),
+    solid('dns', 'registryEndpoint', 'resolves'),
+    solid('dns', 'vaultEndpoint', 'resolves'),
+    solid('userPool', 'registryEndpoint', 'image pull'),
+    dotted('kubeletIdentity', 'registry', roles('acrPull')),
+    dotted('clusterIdentity', 'apiServer', `${roles('networkContributor')} on ${names.subnets.nodes}`),
+    solid('userPool', 'nat', 'egress'),
+    solid('agents', 'nat', 'egress'),
+    dotted('apiServer', 'logs', 'audit logs, Container insights, Defender'),
+    dotted('registry', 'logs', 'diagnostic settings'),
+    dotted('vault', 'logs', 'diagnostic settings'),
+  );
+  if (answers.bastion) edges.push(dotted('bastion', 'logs', 'diagnostic settings'));
+  if (mdp) edges.push(dotted('devOpsInfrastructure', 'agents', `${roles('reader')}, ${roles('networkContributor')} on ${names.virtualNetwork}`));
+  for (const w of workloads) {
+    edges.push(dotted(wid(w), idOf(w), 'federated credential: signs in with its service account token'));
+    if (w.hasSecrets) {
+      edges.push(dotted(idOf(w), 'vault', roles('keyVaultSecretsUser')), solid(wid(w), 'vaultEndpoint', 'secrets mounted by the CSI driver, rotated'));
+    }
+  }
+  return { direction: 'LR', items, edges };
+}
+
+/** A Mermaid label: double-quoted, with Mermaid's entity codes for the characters that would end or reshape it. */
+export function mermaidLabel(text: string): string {
+  const escaped = text.replace(/[#"<>&]/g, (ch) => `#${ch.codePointAt(0)};`).replace(/\s+/g, ' ');
+  return `"${escaped}"`;
+}
+
+const SHAPES: Record<NodeShape, [string, string]> = {
+  box: ['[', ']'],
+  round: ['(', ')'],
+  stadium: ['([', '])'],
+  cylinder: ['[(', ')]'],
+  hexagon: ['{{', '}}'],
+};
+
+/**
+ * The diagram as a Mermaid flowchart in the syntax both GitHub and Azure DevOps render: `flowchart`,
+ * quoted labels, `subgraph id [label]`, `-->|label|` and `-.->|label|` edges; no HTML, no click handlers,
+ * no styling.
+ */
+export function renderMermaid(diagram: Diagram): string {
+  const lines = [`flowchart ${diagram.direction}`];
+  const emit = (item: DiagramNode | DiagramGroup, depth: number) => {
+    const pad = '  '.repeat(depth);
+    if ('children' in item) {
+      lines.push(`${pad}subgraph ${item.id} [${mermaidLabel(item.label)}]`);
+      for (const child of item.children) emit(child, depth + 1);
+      lines.push(`${pad}end`);
+    } else {
+      const [open, close] = SHAPES[item.shape];
+      lines.push(`${pad}${item.id}${open}${mermaidLabel(item.label)}${close}`);
+    }
+  };
+  for (const item of diagram.items) emit(item, 1);
+  for (const edge of diagram.edges) {
+    lines.push(`  ${edge.from} ${edge.style === 'solid' ? '-->' : '-.->'}|${mermaidLabel(edge.label)}| ${edge.to}`);
+  }
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Runbook
+
+/** Resource providers the first deployment needs registered in the subscription. */
+export function resourceProviders(ctx: Context): string[] {
+  const providers = [
+    'Microsoft.ContainerService',
+    'Microsoft.ContainerRegistry',
+    'Microsoft.KeyVault',
+    'Microsoft.Network',
+    'Microsoft.ManagedIdentity',
+    'Microsoft.OperationalInsights',
+    'Microsoft.Insights',
+    'Microsoft.Compute',
+    // The azurepolicy add-on reports compliance through Microsoft.PolicyInsights.
+    'Microsoft.PolicyInsights',
+  ];
+  if (ctx.answers.agentPool === 'managedDevOpsPool') providers.push('Microsoft.DevCenter', 'Microsoft.DevOpsInfrastructure');
+  return providers.sort();
+}
+
+/** The tools the runbook needs, with the versions this repository was written for. */
+export const TOOLS = {
+  azureCli: '2.61.0',
+  bicep: '0.49.2',
+  kubelogin: 'v0.2.19',
+} as const;
+
+/** Default local port of the Bastion tunnel (scripts/connect.sh --port). */
+export const TUNNEL_PORT = 50443;
+
+export interface DocsContext {
+  controls: SecurityControl[];
+  diagram: Diagram;
+  /** The diagram as Mermaid source (the README's ```mermaid block). */
+  mermaid: string;
+  resourceProviders: string[];
+  tools: typeof TOOLS;
+  tunnelPort: number;
+  /** Kubeconfig scripts/connect.sh writes (outside the repository). */
+  kubeconfig: string;
+  /** Environment variables the .bicepparam reads, for the first deployment. */
+  deployTimeVariables: { env: string; help: string[] }[];
+  /** The README's security controls table rows, cells already Markdown. */
+  controlRows: { control: string; enforcedBy: string; verify: string }[];
+}
+
+const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+
+export function docsContext(ctx: Context): DocsContext {
+  const controls = securityControls(ctx);
+  const diagram = architecture(ctx);
+  return {
+    controls,
+    diagram,
+    mermaid: renderMermaid(diagram),
+    resourceProviders: resourceProviders(ctx),
+    tools: TOOLS,
+    tunnelPort: TUNNEL_PORT,
+    kubeconfig: `~/.kube/${ctx.names.cluster}.kubeconfig`,
+    deployTimeVariables: ctx.infra.deployTimeParameters.map((p) => ({ env: p.env, help: p.help })),
+    controlRows: controls.map((c) => ({
+      control: ctx.md.text(c.control),
+      enforcedBy: c.enforcedBy.map((e) => `${code(e.file)}: ${code(e.property)} = ${code(e.value)}`).join('<br>'),
+      verify: c.verify.map((v) => `${code(v.command)} → ${ctx.md.text(v.expect)}`).join('<br>'),
+    })),
+  };
+}
