@@ -14,6 +14,7 @@ import { checkField, pick, resolveAnswers, type Sources } from '../core/resolve.
 import { ALL_OPTIONS, gatherInputs, runOptions, type RunOptions } from '../core/session.ts';
 import { planUpdate } from '../core/update.ts';
 import { summary } from '../core/summary.ts';
+import { availableTools, formatReport, validateOutput } from '../core/validate.ts';
 
 export default class AppGenerator extends Generator {
   private runOpts!: RunOptions;
@@ -77,6 +78,16 @@ export default class AppGenerator extends Generator {
         return { ...base, type: 'input' as const, filter: (input: unknown) => (typeof input === 'string' || typeof input === 'boolean' ? input : String(input)) };
       });
     this.sources.prompted = await this.prompt(questions as never);
+    await this._askToValidate();
+  }
+
+  /** Interactive runs offer --validate when a tool it uses is installed (default no: it takes a while). */
+  private async _askToValidate(): Promise<void> {
+    const tools = availableTools();
+    if (this.runOpts.validate || tools.length === 0) return;
+    const message = `Check the result with ${tools.map((t) => (t === 'bicep' ? 'bicep build' : 'kubectl kustomize')).join(' and ')} after writing?`;
+    const answer = (await this.prompt([{ type: 'confirm', name: 'validate', message, default: false }] as never)) as { validate?: boolean };
+    this.runOpts.validate = answer.validate === true;
   }
 
   configuring(): void {
@@ -124,7 +135,19 @@ export default class AppGenerator extends Generator {
     return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
   }
 
-  end(): void {
-    this.log(summary(buildContext(this.answers, PACKAGE_VERSION), [...this.files.keys()], this.destinationRoot(), this.env.cwd));
+  async end(): Promise<void> {
+    const ctx = buildContext(this.answers, PACKAGE_VERSION);
+    this.log(summary(ctx, [...this.files.keys()], this.destinationRoot(), this.env.cwd));
+    if (!this.runOpts.validate) return;
+    // On the files as written (edits kept with --skip-existing included); a missing tool is reported, not a failure.
+    const report = await validateOutput(this.destinationRoot(), {
+      environment: this.answers.environment,
+      parameterVariables: ctx.docs.deployTimeVariables.map((v) => v.env),
+    });
+    this.log(formatReport(report));
+    if (!report.ok) {
+      const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.command);
+      throw Object.assign(new Error(`--validate failed: ${failed.join('; ')} (the files were written)`), { name: 'ValidationError' });
+    }
   }
 }
