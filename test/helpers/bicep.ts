@@ -6,7 +6,8 @@
 //                           parameters, main.bicep's template and every compiler and linter diagnostic
 //                           of every file (what `bicep build` and `bicep lint` report); without a
 //                           .bicepparam, main.bicep alone. Then formats every file as `bicep format`.
-//                           Cached by tree content: each distinct tree once per process.
+//                           Cached by tree content: each distinct tree once per test run (shared by the
+//                           test files of one `vitest run` through a temp folder).
 //   bicepCli(args, cwd)     runs a CLI command itself (for the checks that must go through the CLI).
 //   armResources(template)  every resource of a compiled template, nested deployments included, with
 //                           parameters, variables, copy loops and the simple functions evaluated.
@@ -14,7 +15,7 @@
 // The deploy-time values the .bicepparam reads from the environment are set to SAMPLE_DEPLOY_ENV.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
@@ -183,6 +184,7 @@ export function writeInfra(files: ReadonlyMap<string, string>, overrides: Record
  */
 export function compileInfra(files: ReadonlyMap<string, string>, overrides: Record<string, string> = {}): Promise<CompiledInfra> {
   const hash = createHash('sha256');
+  hash.update(`${findTool('bicep') ?? 'no bicep'}\0${CACHE_FORMAT}\0`);
   for (const [path, content] of [...files].filter(([p]) => p.startsWith('infra/')).sort(([a], [b]) => a.localeCompare(b))) {
     hash.update(`${path}\0${content}\0`);
   }
@@ -190,9 +192,48 @@ export function compileInfra(files: ReadonlyMap<string, string>, overrides: Reco
   const key = hash.digest('hex');
   let result = compiled.get(key);
   if (!result) {
-    result = compile(files, overrides);
+    result = shared(key, files, overrides);
     compiled.set(key, result);
   }
+  return result;
+}
+
+// Test files run in separate worker processes of one `vitest run`; a tree several files compile (the
+// default one, at least) is compiled by the first and read by the others from a folder named after
+// the run (the workers' parent process), so every run still compiles each distinct tree once.
+const CACHE_FORMAT = 1;
+const RUN_CACHE = join(tmpdir(), `secure-aks-bicep-run-${process.ppid}`);
+
+interface CacheEntry extends Omit<CompiledInfra, 'unformatted'> {
+  unformatted: [string, string][];
+}
+
+async function shared(key: string, files: ReadonlyMap<string, string>, overrides: Record<string, string>): Promise<CompiledInfra> {
+  mkdirSync(RUN_CACHE, { recursive: true });
+  const entry = join(RUN_CACHE, `${key}.json`);
+  const lock = join(RUN_CACHE, `${key}.lock`);
+  const read = (): CompiledInfra | undefined => {
+    if (!existsSync(entry)) return undefined;
+    const cached = JSON.parse(readFileSync(entry, 'utf8')) as CacheEntry;
+    const dir = existsSync(cached.dir) ? cached.dir : writeInfra(files, overrides);
+    return { ...cached, dir, unformatted: new Map(cached.unformatted) };
+  };
+  let owner = false;
+  try {
+    closeSync(openSync(lock, 'wx'));
+    owner = true;
+  } catch {
+    // Another worker compiles this tree: wait for its result (or compile after 5 minutes without one).
+    for (let waited = 0; waited < 300_000 && !existsSync(entry); waited += 200) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!owner) {
+    const cached = read();
+    if (cached) return cached;
+  }
+  const result = await compile(files, overrides);
+  const serialised: CacheEntry = { ...result, unformatted: [...result.unformatted] };
+  writeFileSync(`${entry}.tmp-${process.pid}`, JSON.stringify(serialised));
+  renameSync(`${entry}.tmp-${process.pid}`, entry);
   return result;
 }
 
