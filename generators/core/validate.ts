@@ -71,11 +71,11 @@ export interface ValidateOptions {
   timeout?: number;
 }
 
-/** The lines of a tool's output worth showing: errors first, at most 20. */
+/** The lines of a tool's output worth showing: all of a short output, else the error lines; at most 20. */
 function excerpt(output: string): string {
   const lines = output.split(/\r?\n/).filter((line) => line.trim() !== '');
   const errors = lines.filter((line) => /error/i.test(line));
-  return (errors.length > 0 ? errors : lines).slice(0, 20).join('\n');
+  return (lines.length <= 20 || errors.length === 0 ? lines : errors).slice(0, 20).join('\n');
 }
 
 export async function validateOutput(root: string, options: ValidateOptions): Promise<ValidationReport> {

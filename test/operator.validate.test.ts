@@ -1,0 +1,174 @@
+// --validate and the end-of-run summary: the real bicep and kubectl on a generated repository (valid,
+// then broken), tools that are absent (reported, never a failure), the exit code of the real bin when
+// a tool reports an error, the interactive offer to validate, and the summary's next three commands.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { summary } from '../generators/core/summary.ts';
+import { availableTools, findTool, formatReport, validateOutput } from '../generators/core/validate.ts';
+import { SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
+import { assertBuilt, cli, tempDir } from './helpers/cli.ts';
+import { renderRepository, runApp, writeTree, type Rendered } from './helpers/generate.ts';
+import { toolOrSkip } from './helpers/tools.ts';
+
+const bicepPath = toolOrSkip('bicep');
+const kubectlPath = toolOrSkip('kubectl');
+
+let repo: Rendered;
+beforeAll(async () => {
+  repo = await renderRepository({});
+});
+
+const empty = () => mkdtempSync(join(tmpdir(), 'secure-aks-empty-'));
+
+/** A stand-in tool: a shell script that prints `message` to stderr and exits with `code`. */
+function standIn(code: number, message = ''): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-tool-')), 'bicep');
+  writeFileSync(path, `#!/bin/sh\necho '${message}' >&2\nexit ${code}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+const variables = () => repo.ctx.docs.deployTimeVariables.map((v) => v.env);
+
+describe.concurrent('validateOutput', () => {
+  // bicep build-params compiles the whole template again: its environment is left unset here (the
+  // skip is checked below with a stand-in); the infra tests compile the parameter files.
+  it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl', async () => {
+    const root = writeTree(repo.files);
+    const env: Record<string, string | undefined> = { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath };
+    for (const name of Object.keys(SAMPLE_DEPLOY_ENV)) delete env[name];
+    const report = await validateOutput(root, { environment: 'dev', parameterVariables: variables(), env });
+    expect(report.steps.map((s) => [s.command, s.status])).toEqual([
+      ['bicep build infra/main.bicep --stdout', 'passed'],
+      ['bicep build-params infra/dev.bicepparam', 'skipped'],
+      ['kubectl kustomize k8s/overlays/dev', 'passed'],
+    ]);
+    expect(report.ok).toBe(true);
+    expect(formatReport(report)).toMatch(/The output is valid/);
+  });
+
+  it.skipIf(!bicepPath || !kubectlPath)('fails on a broken Bicep file and a broken overlay, with the tools\' errors', async () => {
+    // Only the overlay's tree and a main.bicep that does not parse (no modules to compile: fast).
+    const broken = new Map([...repo.files].filter(([p]) => p.startsWith('k8s/')));
+    broken.set('infra/main.bicep', "targetScope = 'resourceGroup'\n\nresource broken 'Microsoft.Nope/things@2020-01-01' = {\n");
+    broken.set('k8s/overlays/dev/kustomization.yaml', `${repo.files.get('k8s/overlays/dev/kustomization.yaml')}\npatches:\n  - path: missing-patch.yaml\n`);
+    const report = await validateOutput(writeTree(broken), { environment: 'dev', parameterVariables: variables(), env: { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath } });
+    expect(report.ok).toBe(false);
+    const bicep = report.steps.find((s) => s.command.startsWith('bicep build '))!;
+    expect(bicep.status).toBe('failed');
+    expect(bicep.detail).toMatch(/main\.bicep\(\d+,\d+\) : Error BCP\d+/);
+    const kustomize = report.steps.find((s) => s.tool === 'kubectl')!;
+    expect(kustomize.status).toBe('failed');
+    expect(kustomize.detail).toMatch(/missing-patch\.yaml/);
+    expect(formatReport(report)).toMatch(/Validation failed: the files were written/);
+  });
+
+  it('reports absent tools and is not a failure', async () => {
+    const root = writeTree(repo.files);
+    const dir = empty();
+    const report = await validateOutput(root, { environment: 'dev', parameterVariables: variables(), env: { PATH: dir, HOME: dir } });
+    expect(report.steps.map((s) => [s.command, s.status])).toEqual([
+      ['bicep build infra/main.bicep', 'missing'],
+      ['kubectl kustomize k8s/overlays/dev', 'missing'],
+    ]);
+    expect(report.ok).toBe(true);
+    const text = formatReport(report);
+    expect(text).toMatch(/bicep is not installed: install the Bicep CLI \(az bicep install\) or set BICEP_PATH/);
+    expect(text).toMatch(/kubectl is not installed: install kubectl \(az aks install-cli\) or set KUBECTL_PATH/);
+    expect(text).toMatch(/Not checked: bicep and kubectl are not installed \(not an error\)/);
+  });
+
+  it('skips build-params, saying which variables to set, when the parameter file\'s environment is not set', async () => {
+    const root = writeTree(repo.files);
+    const dir = empty();
+    const report = await validateOutput(root, { environment: 'dev', parameterVariables: variables(), env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0) } });
+    expect(report.steps.find((s) => s.command.startsWith('bicep build-params'))).toMatchObject({
+      status: 'skipped',
+      detail: 'it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too',
+    });
+    expect(report.ok).toBe(true);
+  });
+
+  it('finds tools through *_PATH (and nowhere else then), PATH, and the copy az bicep install keeps', () => {
+    const dir = empty();
+    const tool = standIn(0);
+    expect(findTool('bicep', { PATH: dir, HOME: dir, BICEP_PATH: tool })).toBe(tool);
+    expect(findTool('bicep', { PATH: join(tool, '..'), HOME: dir, BICEP_PATH: join(dir, 'nope') })).toBeUndefined();
+    expect(findTool('bicep', { PATH: join(tool, '..'), HOME: dir })).toBe(tool);
+    mkdirSync(join(dir, '.azure', 'bin'), { recursive: true });
+    writeFileSync(join(dir, '.azure', 'bin', 'bicep'), '#!/bin/sh\n');
+    expect(findTool('bicep', { PATH: empty(), HOME: dir })).toBeUndefined(); // not executable
+    chmodSync(join(dir, '.azure', 'bin', 'bicep'), 0o755);
+    expect(findTool('bicep', { PATH: empty(), HOME: dir })).toBe(join(dir, '.azure', 'bin', 'bicep'));
+    expect(findTool('kubectl', { PATH: empty(), HOME: dir })).toBeUndefined();
+    expect(availableTools({ PATH: empty(), HOME: dir })).toEqual(['bicep']);
+  });
+});
+
+describe.concurrent('create-secure-aks --validate', () => {
+  beforeAll(assertBuilt);
+
+  it('exits 1 when a tool reports an error, after writing every file', async () => {
+    const cwd = tempDir();
+    const result = await cli(['svc', '--yes', '--validate'], cwd, { BICEP_PATH: standIn(1, 'infra/main.bicep(1,1) : Error BCP007: broken'), KUBECTL_PATH: join(empty(), 'kubectl'), PATH: empty(), HOME: empty() });
+    expect(result.exitCode).toBe(1);
+    // Yeoman logs to stderr; the run's own error line comes last.
+    expect(result.stderr).toMatch(/failed {3}bicep build infra\/main\.bicep --stdout\n\s+infra\/main\.bicep\(1,1\) : Error BCP007: broken/);
+    expect(result.stderr).toMatch(/missing {2}kubectl kustomize k8s\/overlays\/dev/);
+    expect(result.stderr).toMatch(/create-secure-aks: --validate failed: bicep build infra\/main\.bicep --stdout \(the files were written\)/);
+    expect(result.stderr).toContain('Generated ');
+    expect(readFileSync(join(cwd, 'svc', 'infra', 'main.bicep'), 'utf8')).toContain('targetScope');
+  });
+
+  it('exits 0 without the tools, saying plainly that they are missing', async () => {
+    const cwd = tempDir();
+    // Empty *_PATH variables count as unset (CI sets them for the other tests).
+    const result = await cli(['svc', '--yes', '--validate'], cwd, { PATH: empty(), HOME: empty(), BICEP_PATH: '', KUBECTL_PATH: '' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/missing {2}bicep build infra\/main\.bicep \(bicep is not installed/);
+    expect(result.stderr).toMatch(/Not checked: bicep and kubectl are not installed \(not an error\)/);
+  });
+});
+
+describe('interactive runs', () => {
+  const saved = { PATH: process.env.PATH, HOME: process.env.HOME, BICEP_PATH: process.env.BICEP_PATH, KUBECTL_PATH: process.env.KUBECTL_PATH };
+  afterEach(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+
+  it('offer to validate when a tool is installed, and not otherwise', async () => {
+    process.env.KUBECTL_PATH = standIn(0);
+    process.env.BICEP_PATH = join(empty(), 'bicep');
+    const offered = await runApp({ yes: false, interactive: true }).withAnswers({ name: 'billing', validate: false });
+    expect(offered.askedQuestions.map((q) => q.name)).toContain('validate');
+
+    delete process.env.KUBECTL_PATH;
+    process.env.PATH = empty();
+    process.env.HOME = empty();
+    const notOffered = await runApp({ yes: false, interactive: true }).withAnswers({ name: 'billing' });
+    expect(notOffered.askedQuestions.map((q) => q.name)).not.toContain('validate');
+  });
+});
+
+describe('summary', () => {
+  it('lists what was generated by folder and the next three commands', () => {
+    const files = [...repo.files.keys()];
+    const text = summary(repo.ctx, files, '/work/out/contoso', '/work/out');
+    expect(text).toContain(`Generated ${files.length} files for contoso (dev, westeurope, 1 workload) in contoso:`);
+    expect(text).toMatch(/^ {2}infra\/ +\d+ files {2}Bicep/m);
+    const next = text.slice(text.indexOf('Next:')).split('\n').filter((l) => /^ {2}\d\. /.test(l));
+    expect(next).toEqual([
+      '  1. cd contoso && git init && git add -A && git commit -m "Scaffold from generator-secure-aks"',
+      '  2. bash scripts/deploy-infra.sh      # first set AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID (README.md, "First deployment")',
+      '  3. bash scripts/bootstrap-devops.sh  # service connection and environments in Azure DevOps',
+    ]);
+    for (const script of ['scripts/deploy-infra.sh', 'scripts/bootstrap-devops.sh']) expect(repo.files.has(script), script).toBe(true);
+    expect(summary(repo.ctx, files, '/work/out/my folder', '/work/out')).toContain("1. cd 'my folder' && git init");
+    expect(summary(repo.ctx, files, '/work/out', '/work/out')).toContain('  1. git init && git add -A');
+  });
+});
