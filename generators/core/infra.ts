@@ -180,7 +180,8 @@ export function infraNames(names: Names, answers: Pick<Answers, 'name' | 'enviro
       bastion: `nsg-${base}-bastion`,
     },
     registryPrivateEndpoint: `pe-${names.registry}`,
-    keyVaultPrivateEndpoint: `pe-${names.keyVault}`,
+    // Key Vault names may have capitals; private endpoint names are lowercase (Azure.PrivateEndpoint.Name).
+    keyVaultPrivateEndpoint: `pe-${names.keyVault.toLowerCase()}`,
     dataCollectionRule: `dcr-${base}-container-insights`,
   };
 }
