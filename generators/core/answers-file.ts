@@ -1,7 +1,8 @@
 // Reads an answers file (YAML or JSON) strictly: duplicate keys, alias bombs, syntax errors with
 // line and column, and anything but a mapping are problems; unknown keys are reported by resolve.
 import { readFileSync, statSync } from 'node:fs';
-import { isPair, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLib } from './lazy.ts';
 import type { Problem } from './problems.ts';
 
 export type AnswersFile = { ok: true; values: Record<string, unknown> } | { ok: false; problems: Problem[] };
@@ -26,6 +27,7 @@ export function readAnswersFile(path: string): AnswersFile {
 }
 
 export function parseAnswers(text: string, label: string): AnswersFile {
+  const { parseDocument } = yamlLib();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, strict: true, version: '1.2' });
   const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => {
     const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
@@ -51,6 +53,7 @@ export function parseAnswers(text: string, label: string): AnswersFile {
 
 /** The path (`workloads[0].port`) of the mapping key whose source starts at `offset`. */
 function keyPathAt(doc: Document, offset: number): string | undefined {
+  const { isPair, isScalar, isSeq, visit } = yamlLib();
   let found: string | undefined;
   visit(doc, {
     Pair(_, pair, path) {

@@ -6,7 +6,8 @@
 // (comments and unrelated edits survive), JSON likewise, other text by lines anchored on their context.
 // Where the owner's edits make the change impossible, the merge fails with a reason; nothing is written.
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
+import { yamlLib } from './lazy.ts';
 
 export type MergeResult = { ok: true; content: string } | { ok: false; reason: string };
 
@@ -24,6 +25,7 @@ function show(path: string[]): string {
 
 /** Applies base -> next to the disk node; returns a replacement value when the node itself changes. */
 function mergeNode(doc: Document, base: unknown, next: unknown, disk: Node | null | undefined, path: string[]): { replace: unknown } | undefined {
+  const { isMap, isScalar, isSeq } = yamlLib();
   if (same(base, next)) return undefined;
   const current = disk === null || disk === undefined ? disk : (disk as Node).toJSON();
   if (isPlainObject(base) && isPlainObject(next) && isMap(disk)) {
@@ -118,6 +120,7 @@ function mergeSeq(doc: Document, base: unknown[], next: unknown[], disk: YAMLSeq
 
 export function mergeYaml(base: string, next: string, disk: string): MergeResult {
   const options = { uniqueKeys: true, strict: true } as const;
+  const { parseDocument } = yamlLib();
   const diskDoc = parseDocument(disk, options);
   if (diskDoc.errors.length > 0) return { ok: false, reason: `it no longer parses as YAML (${diskDoc.errors[0]!.message.split('\n')[0]})` };
   try {
@@ -139,7 +142,7 @@ export function mergeJson(base: string, next: string, disk: string): MergeResult
   }
   const merged = mergeYaml(JSON.stringify(JSON.parse(base)), JSON.stringify(JSON.parse(next)), JSON.stringify(diskValue));
   if (!merged.ok) return merged;
-  return { ok: true, content: `${JSON.stringify(parseDocument(merged.content).toJS(), null, 2)}\n` };
+  return { ok: true, content: `${JSON.stringify(yamlLib().parseDocument(merged.content).toJS(), null, 2)}\n` };
 }
 
 /** Line edits of base -> next as hunks anchored on base line numbers (longest common subsequence). */
