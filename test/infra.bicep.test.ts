@@ -24,34 +24,9 @@ import {
   type CompiledInfra,
 } from './helpers/bicep.ts';
 import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
+import { ADMIN_GROUPS, MATRIX } from './helpers/infra-matrix.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
-const ADMIN_GROUPS = ['6f3c2a4e-8d1b-4c7e-9a2f-1b3d5e7f9a0c', 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'];
-
-/** Small but meaningful: every branch of the templates is taken by at least one entry. */
-const MATRIX = {
-  defaults: {},
-  premiumBastionAdminsThreeWorkloads: {
-    bastionSku: 'Premium',
-    adminGroupObjectIds: ADMIN_GROUPS,
-    workloads: [
-      { name: 'web', namespace: 'shop', port: 8080, replicas: 2, secrets: ['session-key', 'db-password'] },
-      { name: 'api', namespace: 'shop', port: 8081, replicas: 2, secrets: [] },
-      { name: 'worker', namespace: 'jobs', port: 9090, replicas: 1, secrets: ['queue-key'] },
-    ],
-  },
-  vmssNoBastionOddNetwork: {
-    name: 'edge-proxy-west-euro',
-    environment: 'staging1',
-    agentPool: 'vmss',
-    bastion: false,
-    addressSpace: '172.20.0.0/21',
-    serviceCidr: '10.100.0.0/16',
-    podCidr: '100.64.0.0/16',
-    availabilityZones: [],
-  },
-  noBastionOneZone: { bastion: false, availabilityZones: ['2'], systemNodeCount: 1, userNodeMinCount: 1, userNodeMaxCount: 3 },
-} satisfies Record<string, AnswerInput>;
 type TreeName = keyof typeof MATRIX;
 
 interface Tree {
