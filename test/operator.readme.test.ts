@@ -331,3 +331,16 @@ test('the Mermaid parser rejects a broken diagram and HTML-free labels keep thei
   const parsed = await parseMermaid('flowchart LR\n  a["say #quot;hi#quot; #35;1"] -->|"x"| b\n');
   expect(parsed.vertices.find((v) => v.id === 'a')!.text).toContain('hi');
 });
+
+test('a cluster-only repository (no workloads): every row still has checks, commands use placeholders, the diagram parses', async () => {
+  const repo = await renderRepository({ workloads: [] });
+  const controls = repo.ctx.docs.controls;
+  expect(controls.every((c) => c.enforcedBy.length > 0 && c.enforcedBy.every((e) => e.checks.length > 0))).toBe(true);
+  expect(controls.some((c) => c.enforcedBy.some((e) => e.checks.some((check) => check.kind === 'k8s')))).toBe(false);
+  expect(controls.find((c) => c.id === 'pod-security')).toBeUndefined();
+  expect(controls.find((c) => c.id === 'workload-identity')!.verify.map((v) => v.command).join('\n')).toContain('--identity-name id-<workload>-dev');
+  const readme = repo.files.get('README.md')!;
+  expect(readme).not.toMatch(/kubectl rollout status/);
+  const source = /^```mermaid\n([\s\S]*?)\n```$/m.exec(readme)![1]!;
+  expect((await parseMermaid(source)).vertices.some((v) => v.id.startsWith('wl'))).toBe(false);
+});

@@ -89,7 +89,13 @@ export function securityControls(ctx: Context): SecurityControl[] {
   const aks = 'infra/modules/aks.bicep';
   const cluster = 'Microsoft.ContainerService/managedClusters';
   const show = `az aks show --resource-group ${rg} --name ${names.cluster}`;
-  const first = workloads[0]!;
+  // A cluster-only repository (no workloads) shows the commands with placeholders.
+  const first = workloads[0];
+  const sample = {
+    namespace: first?.namespace ?? '<namespace>',
+    identity: first?.names.identity ?? `id-<workload>-${answers.environment}`,
+    subject: first ? `system:serviceaccount:${first.namespace}:${first.names.serviceAccount}` : 'system:serviceaccount:<namespace>:<workload>',
+  };
   const withSecrets = workloads.filter((w) => w.hasSecrets);
   const deployments = (file: string) => workloads.map((w) => ({ file: workloadFile(w, file), name: w.name, namespace: w.namespace }));
   const namespaces = ctx.k8s.namespaces;
@@ -153,7 +159,7 @@ export function securityControls(ctx: Context): SecurityControl[] {
       ],
       verify: [
         { command: `${show} --query "securityProfile.workloadIdentity.enabled"`, expect: 'true' },
-        { command: `az identity federated-credential list --resource-group ${rg} --identity-name ${first.names.identity} --query "[].subject"`, expect: `["system:serviceaccount:${first.namespace}:${first.names.serviceAccount}"]` },
+        { command: `az identity federated-credential list --resource-group ${rg} --identity-name ${sample.identity} --query "[].subject"`, expect: `["${sample.subject}"]` },
       ],
     },
     {
@@ -214,7 +220,7 @@ export function securityControls(ctx: Context): SecurityControl[] {
       ],
       verify: [
         { command: `az role assignment list --all --assignee $(az identity show --resource-group ${rg} --name ${names.pipelineIdentity} --query principalId --output tsv) --output table`, expect: 'Contributor and the conditional RBAC administrator on the resource group, AcrPush, Cluster User, RBAC Writer per workload namespace' },
-        { command: `kubectl auth can-i create deployments --namespace ${first.namespace}`, expect: 'yes in the pipeline\'s Deploy job; no for kube-system' },
+        { command: `kubectl auth can-i create deployments --namespace ${sample.namespace}`, expect: 'yes in the pipeline\'s Deploy job; no for kube-system' },
       ],
     },
     {
@@ -240,7 +246,7 @@ export function securityControls(ctx: Context): SecurityControl[] {
           namespaces.map((ns) => ({ file: `k8s/base/namespaces/${ns}/network-policy-default-deny.yaml`, name: 'default-deny', namespace: ns }))),
       ],
       verify: [
-        { command: 'kubectl get networkpolicies --all-namespaces', expect: `default-deny in ${namespaces.join(', ')}, plus one policy per workload` },
+        { command: 'kubectl get networkpolicies --all-namespaces', expect: `default-deny in ${namespaces.length > 0 ? namespaces.join(', ') : 'every workload namespace'}, plus one policy per workload` },
       ],
     },
     {
@@ -255,7 +261,7 @@ export function securityControls(ctx: Context): SecurityControl[] {
         k8sRow('k8s/base/workloads/<workload>/deployment.yaml', 'Deployment', 'spec.template.spec.securityContext.runAsNonRoot', { equals: true }, deployments('deployment.yaml')),
       ],
       verify: [
-        { command: `kubectl run psa-check --namespace ${first.namespace} --image=busybox --privileged --dry-run=server`, expect: 'rejected: violates PodSecurity "restricted"' },
+        { command: `kubectl run psa-check --namespace ${sample.namespace} --image=busybox --privileged --dry-run=server`, expect: 'rejected: violates PodSecurity "restricted"' },
       ],
     },
     {
@@ -304,7 +310,11 @@ export function securityControls(ctx: Context): SecurityControl[] {
       ],
     },
   );
-  return controls;
+  // A manifest row of a repository without workloads has nothing to point at: it is left out, and so
+  // is a control left without rows.
+  return controls
+    .map((control) => ({ ...control, enforcedBy: control.enforcedBy.filter((e) => e.checks.length > 0) }))
+    .filter((control) => control.enforcedBy.length > 0);
 }
 
 function agentsControl(ctx: Context): SecurityControl {
