@@ -250,11 +250,21 @@ describe.skipIf(!bicepPath || !kubectlPath).each(Object.keys(CASES) as CaseName[
     // label says so (diagnostic settings, DNS zone links and groups, maintenance windows, the DCR association).
     const DRAWN_AS_PART = /^(microsoft\.insights\/diagnosticsettings|microsoft\.insights\/datacollectionruleassociations|microsoft\.network\/privatednszones\/virtualnetworklinks|microsoft\.network\/privateendpoints\/privatednszonegroups|microsoft\.containerservice\/managedclusters\/maintenanceconfigurations|microsoft\.resources\/deployments)$/;
     const deployed = checked.resources.filter((r) => r.condition !== false);
-    const named = deployed.filter((r) => !DRAWN_AS_PART.test(r.type.toLowerCase()) && !/roleassignments$|federatedidentitycredentials$/i.test(r.type));
+    const named = deployed.filter((r) => !DRAWN_AS_PART.test(r.type.toLowerCase()) && !/roleassignments$|roledefinitions$|federatedidentitycredentials$/i.test(r.type));
     expect(named.length).toBeGreaterThan(15);
     expect(named.filter((r) => !mentioned(r.name.split('/').at(-1)!)).map((r) => `${r.type} ${r.name}`)).toEqual([]);
 
-    const roleNames = new Map<string, string>(Object.values(ROLES).map((r) => [r.id, r.name]));
+    // Built-in roles by ID, and any custom role the template defines by its (GUID) name; a custom role's
+    // name may end with a parenthesised qualifier that keeps it unique in the tenant, which the diagram leaves out.
+    const customRoles = deployed.filter((r) => /roledefinitions$/i.test(r.type));
+    const roleNames = new Map<string, string>([
+      ...Object.values(ROLES).map((r): [string, string] => [r.id, r.name]),
+      ...customRoles.map((r): [string, string] => [r.name.split('/').at(-1)!, String(r.properties.roleName).replace(/ \(.*\)$/, '')]),
+    ]);
+    for (const role of customRoles) {
+      const roleName = roleNames.get(role.name.split('/').at(-1)!)!;
+      expect(diagram.edges.some((e) => e.text.includes(roleName)), roleName).toBe(true);
+    }
     const assignments = deployed.filter((r) => /roleassignments$/i.test(r.type));
     expect(assignments.length).toBeGreaterThan(5);
     for (const assignment of assignments) {
