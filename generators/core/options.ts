@@ -31,7 +31,7 @@ export const CONTROL_OPTIONS: OptionSpec[] = [
 
 export const EXIT_CODES = [
   ['0', 'generated (or nothing to change)'],
-  ['1', 'invalid input, a conflict in non-interactive mode, or a failed --validate; nothing was written'],
+  ['1', 'invalid input or a conflict in non-interactive mode (nothing was written), or a failed --validate (the files were written)'],
 ] as const;
 
 function pad(text: string, width: number): string {

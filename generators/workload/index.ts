@@ -13,6 +13,7 @@ import { writeOptions } from '../core/files.ts';
 import { renderTree } from '../core/render.ts';
 import { checkWorkload, resolveAnswers } from '../core/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/session.ts';
+import { formatReport, validateOutput } from '../core/validate.ts';
 import { planMerge, WORKLOAD_OPTIONS } from '../core/workload-input.ts';
 
 const NOT_A_REPOSITORY =
@@ -144,7 +145,7 @@ export default class WorkloadGenerator extends Generator {
     this.config.set('workloads', this.next.workloads);
   }
 
-  end(): void {
+  async end(): Promise<void> {
     if (!this.next) return;
     const name = String(this.given.name);
     this.log(
@@ -157,6 +158,17 @@ export default class WorkloadGenerator extends Generator {
         '',
       ].join('\n'),
     );
+    if (!this.runOpts.validate) return;
+    const ctx = buildContext(this.next, PACKAGE_VERSION);
+    const report = await validateOutput(this.destinationRoot(), {
+      environment: this.next.environment,
+      parameterVariables: ctx.docs.deployTimeVariables.map((v) => v.env),
+    });
+    this.log(formatReport(report));
+    if (!report.ok) {
+      const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.command);
+      throw Object.assign(new Error(`--validate failed: ${failed.join('; ')} (the files were written)`), { name: 'ValidationError' });
+    }
   }
 }
 
