@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INFRA_OUTPUTS } from '../generators/core/contracts.ts';
-import { API_VERSIONS, ROLES } from '../generators/core/infra.ts';
+import { API_VERSIONS, CUSTOM_ROLES, ROLES } from '../generators/core/infra.ts';
 import {
   armResources,
   bicepCli,
@@ -630,12 +630,21 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       expect(String(administrator.properties.condition)).toMatch(/Microsoft\.Authorization\/roleAssignments\/delete/);
     });
 
-    test.each(each)('%s: the condition lists exactly the roles the template assigns (other than the pipeline\'s own access), to service principals and groups', (tree) => {
+    /** The custom role the pipeline identity module defines (one per tree). */
+    const namespaceDeployer = (tree: TreeName) => only(get(tree, 'Microsoft.Authorization/roleDefinitions'), 'role definition');
+    const clusterId = (tree: TreeName) => `${rg}/providers/Microsoft.ContainerService/managedClusters/${trees[tree].rendered.ctx.names.cluster}`;
+    /** The built-in role the pipeline had in the namespaces before, which cannot write custom resources. */
+    const AKS_RBAC_WRITER = 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb';
+
+    test.each(each)('%s: the condition lists exactly the roles the template assigns (other than the pipeline\'s own access), the custom role by its ID, to service principals and groups', (tree) => {
       const administrator = only(
         assignments(tree).filter((a) => roleOf(a) === ROLES.roleBasedAccessControlAdministrator.id),
         'RBAC administrator assignment',
       );
+      // The module replace()s the custom role's placeholder with the definition's name (its GUID): the
+      // walker evaluates replace() and guid(), so the condition holds the same value as the definition's name.
       const condition = String(administrator.properties.condition);
+      expect(isUnresolved(condition)).toBe(false);
       const lists = [...condition.matchAll(/RoleDefinitionId\] ForAnyOfAnyValues:GuidEquals \{([^}]*)\}/g)].map((m) => m[1]!.split(',').map((s) => s.trim()).sort());
       expect(lists).toHaveLength(2);
       const assigned = new Set(
@@ -645,25 +654,93 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       );
       expect(lists[0]).toEqual([...assigned].sort());
       expect(lists[1]).toEqual([...assigned].sort());
+      expect(lists[0]).toContain(namespaceDeployer(tree).name);
+      expect(lists[0]).toContain(ROLES.aksRbacAdmin.id);
+      for (const gone of [CUSTOM_ROLES.aksNamespaceDeployer.placeholder, AKS_RBAC_WRITER]) expect(condition).not.toContain(gone);
       for (const privileged of [ROLES.contributor.id, ROLES.roleBasedAccessControlAdministrator.id, '8e3af657-a8ff-443c-a75c-2fe8c4bcb635']) {
         expect(condition).not.toContain(privileged);
       }
       expect(condition).toMatch(/PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal', 'Group'\}/);
+      // Compiled, the placeholder is replaced by the definition's own name expression.
+      const module = only(ofType(trees[tree].resources, 'Microsoft.Resources/deployments').filter((d) => d.symbol === 'pipelineIdentity'), 'pipelineIdentity module');
+      const compiledCondition = String((module.raw.properties as { template: { variables: Record<string, string> } }).template.variables.roleAssignmentCondition);
+      expect(compiledCondition.startsWith("[replace('")).toBe(true);
+      expect(compiledCondition.endsWith(`', '${CUSTOM_ROLES.aksNamespaceDeployer.placeholder}', ${String(namespaceDeployer(tree).raw.name).slice(1, -1)})]`)).toBe(true);
     });
 
-    test('AcrPush on the registry, Cluster User on the cluster, RBAC Writer in each workload namespace and nowhere else', () => {
+    test('AcrPush on the registry, Cluster User and the namespace deployer on the cluster, RBAC Admin in each workload namespace, and nothing else', () => {
       const tree: TreeName = 'premiumBastionAdminsThreeWorkloads';
       const { names } = trees[tree].rendered.ctx;
-      const cluster = `${rg}/providers/Microsoft.ContainerService/managedClusters/${names.cluster}`;
+      const cluster = clusterId(tree);
       const scoped = assignments(tree)
         .filter((a) => !a.options?.onlyIfNotExists)
         .map((a) => [roleOf(a), a.scope]);
       expect(scoped).toEqual([
         [ROLES.acrPush.id, `${rg}/providers/Microsoft.ContainerRegistry/registries/${names.registry}`],
         [ROLES.aksClusterUser.id, cluster],
-        [ROLES.aksRbacWriter.id, `${cluster}/namespaces/shop`],
-        [ROLES.aksRbacWriter.id, `${cluster}/namespaces/jobs`],
+        [ROLES.aksRbacAdmin.id, `${cluster}/namespaces/shop`],
+        [ROLES.aksRbacAdmin.id, `${cluster}/namespaces/jobs`],
+        [namespaceDeployer(tree).name, cluster],
       ]);
+    });
+
+    test.each(each)('%s: RBAC Admin only in the workload namespaces, to the pipeline identity; RBAC Writer assigned nowhere', (tree) => {
+      const { ctx } = trees[tree].rendered;
+      const all = get(tree, 'Microsoft.Authorization/roleAssignments');
+      const admins = all.filter((a) => roleOf(a) === ROLES.aksRbacAdmin.id);
+      expect(admins.map((a) => a.scope)).toEqual([...new Set(ctx.workloads.map((w) => w.namespace))].map((ns) => `${clusterId(tree)}/namespaces/${ns}`));
+      for (const a of admins) {
+        expect(a.modules).toEqual(['pipelineIdentity']);
+        expect(a.properties.principalId).toBe("[reference('identity').principalId]");
+        expect(a.properties.principalType).toBe('ServicePrincipal');
+        expect(a.condition).toBe(true);
+      }
+      expect(all.filter((a) => roleOf(a) === AKS_RBAC_WRITER)).toEqual([]);
+      expect(JSON.stringify(trees[tree].compiled.template)).not.toContain(AKS_RBAC_WRITER);
+    });
+
+    test.each(each)('%s: the custom role reads and writes Namespace objects only, is assignable only in the resource group, and is created only if absent', (tree) => {
+      const { names } = trees[tree].rendered.ctx;
+      const definition = namespaceDeployer(tree);
+      expect(definition.modules).toEqual(['pipelineIdentity']);
+      expect(definition.condition).toBe(true);
+      expect(definition.options).toHaveProperty('onlyIfNotExists');
+      expect(definition.apiVersion).toBe(API_VERSIONS.authorization);
+      expect(definition.raw.name).toBe(`[guid(resourceGroup().id, '${CUSTOM_ROLES.aksNamespaceDeployer.seed}', parameters('clusterName'))]`);
+      expect(definition.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(definition.properties).toEqual({
+        roleName: `${CUSTOM_ROLES.aksNamespaceDeployer.name} (${FAKE_SCOPE.resourceGroup}/${names.cluster}, subscription ${FAKE_SCOPE.subscriptionId})`,
+        description: expect.stringContaining(names.cluster),
+        type: 'CustomRole',
+        permissions: [
+          {
+            actions: [],
+            notActions: [],
+            dataActions: ['Microsoft.ContainerService/managedClusters/namespaces/read', 'Microsoft.ContainerService/managedClusters/namespaces/write'],
+            notDataActions: [],
+          },
+        ],
+        assignableScopes: [rg],
+      });
+      const main = trees[tree].compiled.template.resources as Record<string, { properties: { parameters: Record<string, { value: string }> } }>;
+      expect(main.pipelineIdentity!.properties.parameters.clusterName!.value).toBe(names.cluster);
+    });
+
+    test.each(each)('%s: the custom role is assigned once, to the pipeline identity, at cluster scope, after its definition', (tree) => {
+      const definition = namespaceDeployer(tree);
+      const assignment = only(get(tree, 'Microsoft.Authorization/roleAssignments', (a) => roleOf(a) === definition.name), 'namespace deployer assignment');
+      expect(assignment.modules).toEqual(['pipelineIdentity']);
+      expect(assignment.scope).toBe(clusterId(tree));
+      expect(assignment.condition).toBe(true);
+      expect(assignment.options?.onlyIfNotExists).toBeUndefined();
+      expect(assignment.properties).toMatchObject({
+        roleDefinitionId: `/subscriptions/${FAKE_SCOPE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${definition.name}`,
+        principalId: "[reference('identity').principalId]",
+        principalType: 'ServicePrincipal',
+      });
+      expect(assignment.raw.dependsOn).toContain(definition.symbol);
+      const identity = only(get(tree, 'Microsoft.ManagedIdentity/userAssignedIdentities', inModule('pipelineIdentity')), 'pipeline identity');
+      expect(identity.symbol).toBe('identity');
     });
 
     test('the federated credential is deployed only once issuer and subject are given, with the token exchange audience', () => {

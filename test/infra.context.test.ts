@@ -1,7 +1,7 @@
 // core/infra.ts without the Bicep CLI: what the infra/ templates receive for a given set of answers.
 import { describe, expect, test } from 'vitest';
 import { buildContext } from '../generators/core/context.ts';
-import { API_VERSIONS, infraWorkloadEntry, renderInfraWorkloads, ROLES, roleAssignmentCondition } from '../generators/core/infra.ts';
+import { API_VERSIONS, CUSTOM_ROLES, infraWorkloadEntry, isCustomRole, renderInfraWorkloads, ROLES, roleAssignmentCondition } from '../generators/core/infra.ts';
 import { renderRepository, resolveOrThrow, type AnswerInput } from './helpers/generate.ts';
 
 const infraOf = (input: AnswerInput = {}) => buildContext(resolveOrThrow(input), '0.0.0-test').infra;
@@ -16,11 +16,14 @@ describe('core/infra.ts', () => {
     for (const agentPool of ['managedDevOpsPool', 'vmss'] as const) {
       const infra = infraOf({ agentPool });
       const assignable = infra.pipelineAssignableRoles.map((r) => r.id);
-      const all = new Set(infra.roleAssignments.map((a) => ROLES[a.role].id));
+      const all = new Set(infra.roleAssignments.map((a) => (isCustomRole(a.role) ? CUSTOM_ROLES[a.role].placeholder : ROLES[a.role].id)));
       expect(new Set([...assignable, ROLES.contributor.id, ROLES.roleBasedAccessControlAdministrator.id])).toEqual(all);
       expect(assignable).not.toContain(ROLES.contributor.id);
       expect(assignable).not.toContain(ROLES.roleBasedAccessControlAdministrator.id);
       expect(assignable.includes(ROLES.reader.id)).toBe(agentPool === 'managedDevOpsPool');
+      // The custom role is listed by its placeholder (pipeline-identity.bicep replaces it with the role's ID).
+      expect(infra.pipelineAssignableRoles.filter((r) => r.custom).map((r) => r.id)).toEqual([CUSTOM_ROLES.aksNamespaceDeployer.placeholder]);
+      expect(assignable).toContain(ROLES.aksRbacAdmin.id);
       for (const id of assignable) expect(infra.pipelineRoleAssignmentCondition.split(id)).toHaveLength(3);
     }
   });

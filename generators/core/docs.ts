@@ -4,7 +4,7 @@
 // providers a first deployment needs, and the commands of the runbook. Everything is typed data, so the
 // README renders it and the tests check every row against the generated files (test/operator.*.test.ts).
 import type { Context as FullContext, WorkloadContext } from './context.ts';
-import { ROLES, type RoleKey } from './infra.ts';
+import { CUSTOM_ROLES, ROLES, type CustomRoleKey, type RoleKey } from './infra.ts';
 
 /** What the README's values derive from: everything else the templates receive. */
 type Context = Omit<FullContext, 'docs'>;
@@ -216,11 +216,13 @@ export function securityControls(ctx: Context): SecurityControl[] {
       control: 'The pipeline deploys as a managed identity through workload identity federation, with least privilege',
       enforcedBy: [
         bicepRow('infra/modules/pipeline-identity.bicep', 'Microsoft.Authorization/roleAssignments', 'properties.conditionVersion', { equals: '2.0' }, 'roleBasedAccessControlAdministrator'),
-        bicepRow('infra/modules/pipeline-identity.bicep', 'Microsoft.Authorization/roleAssignments', 'properties.principalType', { equals: 'ServicePrincipal' }, 'aksRbacWriter'),
+        bicepRow('infra/modules/pipeline-identity.bicep', 'Microsoft.Authorization/roleAssignments', 'properties.principalType', { equals: 'ServicePrincipal' }, 'aksRbacAdmin'),
+        bicepRow('infra/modules/pipeline-identity.bicep', 'Microsoft.Authorization/roleDefinitions', 'properties.permissions[0].dataActions', { equals: [...CUSTOM_ROLES.aksNamespaceDeployer.dataActions] }),
       ],
       verify: [
-        { command: `az role assignment list --all --assignee $(az identity show --resource-group ${rg} --name ${names.pipelineIdentity} --query principalId --output tsv) --output table`, expect: 'Contributor and the conditional RBAC administrator on the resource group, AcrPush, Cluster User, RBAC Writer per workload namespace' },
+        { command: `az role assignment list --all --assignee $(az identity show --resource-group ${rg} --name ${names.pipelineIdentity} --query principalId --output tsv) --output table`, expect: `Contributor and the conditional RBAC administrator on the resource group, AcrPush, Cluster User, RBAC Admin per workload namespace, ${CUSTOM_ROLES.aksNamespaceDeployer.name} on the cluster` },
         { command: `kubectl auth can-i create deployments --namespace ${sample.namespace}`, expect: 'yes in the pipeline\'s Deploy job; no for kube-system' },
+        { command: `kubectl auth can-i create secretproviderclasses.secrets-store.csi.x-k8s.io --namespace ${sample.namespace}`, expect: 'yes in the pipeline\'s Deploy job; no for kube-system' },
       ],
     },
     {
@@ -386,7 +388,7 @@ export interface Diagram {
 
 const node = (id: string, label: string, shape: NodeShape = 'box'): DiagramNode => ({ id, label, shape });
 const group = (id: string, label: string, children: Array<DiagramNode | DiagramGroup>): DiagramGroup => ({ id, label, children });
-const roles = (...keys: RoleKey[]) => keys.map((k) => ROLES[k].name).join(', ');
+const roles = (...keys: (RoleKey | CustomRoleKey)[]) => keys.map((k) => ({ ...ROLES, ...CUSTOM_ROLES })[k].name).join(', ');
 
 export function architecture(ctx: Context): Diagram {
   const { names, answers, network, infra, workloads } = ctx;
@@ -456,7 +458,7 @@ export function architecture(ctx: Context): Diagram {
     solid('agents', 'apiServer', 'kubectl apply as the pipeline identity'),
     solid('agents', 'registryEndpoint', 'docker push'),
     dotted('pipelineIdentity', 'registry', roles('acrPush')),
-    dotted('pipelineIdentity', 'apiServer', `${roles('aksClusterUser')}; ${roles('aksRbacWriter')} in the workload namespaces`),
+    dotted('pipelineIdentity', 'apiServer', `${roles('aksClusterUser')}; ${roles('aksRbacAdmin')} in the workload namespaces; ${roles('aksNamespaceDeployer')} (custom role) for Namespace objects`),
     dotted('pipelineIdentity', 'deployment', `${roles('contributor')}; ${roles('roleBasedAccessControlAdministrator')} with a condition`),
     solid('registryEndpoint', 'registry', 'private link'),
     solid('vaultEndpoint', 'vault', 'private link'),

@@ -1,6 +1,7 @@
-// What the Bicep under infra/ needs beyond the answers: API versions, built-in role IDs, node pool
-// shapes, the agents' VM, maintenance windows, the deploy-time parameters of the .bicepparam file,
-// the pipeline identity's role assignment condition and the workload list (infra/workloads.json).
+// What the Bicep under infra/ needs beyond the answers: API versions, built-in role IDs, the custom
+// role, node pool shapes, the agents' VM, maintenance windows, the deploy-time parameters of the
+// .bicepparam file, the pipeline identity's role assignment condition and the workload list
+// (infra/workloads.json).
 // Templates read these through `ctx.infra`; the workload generator reuses infraWorkloadEntry and
 // renderInfraWorkloads to add a workload to infra/workloads.json structurally.
 import type { WorkloadContext } from './context.ts';
@@ -40,14 +41,36 @@ export const ROLES = {
   keyVaultSecretsUser: { id: '4633458b-17de-408a-b874-0445c86b69e6', name: 'Key Vault Secrets User' },
   aksClusterUser: { id: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f', name: 'Azure Kubernetes Service Cluster User Role' },
   aksRbacClusterAdmin: { id: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b', name: 'Azure Kubernetes Service RBAC Cluster Admin' },
-  aksRbacWriter: { id: 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb', name: 'Azure Kubernetes Service RBAC Writer' },
+  aksRbacAdmin: { id: '3498e952-d568-435e-9b2c-8d77e338d7f7', name: 'Azure Kubernetes Service RBAC Admin' },
 } as const;
 
 export type RoleKey = keyof typeof ROLES;
 
+/**
+ * The custom role infra/ defines (modules/pipeline-identity.bicep). Its ID is
+ * guid(resourceGroup().id, 'aks-namespace-deployer', <cluster name>), only known in Bicep: the pipeline's
+ * role assignment condition names it by `placeholder`, which the module replace()s with that ID.
+ */
+export const CUSTOM_ROLES = {
+  aksNamespaceDeployer: {
+    name: 'AKS namespace deployer',
+    /** The second argument of the definition's guid(): with the resource group and cluster, its ID. */
+    seed: 'aks-namespace-deployer',
+    placeholder: 'AKS_NAMESPACE_DEPLOYER_ROLE_ID',
+    dataActions: ['Microsoft.ContainerService/managedClusters/namespaces/read', 'Microsoft.ContainerService/managedClusters/namespaces/write'],
+  },
+} as const;
+
+export type CustomRoleKey = keyof typeof CUSTOM_ROLES;
+
+export function isCustomRole(role: RoleKey | CustomRoleKey): role is CustomRoleKey {
+  return Object.hasOwn(CUSTOM_ROLES, role);
+}
+
 /** Who gets which role where: the role assignments of infra/, one line each (also the README's table). */
 export interface RoleAssignmentPlan {
-  role: RoleKey;
+  /** A built-in role (ROLES) or the custom role infra/ defines (CUSTOM_ROLES): see isCustomRole. */
+  role: RoleKey | CustomRoleKey;
   principal: string;
   scope: string;
   /**
@@ -67,7 +90,8 @@ export function roleAssignmentPlan(answers: Pick<Answers, 'agentPool'>): RoleAss
     { role: 'roleBasedAccessControlAdministrator', principal: 'pipeline identity', scope: 'resource group (with a condition)', operatorOnly: true },
     { role: 'acrPush', principal: 'pipeline identity', scope: 'container registry' },
     { role: 'aksClusterUser', principal: 'pipeline identity', scope: 'cluster' },
-    { role: 'aksRbacWriter', principal: 'pipeline identity', scope: 'each workload namespace' },
+    { role: 'aksRbacAdmin', principal: 'pipeline identity', scope: 'each workload namespace' },
+    { role: 'aksNamespaceDeployer', principal: 'pipeline identity', scope: 'cluster (a custom role: Namespace objects only)' },
   ];
   if (answers.agentPool === 'managedDevOpsPool') {
     plan.push(
@@ -82,6 +106,7 @@ export function roleAssignmentPlan(answers: Pick<Answers, 'agentPool'>): RoleAss
  * The condition on the pipeline identity's "Role Based Access Control Administrator" assignment: it may
  * create and delete role assignments only for the roles this template assigns (other than its own
  * operator-only access) and only to service principals and groups, which is all the template assigns to.
+ * A custom role's ID is its placeholder here (see CUSTOM_ROLES), replaced in Bicep.
  */
 export function roleAssignmentCondition(roleIds: readonly string[]): string {
   const ids = roleIds.join(', ');
@@ -189,7 +214,7 @@ export function infraNames(names: Names, answers: Pick<Answers, 'name' | 'enviro
 export interface InfraContext {
   names: InfraNames;
   api: typeof API_VERSIONS;
-  roles: typeof ROLES;
+  roles: typeof ROLES & typeof CUSTOM_ROLES;
   systemPool: NodePool;
   userPool: NodePool;
   /** Availability zones of the node pools, registry and public IPs; empty in a region without zones. */
@@ -219,10 +244,14 @@ export interface InfraContext {
   /** The required parameters other than adminGroupObjectIds that the .bicepparam reads from the environment. */
   agentParameters: DeployTimeParameter[];
   logRetentionDays: number;
-  /** The pipeline identity may assign these roles (and only to service principals and groups). */
-  pipelineAssignableRoles: { id: string; name: string }[];
-  /** Its multi-line ABAC condition, placed into a Bicep ''' string. */
+  /**
+   * The pipeline identity may assign these roles (and only to service principals and groups); a custom
+   * role's id is its placeholder.
+   */
+  pipelineAssignableRoles: { id: string; name: string; custom: boolean }[];
+  /** Its multi-line ABAC condition, placed into a Bicep ''' string; custom roles' placeholders replaced in Bicep. */
   pipelineRoleAssignmentCondition: string;
+  customRoles: typeof CUSTOM_ROLES;
   roleAssignments: RoleAssignmentPlan[];
   /** Content of infra/workloads.json. */
   workloadsJson: string;
@@ -237,7 +266,11 @@ function envExpression(env: string): string {
 
 export function infraContext(answers: Answers, names: Names, workloads: readonly WorkloadContext[]): InfraContext {
   const plan = roleAssignmentPlan(answers);
-  const assignable = [...new Set(plan.filter((a) => !a.operatorOnly).map((a) => a.role))].map((role) => ROLES[role]);
+  const assignable = [...new Set(plan.filter((a) => !a.operatorOnly).map((a) => a.role))].map((role) =>
+    isCustomRole(role)
+      ? { id: CUSTOM_ROLES[role].placeholder, name: CUSTOM_ROLES[role].name, custom: true }
+      : { id: ROLES[role].id, name: ROLES[role].name, custom: false },
+  );
   const deployTime: DeployTimeParameter[] = [];
   if (answers.adminGroupObjectIds.length === 0) {
     deployTime.push({
@@ -280,7 +313,7 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
   return {
     names: infraNames(names, answers),
     api: API_VERSIONS,
-    roles: ROLES,
+    roles: { ...ROLES, ...CUSTOM_ROLES },
     systemPool: {
       name: 'system',
       vmSize: answers.systemNodeVmSize,
@@ -317,8 +350,9 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
     deployTimeParameters: deployTime,
     agentParameters: deployTime.filter((p) => p.param !== 'adminGroupObjectIds'),
     logRetentionDays: 30,
-    pipelineAssignableRoles: assignable.map((r) => ({ ...r })),
+    pipelineAssignableRoles: assignable,
     pipelineRoleAssignmentCondition: roleAssignmentCondition(assignable.map((r) => r.id)),
+    customRoles: CUSTOM_ROLES,
     roleAssignments: plan,
     workloadsJson: renderInfraWorkloads(workloads.map(infraWorkloadEntry)),
   };

@@ -305,8 +305,9 @@ export function parseCliDiagnostics(output: string, root: string): BicepDiagnost
 
 // ---------------------------------------------------------------------------------------------------
 // A small evaluator of ARM template expressions: enough to make literal what a compile leaves as
-// parameters(...), variables(...), format(...), resourceId(...), loops and conditions. Runtime values
-// (reference(), tenant(), lambdas...) stay as the expression text.
+// parameters(...), variables(...), format(...), replace(...), guid(...) (a stable stand-in value),
+// resourceId(...), loops and conditions. Runtime values (reference(), tenant(), lambdas...) stay as
+// the expression text.
 
 /** Thrown when an expression depends on something only known during a deployment. */
 class Unresolved extends Error {}
@@ -562,6 +563,10 @@ function callFunction(name: string, argNodes: Node[], scope: Scope): unknown {
     }
     case 'tolower':
       return String(args()[0]).toLowerCase();
+    case 'replace': {
+      const [text, oldString, newString] = args() as [string, string, string];
+      return text.split(oldString).join(newString);
+    }
     case 'string':
       return String(args()[0]);
     case 'int':
