@@ -78,7 +78,8 @@ export default class AppGenerator extends Generator {
         return { ...base, type: 'input' as const, filter: (input: unknown) => (typeof input === 'string' || typeof input === 'boolean' ? input : String(input)) };
       });
     this.sources.prompted = await this.prompt(questions as never);
-    await this._askToValidate();
+    // A re-run whose answers are all known (stored, flags, answers file) asks nothing at all.
+    if (questions.length > 0) await this._askToValidate();
   }
 
   /** Interactive runs offer --validate when a tool it uses is installed (default no: it takes a while). */
@@ -113,7 +114,11 @@ export default class AppGenerator extends Generator {
       this.fs.write(this.destinationPath(rel), content, writeOptions(rel) as never);
       if (unattended.has(rel)) (this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string }).conflicter = 'force';
     }
-    for (const rel of plan.remove) this.fs.delete(this.destinationPath(rel));
+    // Only files nobody edited are removed: decided here too, not asked about.
+    for (const rel of plan.remove) {
+      this.fs.delete(this.destinationPath(rel));
+      (this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string }).conflicter = 'force';
+    }
     this.files = rendered;
     // The stored answers follow the answers; an unchanged .yo-rc.json is not rewritten.
     if (JSON.stringify(this.sources.stored) !== JSON.stringify(this.answers)) {
