@@ -54,14 +54,23 @@ function schemaErrors(validate: ValidateFunction, value: unknown, label: string)
   return errors.map((e) => `${label}: ${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
 
-/** Strict parse: any YAML error or warning (duplicate keys included) throws. */
+/** Parsed files by path and text: a template included many times (or identical in many trees) is parsed once. */
+const parsedFiles = new Map<string, Obj>();
+
+/** Strict parse: any YAML error or warning (duplicate keys included) throws. Every call returns a fresh copy. */
 export function parsePipelineYaml(text: string, path: string): Obj {
-  const doc = parseDocument(text, { strict: true, uniqueKeys: true, prettyErrors: true });
-  const problems = [...doc.errors, ...doc.warnings];
-  if (problems.length) throw new Error(`${path}: ${problems.map((p) => p.message).join('; ')}`);
-  const value = doc.toJS() as unknown;
-  if (!isObj(value)) throw new Error(`${path}: not a mapping`);
-  return value;
+  const key = `${path}\0${text}`;
+  let value = parsedFiles.get(key);
+  if (!value) {
+    const doc = parseDocument(text, { strict: true, uniqueKeys: true, prettyErrors: true });
+    const problems = [...doc.errors, ...doc.warnings];
+    if (problems.length) throw new Error(`${path}: ${problems.map((p) => p.message).join('; ')}`);
+    const parsed = doc.toJS() as unknown;
+    if (!isObj(parsed)) throw new Error(`${path}: not a mapping`);
+    value = parsed;
+    parsedFiles.set(key, value);
+  }
+  return structuredClone(value);
 }
 
 function isObj(value: unknown): value is Obj {
