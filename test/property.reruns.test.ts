@@ -1,0 +1,191 @@
+// Re-runs of the real app generator over its own output (yeoman-test, real temp folders), for
+// random valid answer sets and a random change of one answer (seeded like the generation property:
+// PROPERTY_SEED). test/cli.test.ts covers the same through the bin for the defaults, and
+// --force/--skip-existing without a terminal; these add, for any answers:
+//   - the same answers again, interactive: nothing is asked and no file is touched;
+//   - one answer changed, with an owner's edit in a file that does not depend on it: without a
+//     terminal the run stops naming that file; with --skip-existing exactly the files whose content
+//     depends on the answer change, files no longer generated go, and the edit survives;
+//   - interactive, with edited files: Yeoman's conflicter asks about those files and nothing else
+//     (not about files the run writes or removes on its own); "skip" keeps the edits;
+//   - a failure injected at a random point of rendering: the run fails and nothing on disk changes.
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { isFilePending } from 'mem-fs-editor/state';
+import { describe, expect, it, vi } from 'vitest';
+import helpers from 'yeoman-test';
+import AppGenerator from '../generators/app/index.ts';
+import { buildContext } from '../generators/core/context.ts';
+import * as escape from '../generators/core/escape.ts';
+import { KEYS, type Answers } from '../generators/core/model.ts';
+import { PACKAGE_VERSION, templateRoot } from '../generators/core/paths.ts';
+import { renderTree } from '../generators/core/render.ts';
+import { resolveAnswers } from '../generators/core/resolve.ts';
+import { answerSet, FOLDER_NAME } from './helpers/arbitraries.ts';
+import { snapshot } from './helpers/cli.ts';
+import type { AnswerInput } from './helpers/generate.ts';
+
+const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : 20260427;
+/** Each pair costs five generator runs: two pairs keep the file within a few seconds. */
+const PAIRS = 2;
+
+/** The answers a run resolves from an answers file, over the answers an earlier run stored. */
+function resolved(input: AnswerInput, stored?: Answers): Answers | undefined {
+  const resolution = resolveAnswers({
+    file: input as Record<string, unknown>,
+    ...(stored ? { stored: stored as unknown as Record<string, unknown> } : {}),
+    folderName: FOLDER_NAME,
+  });
+  return resolution.ok ? resolution.answers : undefined;
+}
+
+/**
+ * A valid answer set, and its answers file with one answer set to another valid value. A re-run
+ * resolves the edited file over the answers the first run stored (so derived defaults such as the
+ * registry name keep their stored values); pairs where that changes nothing are skipped.
+ */
+const pairs = fc
+  .tuple(answerSet, answerSet, fc.constantFrom(...KEYS), fc.nat())
+  .map(([before, other, key, failPoint]) => ({ before, after: { ...before, [key]: (other as Record<string, unknown>)[key] } as AnswerInput, key, failPoint }))
+  .filter(({ before, after, key }) => {
+    if ((after as Record<string, unknown>)[key] === undefined) return false;
+    const first = resolved(before);
+    const second = first && resolved(after, first);
+    return second !== undefined && JSON.stringify(first) !== JSON.stringify(second);
+  })
+  .map((pair) => {
+    const first = resolved(pair.before)!;
+    return { ...pair, first, second: resolved(pair.after, first)! };
+  });
+
+const CASES = fc.sample(pairs, { seed: SEED, numRuns: PAIRS });
+
+async function render(answers: Answers): Promise<Map<string, string>> {
+  return renderTree(templateRoot('app'), buildContext(answers, PACKAGE_VERSION));
+}
+
+function answersFile(input: AnswerInput | Answers): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-rerun-answers-')), 'answers.json');
+  writeFileSync(path, JSON.stringify(input));
+  return path;
+}
+
+/** The real app generator in an existing folder (yeoman-test's cd keeps its content). */
+function run(dir: string, options: Record<string, unknown>, environment: Record<string, unknown> = {}) {
+  return helpers
+    .run(AppGenerator as never, { namespace: 'secure-aks:app' }, environment as never)
+    .cd(dir)
+    .withOptions({ yes: true, force: false, ...options } as never);
+}
+
+/** Paths whose content or modification time differ between two snapshots, and those added or removed. */
+function changes(before: Map<string, string>, after: Map<string, string>): string[] {
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter((p) => before.get(p) !== after.get(p)).sort();
+}
+
+/**
+ * Runs `body` with `before` called ahead of every call of the escaping helpers the templates use
+ * (ctx.bicep.str, ctx.yaml.str, ctx.md.text); returns how many calls there were.
+ */
+async function withEscapes(before: () => void, body: () => Promise<unknown>): Promise<number> {
+  let calls = 0;
+  const targets = [
+    [escape.bicep, 'str'],
+    [escape.yaml, 'str'],
+    [escape.md, 'text'],
+  ] as const;
+  const spies = targets.map(([object, method]) => {
+    const real = (object as unknown as Record<string, (value: string) => string>)[method]!;
+    return vi.spyOn(object as unknown as Record<string, (value: string) => string>, method).mockImplementation((value: string) => {
+      calls++;
+      before();
+      return real(value);
+    });
+  });
+  try {
+    await body();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  return calls;
+}
+
+describe.each(CASES.map((c, i) => [i + 1, c] as const))(`re-runs (seed ${SEED}), pair %i`, (_, { before, after, key, failPoint, first: firstAnswers, second: secondAnswers }) => {
+  const context = `changed answer: ${key}\nbefore: ${JSON.stringify(before)}\nafter: ${JSON.stringify(after)}`;
+
+  it(`same answers: nothing asked, nothing touched; ${key} changed: exactly its files; edits elsewhere survive; a failure mid-render changes nothing; the conflicter asks about an edited file`, async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'secure-aks-rerun-')), FOLDER_NAME);
+    const first = await helpers
+      .run(AppGenerator as never, { namespace: 'secure-aks:app' })
+      .inDir(dir)
+      .withOptions({ yes: true, force: false, answers: answersFile(before) } as never);
+    const [oldTree, newTree] = await Promise.all([render(firstAnswers), render(secondAnswers)]);
+    const generated = snapshot(first.cwd);
+    expect([...generated.keys()].sort(), context).toEqual([...oldTree.keys(), '.yo-rc.json'].sort());
+
+    // 1. The same answers again, interactive, no flags: every answer is stored, so nothing is asked.
+    const same = await run(dir, { yes: false, interactive: true });
+    expect(same.askedQuestions, context).toEqual([]);
+    expect(changes(generated, snapshot(dir)), context).toEqual([]);
+
+    // 2. A failure at a random point of rendering (the escaping helpers every template calls throw on
+    //    their n-th call, counted together): the run fails and nothing on disk changes.
+    const total = await withEscapes(() => undefined, () => render(secondAnswers));
+    expect(total, 'the templates escape values through ctx.bicep/yaml/md').toBeGreaterThan(2);
+    const failAt = 2 + (failPoint % (total - 1));
+    let count = 0;
+    const broken = run(dir, { answers: answersFile(after) });
+    await withEscapes(
+      () => {
+        if (++count === failAt) throw new Error(`injected failure at escape ${failAt} of ${total}`);
+      },
+      () => expect(broken).rejects.toThrow(/injected failure/),
+    );
+    expect(count, 'the failure came in the middle of rendering').toBeGreaterThanOrEqual(failAt);
+    expect(broken.memFs.all().filter(isFilePending).map((f) => f.path), 'pending writes').toEqual([]);
+    expect(changes(generated, snapshot(dir)), context).toEqual([]);
+
+    // 3. One answer changed, after an owner's edit in a file that does not depend on it. Without a
+    //    terminal the run stops and names that file (it differs from what the generator writes),
+    //    writing nothing; with --skip-existing exactly the files that depend on the answer change
+    //    (and files no longer generated go), and the edit survives.
+    const unaffected = [...oldTree.keys()].filter((p) => newTree.get(p) === oldTree.get(p)).sort();
+    const edited = unaffected[failPoint % Math.max(1, unaffected.length)];
+    if (edited) appendFileSync(join(dir, edited), '\n# owner note\n');
+    const beforeChange = snapshot(dir);
+    if (edited) {
+      await expect(run(dir, { answers: answersFile(after) }), context).rejects.toThrow(new RegExp(`${edited.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: differs from what the generator writes`));
+      expect(changes(beforeChange, snapshot(dir)), context).toEqual([]);
+    }
+    const changed = await run(dir, { answers: answersFile(after), 'skip-existing': true });
+    expect(changed.askedQuestions).toEqual([]);
+    const expected = [...new Set([...oldTree.keys(), ...newTree.keys()])].filter((p) => oldTree.get(p) !== newTree.get(p));
+    expect(changes(beforeChange, snapshot(dir)), context).toEqual([...expected, '.yo-rc.json'].sort());
+    for (const [path, content] of newTree) if (path !== edited) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(content);
+    if (edited) expect(readFileSync(join(dir, edited), 'utf8'), edited).toBe(`${oldTree.get(edited)}\n# owner note\n`);
+
+    // 4. Back to the first answers, interactive, after also editing a file that depends on the change:
+    //    Yeoman's conflicter asks about the edited files, and only those (not about the files the run
+    //    writes or removes on its own); "skip" keeps both edits and everything else follows the answers.
+    const affected = [...newTree.keys()].filter((p) => oldTree.has(p) && oldTree.get(p) !== newTree.get(p)).sort();
+    const conflicting = affected[failPoint % Math.max(1, affected.length)];
+    if (!conflicting) return;
+    appendFileSync(join(dir, conflicting), '\n# owner note\n');
+    const asked: string[] = [];
+    const back = await run(dir, { yes: false, interactive: true, answers: answersFile(firstAnswers) }, { force: false })
+      .withAnswers({ action: 'skip' } as never)
+      .withAdapterOptions({
+        callback: (answer: unknown, options: { question: { name?: string; message?: unknown } }) => {
+          asked.push(String(options.question.message));
+          return answer;
+        },
+      } as never);
+    expect(back.askedQuestions.every((q) => q.name === 'action'), context).toBe(true);
+    expect(asked.sort(), context).toEqual([conflicting, ...(edited ? [edited] : [])].map((p) => `Overwrite ${p}?`).sort());
+    expect(readFileSync(join(dir, conflicting), 'utf8')).toBe(`${newTree.get(conflicting)}\n# owner note\n`);
+    for (const [path, content] of oldTree) if (path !== conflicting && path !== edited) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(content);
+  }, 60_000);
+});
