@@ -1,0 +1,261 @@
+// The virtual network: a network security group on every subnet, no default outbound access
+// anywhere, and one NAT gateway for the egress of the nodes and the agents.
+
+import { networkSecurityGroupNames as nsgNames, subnetPrefixes as prefixes, tags as resourceTags } from '../types.bicep'
+
+@description('Azure region.')
+param location string
+
+@description('Tags of every resource.')
+param tags resourceTags
+
+@description('Name of the virtual network.')
+param virtualNetworkName string
+
+@description('Address space of the virtual network.')
+param addressPrefix string
+
+@description('Address prefix of each subnet.')
+param subnetPrefixes prefixes
+
+@description('Name of the network security group of each subnet.')
+param networkSecurityGroupNames nsgNames
+
+@description('Name of the NAT gateway.')
+param natGatewayName string
+
+@description('Name of the NAT gateway\'s public IP address.')
+param natGatewayPublicIpName string
+
+@description('Availability zones of the NAT gateway\'s public IP address (and of the NAT gateway when there is one zone).')
+param availabilityZones string[]
+
+resource nodesNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.nodes
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+// Private endpoints only answer HTTPS; from inside the virtual network, and from nowhere else.
+resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.privateEndpoints
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        name: 'AllowHttpsFromVirtualNetworkInbound'
+        properties: {
+          priority: 100
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: 'VirtualNetwork'
+          destinationPortRange: '443'
+        }
+      }
+      {
+        name: 'DenyVirtualNetworkInbound'
+        properties: {
+          priority: 4000
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource agentsNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.agents
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource natGatewayPublicIp 'Microsoft.Network/publicIPAddresses@2026-03-01' = {
+  name: natGatewayPublicIpName
+  location: location
+  tags: tags
+  zones: availabilityZones
+  sku: {
+    name: 'Standard'
+    tier: 'Regional'
+  }
+  properties: {
+    publicIPAddressVersion: 'IPv4'
+    publicIPAllocationMethod: 'Static'
+  }
+}
+
+// With one availability zone the NAT gateway sits in that zone, next to its zonal public IP; with
+// more, its public IP is zone-redundant.
+resource natGateway 'Microsoft.Network/natGateways@2026-03-01' = {
+  name: natGatewayName
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    idleTimeoutInMinutes: 4
+    publicIpAddresses: [
+      {
+        id: natGatewayPublicIp.id
+      }
+    ]
+  }
+}
+
+resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
+  name: virtualNetworkName
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: {
+      addressPrefixes: [
+        addressPrefix
+      ]
+    }
+    subnets: [
+      {
+        name: 'snet-aks-nodes'
+        properties: {
+          addressPrefix: subnetPrefixes.nodes
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: nodesNsg.id
+          }
+          natGateway: {
+            id: natGateway.id
+          }
+        }
+      }
+      {
+        name: 'snet-private-endpoints'
+        properties: {
+          addressPrefix: subnetPrefixes.privateEndpoints
+          defaultOutboundAccess: false
+          // Network security group rules apply to the private endpoints too.
+          privateEndpointNetworkPolicies: 'Enabled'
+          networkSecurityGroup: {
+            id: privateEndpointsNsg.id
+          }
+        }
+      }
+      {
+        name: 'snet-devops-agents'
+        properties: {
+          addressPrefix: subnetPrefixes.agents
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: agentsNsg.id
+          }
+          natGateway: {
+            id: natGateway.id
+          }
+          delegations: [
+            {
+              name: 'Microsoft.DevOpsInfrastructure.pools'
+              properties: {
+                serviceName: 'Microsoft.DevOpsInfrastructure/pools'
+              }
+            }
+          ]
+        }
+      }
+    ]
+  }
+
+  resource nodesSubnet 'subnets' existing = {
+    name: 'snet-aks-nodes'
+  }
+
+  resource privateEndpointsSubnet 'subnets' existing = {
+    name: 'snet-private-endpoints'
+  }
+
+  resource agentsSubnet 'subnets' existing = {
+    name: 'snet-devops-agents'
+  }
+}
+
+@description('Resource ID of the virtual network.')
+output virtualNetworkId string = virtualNetwork.id
+
+@description('Resource ID of the node subnet.')
+output nodesSubnetId string = virtualNetwork::nodesSubnet.id
+
+@description('Resource ID of the private endpoint subnet.')
+output privateEndpointsSubnetId string = virtualNetwork::privateEndpointsSubnet.id
+
+@description('Resource ID of the agent subnet.')
+output agentsSubnetId string = virtualNetwork::agentsSubnet.id

@@ -1,0 +1,355 @@
+// The AKS cluster. Private API server, Microsoft Entra ID sign-in with Azure RBAC and no local
+// accounts, workload identity, the Key Vault secrets provider, Azure Policy, Microsoft Defender,
+// Container insights and audit logs, Azure CNI Overlay with Cilium network policies, automatic
+// upgrades in maintenance windows, and a control-plane identity that holds one role.
+
+import { nodePool, tags as resourceTags } from '../types.bicep'
+
+@description('Azure region.')
+param location string
+
+@description('Tags of every resource.')
+param tags resourceTags
+
+@description('Cluster name; also its DNS prefix.')
+param name string
+
+@description('Kubernetes version: a minor (the latest patch) or minor.patch.')
+param kubernetesVersion string
+
+@description('Name of the resource group AKS creates for the nodes (read-only to everyone but AKS).')
+param nodeResourceGroupName string
+
+@description('Name of the user-assigned identity of the control plane.')
+param controlPlaneIdentityName string
+
+@description('Name of the virtual network of the nodes.')
+param virtualNetworkName string
+
+@description('Name of the node subnet; the API server\'s private endpoint is placed there too.')
+param nodesSubnetName string
+
+@description('The system node pool: only critical add-ons run there.')
+param systemPool nodePool
+
+@description('The user node pool: the workloads.')
+param userPool nodePool
+
+@description('Availability zones the node pools spread over.')
+param availabilityZones string[]
+
+@description('Pod address range of Azure CNI Overlay.')
+param podCidr string
+
+@description('Kubernetes service address range.')
+param serviceCidr string
+
+@description('Address of the cluster DNS service, inside serviceCidr.')
+param dnsServiceIp string
+
+@description('Name of the container registry the nodes pull images from.')
+param registryName string
+
+@description('Resource ID of the Log Analytics workspace.')
+param workspaceId string
+
+@description('Resource ID of the Container insights data collection rule.')
+param dataCollectionRuleId string
+
+@description('Object IDs of the Entra ID groups that administer the cluster.')
+param adminGroupObjectIds string[]
+
+resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' existing = {
+  name: virtualNetworkName
+
+  resource nodesSubnet 'subnets' existing = {
+    name: nodesSubnetName
+  }
+}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' existing = {
+  name: registryName
+}
+
+resource controlPlaneIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: controlPlaneIdentityName
+  location: location
+  tags: tags
+}
+
+// The control plane's only role: join the nodes, their load balancers and the API server's private
+// endpoint to the node subnet.
+resource controlPlaneNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(virtualNetwork::nodesSubnet.id, controlPlaneIdentity.id, '4d97b98b-1d4f-4787-a291-c67834d212e7')
+  scope: virtualNetwork::nodesSubnet
+  properties: {
+    description: 'AKS control plane of ${name}: manages the cluster\'s network resources in the node subnet.'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '4d97b98b-1d4f-4787-a291-c67834d212e7'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: 'Base'
+    tier: 'Standard'
+  }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${controlPlaneIdentity.id}': {}
+    }
+  }
+  properties: {
+    kubernetesVersion: kubernetesVersion
+    dnsPrefix: name
+    nodeResourceGroup: nodeResourceGroupName
+    nodeResourceGroupProfile: {
+      restrictionLevel: 'ReadOnly'
+    }
+    supportPlan: 'KubernetesOfficial'
+    enableRBAC: true
+    disableLocalAccounts: true
+    aadProfile: {
+      managed: true
+      enableAzureRBAC: true
+      tenantID: tenant().tenantId
+    }
+    apiServerAccessProfile: {
+      enablePrivateCluster: true
+      enablePrivateClusterPublicFQDN: false
+      privateDNSZone: 'system'
+      disableRunCommand: true
+    }
+    oidcIssuerProfile: {
+      enabled: true
+    }
+    securityProfile: {
+      workloadIdentity: {
+        enabled: true
+      }
+      imageCleaner: {
+        enabled: true
+        intervalHours: 168
+      }
+      defender: {
+        logAnalyticsWorkspaceResourceId: workspaceId
+        securityMonitoring: {
+          enabled: true
+        }
+      }
+    }
+    addonProfiles: {
+      azureKeyvaultSecretsProvider: {
+        enabled: true
+        config: {
+          enableSecretRotation: 'true'
+          rotationPollInterval: '2m'
+        }
+      }
+      azurepolicy: {
+        enabled: true
+      }
+      omsagent: {
+        enabled: true
+        config: {
+          logAnalyticsWorkspaceResourceID: workspaceId
+          useAADAuth: 'true'
+        }
+      }
+    }
+    networkProfile: {
+      networkPlugin: 'azure'
+      networkPluginMode: 'overlay'
+      networkPolicy: 'cilium'
+      networkDataplane: 'cilium'
+      podCidr: podCidr
+      serviceCidr: serviceCidr
+      dnsServiceIP: dnsServiceIp
+      loadBalancerSku: 'standard'
+      outboundType: 'userAssignedNATGateway'
+    }
+    autoUpgradeProfile: {
+      upgradeChannel: 'stable'
+      nodeOSUpgradeChannel: 'NodeImage'
+    }
+    // Both pools: Azure Linux on ephemeral OS disks, autoscaling, no SSH access, no public IPs.
+    agentPoolProfiles: [
+      {
+        name: 'system'
+        mode: 'System'
+        type: 'VirtualMachineScaleSets'
+        vmSize: systemPool.vmSize
+        count: systemPool.count
+        enableAutoScaling: true
+        minCount: systemPool.minCount
+        maxCount: systemPool.maxCount
+        availabilityZones: availabilityZones
+        osType: 'Linux'
+        osSKU: 'AzureLinux'
+        osDiskType: 'Ephemeral'
+        maxPods: 110
+        vnetSubnetID: virtualNetwork::nodesSubnet.id
+        enableNodePublicIP: false
+        securityProfile: {
+          sshAccess: 'Disabled'
+        }
+        nodeTaints: [
+          'CriticalAddonsOnly=true:NoSchedule'
+        ]
+        upgradeSettings: {
+          maxSurge: '33%'
+        }
+      }
+      {
+        name: 'user'
+        mode: 'User'
+        type: 'VirtualMachineScaleSets'
+        vmSize: userPool.vmSize
+        count: userPool.count
+        enableAutoScaling: true
+        minCount: userPool.minCount
+        maxCount: userPool.maxCount
+        availabilityZones: availabilityZones
+        osType: 'Linux'
+        osSKU: 'AzureLinux'
+        osDiskType: 'Ephemeral'
+        maxPods: 110
+        vnetSubnetID: virtualNetwork::nodesSubnet.id
+        enableNodePublicIP: false
+        securityProfile: {
+          sshAccess: 'Disabled'
+        }
+        upgradeSettings: {
+          maxSurge: '33%'
+        }
+      }
+    ]
+  }
+  dependsOn: [
+    controlPlaneNetworkContributor
+  ]
+
+  resource kubernetesUpgradeWindow 'maintenanceConfigurations' = {
+    name: 'aksManagedAutoUpgradeSchedule'
+    properties: {
+      maintenanceWindow: {
+        schedule: {
+          weekly: {
+            intervalWeeks: 1
+            dayOfWeek: 'Sunday'
+          }
+        }
+        startTime: '02:00'
+        durationHours: 4
+        utcOffset: '+00:00'
+      }
+    }
+  }
+
+  resource nodeOsUpgradeWindow 'maintenanceConfigurations' = {
+    name: 'aksManagedNodeOSUpgradeSchedule'
+    properties: {
+      maintenanceWindow: {
+        schedule: {
+          weekly: {
+            intervalWeeks: 1
+            dayOfWeek: 'Saturday'
+          }
+        }
+        startTime: '02:00'
+        durationHours: 4
+        utcOffset: '+00:00'
+      }
+    }
+  }
+}
+
+// Control plane logs: kube-audit-admin (the audit log without get and list requests), guard (Entra ID
+// and Azure RBAC decisions) and the platform components.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'service'
+  location: location
+  scope: cluster
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'kube-audit-admin'
+        enabled: true
+      }
+      {
+        category: 'guard'
+        enabled: true
+      }
+      {
+        category: 'kube-apiserver'
+        enabled: true
+      }
+      {
+        category: 'kube-controller-manager'
+        enabled: true
+      }
+      {
+        category: 'kube-scheduler'
+        enabled: true
+      }
+      {
+        category: 'cluster-autoscaler'
+        enabled: true
+      }
+    ]
+  }
+}
+
+resource containerInsights 'Microsoft.Insights/dataCollectionRuleAssociations@2024-03-11' = {
+  name: 'ContainerInsightsExtension'
+  scope: cluster
+  properties: {
+    dataCollectionRuleId: dataCollectionRuleId
+  }
+}
+
+// The kubelet identity (created by AKS in the node resource group) pulls images, and nothing more.
+resource kubeletAcrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, cluster.id, '7f951dda-4ed3-4680-a7ca-43fe172d538d')
+  scope: registry
+  properties: {
+    description: 'Kubelet of ${name}: pulls images.'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+    )
+    principalId: cluster.properties.identityProfile.kubeletidentity.objectId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource adminGroupsClusterAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for groupId in adminGroupObjectIds: {
+    name: guid(cluster.id, groupId, 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b')
+    scope: cluster
+    properties: {
+      description: 'Administrators of ${name}.'
+      roleDefinitionId: subscriptionResourceId(
+        'Microsoft.Authorization/roleDefinitions',
+        'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b'
+      )
+      principalId: groupId
+      principalType: 'Group'
+    }
+  }
+]
+
+@description('Cluster name.')
+output name string = cluster.name
+
+@description('OIDC issuer URL of the cluster (the issuer of its service account tokens).')
+output oidcIssuerUrl string = cluster.properties.oidcIssuerProfile.issuerURL
