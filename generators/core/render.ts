@@ -38,6 +38,10 @@ export interface RenderOptions {
   workloads?: WorkloadContext[];
 }
 
+type Template = (data: object) => string;
+/** Compiled templates by file name, reused while the file's source is the same. */
+const compiled = new Map<string, { source: string; template: Template }>();
+
 export async function renderTree(templateRoot: string, ctx: Context, options: RenderOptions = {}): Promise<Map<string, string>> {
   const { compile } = await ejs();
   const output = new Map<string, string>();
@@ -54,11 +58,16 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
     if (targets.length === 0) continue;
     const filename = join(templateRoot, templatePath);
     const source = readFileSync(filename, 'utf8');
-    // Compiled once, rendered per target: a __workload__ template costs one compile, not one per workload.
-    let template: ((data: object) => string) | undefined;
+    // Compiled once, rendered per target: a __workload__ template costs one compile, not one per workload,
+    // and a run that renders twice (a re-run renders the stored answers too) compiles each file once.
+    const cached = compiled.get(filename);
+    let template = cached?.source === source ? cached.template : undefined;
     for (const { path, w, ns } of targets) {
       try {
-        template ??= compile(source, { filename, escape: plainToken, async: false }) as (data: object) => string;
+        if (!template) {
+          template = compile(source, { filename, escape: plainToken, async: false }) as Template;
+          compiled.set(filename, { source, template });
+        }
         output.set(path, template({ ...ctx, w, ns }));
       } catch (error) {
         throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ns ? ` for namespace ${ns}` : ''} failed: ${(error as Error).message}`);
