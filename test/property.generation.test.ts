@@ -26,7 +26,7 @@ import { answerSet, FOLDER_NAME } from './helpers/arbitraries.ts';
 import { compileInfra, formatDiagnostics } from './helpers/bicep.ts';
 import { writeTree, type AnswerInput } from './helpers/generate.ts';
 import { kustomize, nameOf, parseManifests, renderOverlays, validateObject, yamllint } from './helpers/k8s.ts';
-import { pipelineWorkloads, validatePipelineTree } from './helpers/pipeline.ts';
+import { parsePipelineYaml, pipelineWorkloads, validatePipelineTree } from './helpers/pipeline.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
 const execFileAsync = promisify(execFile);
@@ -90,7 +90,10 @@ function fileProblems(path: string, text: string): string[] {
   if (text.includes('\r')) add('contains a carriage return');
   if (text.includes('\n\n\n')) add('contains two blank lines in a row');
   try {
-    if (/\.ya?ml$/.test(path)) {
+    if (path.startsWith('pipelines/') && path.endsWith('.yml')) {
+      // The pipeline helper's strict parse (cached: validatePipelineTree parses the same files).
+      parsePipelineYaml(text, path);
+    } else if (/\.ya?ml$/.test(path)) {
       // Strict: YAML errors, warnings and duplicate keys all fail; every document is a mapping.
       const docs = parseManifests(text, path);
       if (docs.length === 0) add('holds no YAML document');
