@@ -3,11 +3,12 @@
 // PROPERTY_SEED). test/cli.test.ts covers the same through the bin for the defaults, and
 // --force/--skip-existing without a terminal; these add, for any answers:
 //   - the same answers again, interactive: nothing is asked and no file is touched;
-//   - one answer changed, with an owner's edit in a file that does not depend on it: without a
-//     terminal the run stops naming that file; with --skip-existing exactly the files whose content
-//     depends on the answer change, files no longer generated go, and the edit survives;
-//   - interactive, with edited files: Yeoman's conflicter asks about those files and nothing else
-//     (not about files the run writes or removes on its own); "skip" keeps the edits;
+//   - one answer changed, with an owner's edit in a file that does not depend on it: nothing stops or
+//     asks; exactly the files whose content depends on the answer change, files no longer generated
+//     go, and the edit survives;
+//   - interactive, with an edited file that depends on the change: Yeoman's conflicter asks about that
+//     file and nothing else (not about files the run writes, removes or leaves to their owner);
+//     "skip" keeps the edits;
 //   - a failure injected at a random point of rendering: the run fails and nothing on disk changes.
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,19 +149,15 @@ describe.each(CASES.map((c, i) => [i + 1, c] as const))(`re-runs (seed ${SEED}),
     expect(broken.memFs.all().filter(isFilePending).map((f) => f.path), 'pending writes').toEqual([]);
     expect(changes(generated, snapshot(dir)), context).toEqual([]);
 
-    // 3. One answer changed, after an owner's edit in a file that does not depend on it. Without a
-    //    terminal the run stops and names that file (it differs from what the generator writes),
-    //    writing nothing; with --skip-existing exactly the files that depend on the answer change
-    //    (and files no longer generated go), and the edit survives.
+    // 3. One answer changed, after an owner's edit in a file that does not depend on it. The edit is
+    //    the owner's and the generator has nothing new for that file, so the run neither stops nor
+    //    asks: exactly the files that depend on the answer change (and files no longer generated go),
+    //    and the edit survives.
     const unaffected = [...oldTree.keys()].filter((p) => newTree.get(p) === oldTree.get(p)).sort();
     const edited = unaffected[failPoint % Math.max(1, unaffected.length)];
     if (edited) appendFileSync(join(dir, edited), '\n# owner note\n');
     const beforeChange = snapshot(dir);
-    if (edited) {
-      await expect(run(dir, { answers: answersFile(after) }), context).rejects.toThrow(new RegExp(`${edited.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: differs from what the generator writes`));
-      expect(changes(beforeChange, snapshot(dir)), context).toEqual([]);
-    }
-    const changed = await run(dir, { answers: answersFile(after), 'skip-existing': true });
+    const changed = await run(dir, { answers: answersFile(after) });
     expect(changed.askedQuestions).toEqual([]);
     const expected = [...new Set([...oldTree.keys(), ...newTree.keys()])].filter((p) => oldTree.get(p) !== newTree.get(p));
     expect(changes(beforeChange, snapshot(dir)), context).toEqual([...expected, '.yo-rc.json'].sort());
@@ -184,7 +181,9 @@ describe.each(CASES.map((c, i) => [i + 1, c] as const))(`re-runs (seed ${SEED}),
         },
       } as never);
     expect(back.askedQuestions.every((q) => q.name === 'action'), context).toBe(true);
-    expect(asked.sort(), context).toEqual([conflicting, ...(edited ? [edited] : [])].map((p) => `Overwrite ${p}?`).sort());
+    // The unaffected file's edit is the owner's: kept without a question.
+    expect(asked.sort(), context).toEqual([`Overwrite ${conflicting}?`]);
+    if (edited) expect(readFileSync(join(dir, edited), 'utf8'), edited).toBe(`${oldTree.get(edited)}\n# owner note\n`);
     expect(readFileSync(join(dir, conflicting), 'utf8')).toBe(`${newTree.get(conflicting)}\n# owner note\n`);
     for (const [path, content] of oldTree) if (path !== conflicting && path !== edited) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(content);
   }, 60_000);

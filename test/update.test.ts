@@ -17,9 +17,16 @@ describe('planUpdate', () => {
     expect(plan.conflicts).toEqual([]);
   });
 
-  it('reports an owner edit as a conflict', () => {
+  it('reports an owner edit as a conflict when the generator changes the file too', () => {
     const plan = planUpdate(map({ a: 'new' }), map({ a: 'old' }), () => 'old + my edit');
     expect(plan.conflicts).toEqual(['a']);
+  });
+
+  it('leaves an owner edit alone when the generator has nothing new for the file', () => {
+    const plan = planUpdate(map({ a: 'same' }), map({ a: 'same' }), () => 'same + my edit');
+    expect(plan.conflicts).toEqual([]);
+    expect(plan.kept).toEqual(['a']);
+    expect([...plan.write.keys()]).toEqual([]);
   });
 
   it('without a baseline every difference is a conflict', () => {

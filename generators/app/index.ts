@@ -107,6 +107,8 @@ export default class AppGenerator extends Generator {
       );
     }
     if (this.runOpts.skipExisting) for (const rel of plan.conflicts) plan.write.delete(rel);
+    // --force also takes back files the owner edited where the generator has nothing new.
+    if (this.runOpts.force) for (const rel of plan.kept) plan.write.set(rel, rendered.get(rel)!);
     const unattended = new Set(plan.write.keys());
     // Interactive runs let Yeoman's conflicter ask about edited files; everything else is decided here.
     if (this.runOpts.interactive && !this.runOpts.force) for (const rel of plan.conflicts) unattended.delete(rel);

@@ -239,5 +239,5 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'dest-dev-null', description: '/dev/null', destination: '/dev/null', expect: { key: 'destination', rule: 'is a file, not a folder' } },
   { id: 'stored-invalid', description: 'an invalid answer stored in .yo-rc.json', setup: 'stored-answers', stored: { name: 'orders', bastionSku: 'Basic' }, expect: { key: 'bastionSku', rule: 'one of Standard, Premium' } },
   { id: 'stored-unknown-key', description: 'an unknown key stored in .yo-rc.json', setup: 'stored-answers', stored: { name: 'orders', colour: 'blue' }, expect: { key: 'colour', rule: 'unknown key' } },
-  { id: 'edited-repository', description: 'a re-run over a file its owner edited, without --force', setup: 'edited-repository', expect: { key: 'README.md', rule: 'differs from what the generator writes' } },
+  { id: 'edited-repository', description: 'a re-run with a changed answer over a file its owner edited, without --force', setup: 'edited-repository', flags: ['--location', 'northeurope'], expect: { key: 'README.md', rule: 'differs from what the generator writes' } },
 ];
