@@ -5,7 +5,7 @@ import * as rules from '../generators/core/rules.ts';
 describe('naming rules', () => {
   const cases: Array<[string, rules.Rule<string>, string[], string[]]> = [
     ['serviceName', rules.serviceName, ['ab', 'orders', 'orders-api', 'a1-b2-c3', 'x'.repeat(20)], ['a', 'Orders', '1orders', 'orders-', '-orders', 'or--ders', 'or_ders', 'x'.repeat(21), 'my-azure-app', 'microsoftish', ' orders', 'orders ']],
-    ['environmentName', rules.environmentName, ['dev', 'prod', 'qa1', 'staging1'], ['d', 'Dev', '1dev', 'staging12', 'de-v', '']],
+    ['environmentName', rules.environmentName, ['dev', 'prod', 'qa1', 'staging1'], ['d', 'Dev', '1dev', 'staging12', 'de-v', '', 'azure', 'office', 'xbox1']],
     ['acrName', rules.acrName, ['crorders01', 'abcde', 'a'.repeat(50)], ['abcd', 'a'.repeat(51), 'my-acr', 'cr_orders', 'CrOrders']],
     ['keyVaultName', rules.keyVaultName, ['kv-orders', 'abc', 'a'.repeat(24), 'kv-a1-b2'], ['ab', 'a'.repeat(25), '1kv', 'kv-', 'kv--orders', 'kv_orders']],
     ['guid', rules.guid, ['3f2504e0-4f89-41d3-9a0c-0305e82c3301', '3F2504E0-4F89-41D3-9A0C-0305E82C3301'], ['nope', '3f2504e0-4f89-41d3-9a0c-0305e82c330', '{3f2504e0-4f89-41d3-9a0c-0305e82c3301}']],

@@ -148,7 +148,7 @@ export const FIELDS = [
     defaultText: 'dev',
     default: () => 'dev',
     rule: rules.environmentName,
-    ruleText: '2-8 lowercase letters and digits',
+    ruleText: '2-8 lowercase letters and digits; no Azure reserved words',
   }),
   field({
     key: 'adminGroupObjectIds',

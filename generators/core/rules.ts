@@ -54,7 +54,7 @@ export const serviceName: Rule<string> = (v) =>
 
 export const environmentName: Rule<string> = (v) =>
   basicString(v) ??
-  (/^[a-z][a-z0-9]{1,7}$/.test(v) ? undefined : '2-8 lowercase letters and digits, starting with a letter');
+  (/^[a-z][a-z0-9]{1,7}$/.test(v) ? reservedWordProblem(v) : '2-8 lowercase letters and digits, starting with a letter');
 
 /** Azure Container Registry: 5-50 alphanumerics, globally unique (the login server is lowercase), no reserved words. */
 export const acrName: Rule<string> = (v) =>
