@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two workers on a 2-core machine: much of a test's time is spent waiting on bicep, kubectl and
+    // child processes, so the default (one fewer than the cores) leaves a core idle.
+    maxWorkers: 2,
     // yeoman-test's mock prompt stream is aborted after each run; on Node 24.22 that surfaces as an
     // unhandled ABORT_ERR although every test passed. Ignore exactly that error, nothing else.
     onUnhandledError(error) {
