@@ -3,10 +3,10 @@
 // nothing reaches the disk until the whole tree is rendered.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import Generator from 'yeoman-generator';
+import { SecureAksGenerator } from '../core/base-generator.ts';
 import { buildContext } from '../core/context.ts';
 import { FIELDS, type Answers, type Field } from '../core/model.ts';
-import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
+import { PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
 import { InputError } from '../core/problems.ts';
 import { writeOptions } from '../core/files.ts';
 import { renderTree } from '../core/render.ts';
@@ -14,9 +14,9 @@ import { checkField, pick, resolveAnswers, type Sources } from '../core/resolve.
 import { ALL_OPTIONS, gatherInputs, runOptions, type RunOptions } from '../core/session.ts';
 import { planUpdate } from '../core/update.ts';
 import { summary } from '../core/summary.ts';
-import { availableTools, formatReport, validateOutput } from '../core/validate.ts';
+import { availableTools } from '../core/validate.ts';
 
-export default class AppGenerator extends Generator {
+export default class AppGenerator extends SecureAksGenerator {
   private runOpts!: RunOptions;
   private sources!: Sources;
   private answers!: Answers;
@@ -25,22 +25,7 @@ export default class AppGenerator extends Generator {
   constructor(args: string[], options: Record<string, unknown>) {
     super(args, options as never);
     this.argument('destination', { type: String, required: false, description: 'Folder to generate into (created if missing). Default: the current folder.' });
-    for (const option of ALL_OPTIONS) {
-      this.option(option.name, {
-        type: option.type === 'boolean' ? Boolean : String,
-        description: option.description,
-        ...(option.alias ? { alias: option.alias } : {}),
-      });
-    }
-  }
-
-  /** The stored answers live under this package's name however the generator was loaded. */
-  override rootGeneratorName(): string {
-    return PACKAGE_NAME;
-  }
-
-  override rootGeneratorVersion(): string {
-    return PACKAGE_VERSION;
+    this.declareOptions(ALL_OPTIONS);
   }
 
   initializing(): void {
@@ -145,16 +130,7 @@ export default class AppGenerator extends Generator {
   async end(): Promise<void> {
     const ctx = buildContext(this.answers, PACKAGE_VERSION);
     this.log(summary(ctx, [...this.files.keys()], this.destinationRoot(), this.env.cwd));
-    if (!this.runOpts.validate) return;
-    // On the files as written (edits kept with --skip-existing included); a missing tool is reported, not a failure.
-    const report = await validateOutput(this.destinationRoot(), {
-      environment: this.answers.environment,
-      parameterVariables: ctx.docs.deployTimeVariables.map((v) => v.env),
-    });
-    this.log(formatReport(report));
-    if (!report.ok) {
-      const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.command);
-      throw Object.assign(new Error(`--validate failed: ${failed.join('; ')} (the files were written)`), { name: 'ValidationError' });
-    }
+    // On the files as written (edits kept with --skip-existing included).
+    if (this.runOpts.validate) await this._validateWritten(ctx);
   }
 }

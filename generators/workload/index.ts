@@ -4,7 +4,7 @@
 // files the workload owns are created, shared files are merged structurally (core/merge).
 import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import Generator from 'yeoman-generator';
+import { SecureAksGenerator } from '../core/base-generator.ts';
 import { buildContext } from '../core/context.ts';
 import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/model.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
@@ -13,13 +13,12 @@ import { writeOptions } from '../core/files.ts';
 import { renderTree } from '../core/render.ts';
 import { checkWorkload, resolveAnswers } from '../core/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/session.ts';
-import { formatReport, validateOutput } from '../core/validate.ts';
 import { planMerge, WORKLOAD_OPTIONS } from '../core/workload-input.ts';
 
 const NOT_A_REPOSITORY =
   'is not a secure-aks repository (no .yo-rc.json with a generator-secure-aks entry); run this inside a repository that yo secure-aks generated';
 
-export default class WorkloadGenerator extends Generator {
+export default class WorkloadGenerator extends SecureAksGenerator {
   private runOpts!: RunOptions;
   private previous!: Answers;
   private given: Record<string, unknown> = {};
@@ -29,17 +28,7 @@ export default class WorkloadGenerator extends Generator {
   constructor(args: string[], options: Record<string, unknown>) {
     super(args, options as never);
     this.argument('name', { type: String, required: false, description: `${WORKLOAD_FIELDS.name.description} Rule: ${WORKLOAD_FIELDS.name.ruleText}.` });
-    for (const option of WORKLOAD_OPTIONS) {
-      this.option(option.name, { type: option.type === 'boolean' ? Boolean : String, description: option.description, ...(option.alias ? { alias: option.alias } : {}) });
-    }
-  }
-
-  override rootGeneratorName(): string {
-    return PACKAGE_NAME;
-  }
-
-  override rootGeneratorVersion(): string {
-    return PACKAGE_VERSION;
+    this.declareOptions(WORKLOAD_OPTIONS);
   }
 
   initializing(): void {
@@ -158,17 +147,7 @@ export default class WorkloadGenerator extends Generator {
         '',
       ].join('\n'),
     );
-    if (!this.runOpts.validate) return;
-    const ctx = buildContext(this.next, PACKAGE_VERSION);
-    const report = await validateOutput(this.destinationRoot(), {
-      environment: this.next.environment,
-      parameterVariables: ctx.docs.deployTimeVariables.map((v) => v.env),
-    });
-    this.log(formatReport(report));
-    if (!report.ok) {
-      const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.command);
-      throw Object.assign(new Error(`--validate failed: ${failed.join('; ')} (the files were written)`), { name: 'ValidationError' });
-    }
+    if (this.runOpts.validate) await this._validateWritten(buildContext(this.next, PACKAGE_VERSION));
   }
 }
 
