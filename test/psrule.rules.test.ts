@@ -7,7 +7,7 @@
 // the compiled template, and a few of the failures Microsoft's AKS baseline is known for fail here too.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import { CONFIGURATION, EXCLUSIONS, NOT_EVALUATED, RULES, baseline } from '../generators/core/psrule.ts';
+import { ACR, AKS, CONFIGURATION, EXCLUSIONS, KV, NOT_EVALUATED, NSG, PIP, RULES, VMSS, VNET, baseline } from '../generators/core/psrule.ts';
 import { armResources, compileInfra, ofType, type ArmResource, type ArmTemplate } from './helpers/bicep.ts';
 import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { MATRIX } from './helpers/infra-matrix.ts';
@@ -204,13 +204,6 @@ const perResource = (type: string, test: (r: ArmResource, t: Tree) => [boolean, 
     return outcome(r.name, pass, reason);
   });
 
-const AKS = 'Microsoft.ContainerService/managedClusters';
-const ACR = 'Microsoft.ContainerRegistry/registries';
-const KV = 'Microsoft.KeyVault/vaults';
-const NSG = 'Microsoft.Network/networkSecurityGroups';
-const PIP = 'Microsoft.Network/publicIPAddresses';
-const VNET = 'Microsoft.Network/virtualNetworks';
-const VMSS = 'Microsoft.Compute/virtualMachineScaleSets';
 
 const PLATFORM_LOGS = ['cluster-autoscaler', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
 /** The module's defaults for the options ps-rule.yaml may override (Config.Rule.yaml and the rule sources). */

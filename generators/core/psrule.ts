@@ -59,13 +59,14 @@ export interface BaselineRule {
   checks: string;
 }
 
-const AKS = 'Microsoft.ContainerService/managedClusters';
-const ACR = 'Microsoft.ContainerRegistry/registries';
-const KV = 'Microsoft.KeyVault/vaults';
-const NSG = 'Microsoft.Network/networkSecurityGroups';
-const PIP = 'Microsoft.Network/publicIPAddresses';
-const VNET = 'Microsoft.Network/virtualNetworks';
-const VMSS = 'Microsoft.Compute/virtualMachineScaleSets';
+/** The resource types the rules name (the tests that re-express the rules use the same). */
+export const AKS = 'Microsoft.ContainerService/managedClusters';
+export const ACR = 'Microsoft.ContainerRegistry/registries';
+export const KV = 'Microsoft.KeyVault/vaults';
+export const NSG = 'Microsoft.Network/networkSecurityGroups';
+export const PIP = 'Microsoft.Network/publicIPAddresses';
+export const VNET = 'Microsoft.Network/virtualNetworks';
+export const VMSS = 'Microsoft.Compute/virtualMachineScaleSets';
 const DEPLOYMENT = 'Microsoft.Resources/deployments';
 
 const rule = (id: string, types: ResourceType | readonly ResourceType[], checks: string): BaselineRule => ({
