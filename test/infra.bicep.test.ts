@@ -24,7 +24,7 @@ import {
   type CompiledInfra,
 } from './helpers/bicep.ts';
 import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
-import { ADMIN_GROUPS, MATRIX } from './helpers/infra-matrix.ts';
+import { ADMIN_GROUPS, MATRIX, twoAtATime } from './helpers/infra-matrix.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
 type TreeName = keyof typeof MATRIX;
@@ -37,19 +37,6 @@ interface Tree {
 
 const bicepPath = toolOrSkip('bicep');
 
-/** Runs the tasks two at a time (the machine has two cores). */
-async function twoAtATime<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]!();
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return results;
-}
 
 /** The role definition GUID at the end of a resolved roleDefinitionId. */
 function roleOf(assignment: ArmResource): string {

@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { ACR, AKS, CONFIGURATION, EXCLUSIONS, KV, NOT_EVALUATED, NSG, PIP, RULES, VMSS, VNET, baseline } from '../generators/core/psrule.ts';
 import { armResources, compileInfra, ofType, type ArmResource, type ArmTemplate } from './helpers/bicep.ts';
 import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
-import { MATRIX } from './helpers/infra-matrix.ts';
+import { MATRIX, twoAtATime } from './helpers/infra-matrix.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
 /** The infra matrix plus the answer sets whose rules conflict with an answer (each one more compile). */
@@ -597,18 +597,6 @@ function commentAbove(doc: Document, path: (string | number)[]): string {
 
 const bicepPath = toolOrSkip('bicep');
 
-async function twoAtATime<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]!();
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return results;
-}
 
 describe.skipIf(!bicepPath)(`PSRule for Azure ${baseline}, re-expressed on the compiled ARM JSON`, () => {
   const names = Object.keys(SETS) as SetName[];

@@ -16,6 +16,7 @@
 import { INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { yaml } from './escape.ts';
 import type { Answers, Workload } from './model.ts';
+import { SAMPLE_UID } from './pipeline.ts';
 
 /** Placeholder of every deploy-time value until scripts/write-deploy-values.sh fills it in. */
 export const PLACEHOLDER = 'REPLACE-ME';
@@ -35,10 +36,10 @@ export const DEPLOY_VALUES_FILE = 'deploy-values.env';
 export const DEPLOY_VALUES_CONFIGMAP = 'deploy-values';
 
 /**
- * The uid/gid the pods run as: the sample image's user (nginx-unprivileged, uid 101, written by the
- * pipeline's src/<workload>/). Replace with your image's numeric user when you replace the sample.
+ * The uid/gid the pods run as: the sample image's user (nginx-unprivileged, written by the pipeline's
+ * src/<workload>/). Replace with your image's numeric user when you replace the sample.
  */
-export const RUN_AS = { user: 101, group: 101 } as const;
+export const RUN_AS = { user: SAMPLE_UID, group: SAMPLE_UID } as const;
 
 /**
  * Egress on 443 to "the internet" is for Microsoft Entra ID (workload identity token exchange), whose

@@ -27,3 +27,17 @@ export const MATRIX = {
   },
   noBastionOneZone: { bastion: false, availabilityZones: ['2'], systemNodeCount: 1, userNodeMinCount: 1, userNodeMaxCount: 3 },
 } satisfies Record<string, AnswerInput>;
+
+/** Runs the tasks two at a time (the machine has two cores; each compile is a Bicep CLI request). */
+export async function twoAtATime<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]!();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return results;
+}
