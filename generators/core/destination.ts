@@ -29,17 +29,21 @@ function virtualFileSystem(dir: string): string | undefined {
   }
 }
 
-export function isSecureAksRepository(dir: string): boolean {
-  return repositoryProblem(dir) === undefined;
-}
-
 /** Why `dir` is not a repository this generator wrote, or undefined when it is one. */
 function repositoryProblem(dir: string): string | undefined {
   const rc = join(dir, '.yo-rc.json');
-  if (!existsSync(rc)) return 'no .yo-rc.json from generator-secure-aks';
+  return storedAnswersProblem(existsSync(rc) ? readFileSync(rc, 'utf8') : undefined);
+}
+
+/**
+ * Why a .yo-rc.json text (undefined: no file) holds no answers of this generator, or undefined when it
+ * does. Callers read the file their own way (the disk, or Yeoman's in-memory file system).
+ */
+export function storedAnswersProblem(text: string | undefined): string | undefined {
+  if (text === undefined) return 'no .yo-rc.json from generator-secure-aks';
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(rc, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     return `its .yo-rc.json is not valid JSON: ${(error as Error).message.split('\n')[0]}`;
   }

@@ -5,9 +5,10 @@
 import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { SecureAksGenerator } from '../core/base-generator.ts';
+import { storedAnswersProblem } from '../core/destination.ts';
 import { buildContext } from '../core/context.ts';
 import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/model.ts';
-import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
+import { PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
 import { InputError, type Problem } from '../core/problems.ts';
 import { writeOptions } from '../core/files.ts';
 import { renderTree } from '../core/render.ts';
@@ -15,8 +16,7 @@ import { checkWorkload, resolveAnswers } from '../core/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/session.ts';
 import { planMerge, WORKLOAD_OPTIONS } from '../core/workload-input.ts';
 
-const NOT_A_REPOSITORY =
-  'is not a secure-aks repository (no .yo-rc.json with a generator-secure-aks entry); run this inside a repository that yo secure-aks generated';
+const RUN_INSIDE = 'run this inside a repository that yo secure-aks generated';
 
 export default class WorkloadGenerator extends SecureAksGenerator {
   private runOpts!: RunOptions;
@@ -34,9 +34,10 @@ export default class WorkloadGenerator extends SecureAksGenerator {
   initializing(): void {
     this.runOpts = runOptions(this.options);
     // Read through the in-memory fs (it falls back to the disk), so composed and test runs see the same.
-    const rc = this.fs.readJSON(this.destinationPath('.yo-rc.json'), {}) as Record<string, unknown> | undefined;
-    if (typeof rc?.[PACKAGE_NAME] !== 'object' || rc[PACKAGE_NAME] === null) {
-      throw new InputError([{ key: 'destination', value: this.destinationRoot(), rule: NOT_A_REPOSITORY }]);
+    const rc = this.destinationPath('.yo-rc.json');
+    const problem = storedAnswersProblem(this.fs.exists(rc) ? this.fs.read(rc)! : undefined);
+    if (problem) {
+      throw new InputError([{ key: 'destination', value: this.destinationRoot(), rule: `is not a secure-aks repository (${problem}); ${RUN_INSIDE}` }]);
     }
     const stored = resolveAnswers({ stored: this.config.getAll(), folderName: basename(this.destinationRoot()) });
     if (!stored.ok) throw new InputError(stored.problems.map((p) => ({ ...p, key: `.yo-rc.json ${p.key}` })));
