@@ -10,5 +10,5 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // every run after the first skip that work. Only modules loaded after this line are cached.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
-const { main } = await import('../dist/generators/core/cli.js');
+const { main } = await import('../dist/generators/core/run/cli.js');
 process.exitCode = await main(process.argv.slice(2));

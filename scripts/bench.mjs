@@ -300,7 +300,7 @@ export function stagePackage(work, { useDist = false, log = () => {} } = {}) {
   } else {
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(pkg, 'dist')], { cwd: ROOT, encoding: 'utf8' });
-    if (!existsSync(join(pkg, 'dist', 'generators', 'core', 'cli.js'))) throw new Error(`tsc emitted nothing:\n${compiled.stdout}${compiled.stderr}`);
+    if (!existsSync(join(pkg, 'dist', 'generators', 'core', 'run', 'cli.js'))) throw new Error(`tsc emitted nothing:\n${compiled.stdout}${compiled.stderr}`);
     build = 'generators/ compiled for this run';
     if (compiled.status !== 0) {
       build += ' (tsc reported type errors; measuring what it emitted)';

@@ -18,5 +18,5 @@ function tscRun(...args) {
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 tscRun('-p', 'tsconfig.json', '--noEmit');
 tscRun('-p', 'tsconfig.build.json');
-const { answersSchema } = await import(new URL('../dist/generators/core/options.js', import.meta.url).href);
+const { answersSchema } = await import(new URL('../dist/generators/core/answers/options.js', import.meta.url).href);
 writeFileSync(new URL('../answers.schema.json', import.meta.url), `${JSON.stringify(answersSchema(), null, 2)}\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnswers } from '../generators/core/answers-file.ts';
-import { formatProblem } from '../generators/core/problems.ts';
+import { parseAnswers } from '../generators/core/answers/answers-file.ts';
+import { formatProblem } from '../generators/core/support/problems.ts';
 
 const problems = (text: string) => {
   const result = parseAnswers(text, 'secure-aks.yaml');

@@ -69,7 +69,7 @@ describe('app generator (in memory)', () => {
 
   it('renders a failure in the middle of rendering without writing anything', async () => {
     // A workload name that passes validation cannot break a template; inject a failure instead.
-    const render = await import('../generators/core/render.ts');
+    const render = await import('../generators/core/output/render.ts');
     const original = render.renderTree;
     const { vi } = await import('vitest');
     const spy = vi.spyOn(render, 'renderTree').mockImplementationOnce(async () => {

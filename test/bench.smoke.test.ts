@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAnswersFile } from '../generators/core/answers-file.ts';
-import { resolveAnswers } from '../generators/core/resolve.ts';
+import { readAnswersFile } from '../generators/core/answers/answers-file.ts';
+import { resolveAnswers } from '../generators/core/answers/resolve.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -152,7 +152,7 @@ describe('bench profile summary', () => {
     expect(bench.ownerOf('file:///x/node_modules/yeoman-environment/node_modules/@npmcli/arborist/lib/a.js')).toBe('@npmcli/arborist');
     expect(bench.ownerOf('node:internal/modules/esm/loader')).toBe('node: module loading');
     expect(bench.ownerOf('node:fs')).toBe('node: other');
-    expect(bench.ownerOf('/tmp/w/pkg/dist/generators/core/render.js', [['file:///tmp/w/pkg/', 'ours']])).toBe('ours');
+    expect(bench.ownerOf('/tmp/w/pkg/dist/generators/core/output/render.js', [['file:///tmp/w/pkg/', 'ours']])).toBe('ours');
     expect(bench.ownerOf('"/tmp/w/pkg/templates/app/README.md.ejs"', [['file:///tmp/w/pkg/', 'ours']])).toBe('ours');
     expect(bench.ownerOf('')).toBeUndefined();
   });

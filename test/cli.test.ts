@@ -3,7 +3,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIELDS, flagOf } from '../generators/core/model.ts';
+import { FIELDS, flagOf } from '../generators/core/answers/model.ts';
 import { assertBuilt, cli, snapshot, tempDir } from './helpers/cli.ts';
 
 beforeAll(assertBuilt);

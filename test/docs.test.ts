@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { FIELDS, flagOf } from '../generators/core/model.ts';
-import { answersSchema, helpText, README_TABLE_END, README_TABLE_START, readmeAnswersTable } from '../generators/core/options.ts';
+import { FIELDS, flagOf } from '../generators/core/answers/model.ts';
+import { answersSchema, helpText, README_TABLE_END, README_TABLE_START, readmeAnswersTable } from '../generators/core/answers/options.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const shipped = JSON.parse(readFileSync(new URL('../answers.schema.json', import.meta.url), 'utf8'));

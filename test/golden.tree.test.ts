@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_VERSION } from '../generators/core/paths.ts';
+import { PACKAGE_VERSION } from '../generators/core/support/paths.ts';
 import { runApp } from './helpers/generate.ts';
 import {
   GOLDEN_CASES,

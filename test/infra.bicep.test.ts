@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { INFRA_OUTPUTS } from '../generators/core/contracts.ts';
-import { API_VERSIONS, CUSTOM_ROLES, ROLES } from '../generators/core/infra.ts';
+import { INFRA_OUTPUTS } from '../generators/core/plan/contracts.ts';
+import { API_VERSIONS } from '../generators/core/plan/infra.ts';
+import { CUSTOM_ROLES, ROLES } from '../generators/core/plan/roles.ts';
 import {
   armResources,
   bicepCli,

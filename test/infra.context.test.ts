@@ -1,12 +1,13 @@
-// core/infra.ts without the Bicep CLI: what the infra/ templates receive for a given set of answers.
+// core/plan/infra.ts without the Bicep CLI: what the infra/ templates receive for a given set of answers.
 import { describe, expect, test } from 'vitest';
-import { buildContext } from '../generators/core/context.ts';
-import { API_VERSIONS, CUSTOM_ROLES, infraWorkloadEntry, isCustomRole, renderInfraWorkloads, ROLES, roleAssignmentCondition } from '../generators/core/infra.ts';
+import { buildContext } from '../generators/core/plan/context.ts';
+import { API_VERSIONS, infraWorkloadEntry, renderInfraWorkloads, roleAssignmentCondition } from '../generators/core/plan/infra.ts';
+import { CUSTOM_ROLES, isCustomRole, ROLES } from '../generators/core/plan/roles.ts';
 import { renderRepository, resolveOrThrow, type AnswerInput } from './helpers/generate.ts';
 
 const infraOf = (input: AnswerInput = {}) => buildContext(resolveOrThrow(input), '0.0.0-test').infra;
 
-describe('core/infra.ts', () => {
+describe('core/plan/infra.ts', () => {
   test('API versions are dated GA versions only', () => {
     for (const version of Object.values(API_VERSIONS)) expect(version).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(API_VERSIONS.containerService >= '2025-10-01').toBe(true);

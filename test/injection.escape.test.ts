@@ -1,4 +1,4 @@
-// The escaping helpers of generators/core/escape.ts, checked with the real consumers: every payload
+// The escaping helpers of generators/core/plan/escape.ts, checked with the real consumers: every payload
 // through bicep.str is compiled by the real Bicep CLI and must come out of the ARM JSON unchanged;
 // through yaml.str it must parse (strict, unique keys) to exactly itself in every YAML position the
 // templates use; through md.text it must stay inside its table cell, with no HTML and no line break.
@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { bicep, md, yaml } from '../generators/core/escape.ts';
+import { bicep, md, yaml } from '../generators/core/plan/escape.ts';
 import { ALL_PAYLOADS } from './corpus/injection-payloads.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 

@@ -5,9 +5,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATHS } from '../generators/core/contracts.ts';
-import { DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/k8s.ts';
-import { overlaps, parseCidr, type Cidr } from '../generators/core/network.ts';
+import { PATHS } from '../generators/core/plan/contracts.ts';
+import { DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/plan/k8s.ts';
+import { overlaps, parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import {
   kustomize,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeFile, mergeJson, mergeLines, mergeYaml } from '../generators/core/merge.ts';
+import { mergeFile, mergeJson, mergeLines, mergeYaml } from '../generators/core/output/merge.ts';
 
 describe('mergeYaml', () => {
   const base = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - workloads/a\n';

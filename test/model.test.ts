@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAcrName, defaultKeyVaultName, FIELDS, flagOf, KEYS } from '../generators/core/model.ts';
-import * as rules from '../generators/core/rules.ts';
+import { defaultAcrName, defaultKeyVaultName, FIELDS, flagOf, KEYS } from '../generators/core/answers/model.ts';
+import * as rules from '../generators/core/answers/rules.ts';
 
 describe('naming rules', () => {
   const cases: Array<[string, rules.Rule<string>, string[], string[]]> = [

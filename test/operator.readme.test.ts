@@ -11,8 +11,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it, test } from 'vitest';
 import { parse } from 'yaml';
-import type { Check, Expected } from '../generators/core/docs.ts';
-import { ROLES } from '../generators/core/infra.ts';
+import type { Check, Expected } from '../generators/core/plan/docs/controls.ts';
+import { ROLES } from '../generators/core/plan/roles.ts';
 import { armResources, compileInfra, type ArmResource } from './helpers/bicep.ts';
 import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { parseManifests, renderOverlays, type K8sObject } from './helpers/k8s.ts';

@@ -5,8 +5,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { summary } from '../generators/core/summary.ts';
-import { availableTools, findTool, formatReport, validateOutput } from '../generators/core/validate.ts';
+import { summary } from '../generators/core/output/summary.ts';
+import { availableTools, findTool, formatReport, validateOutput } from '../generators/core/output/validate.ts';
 import { SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
 import { assertBuilt, cli, tempDir } from './helpers/cli.ts';
 import { renderRepository, runApp, writeTree, type Rendered } from './helpers/generate.ts';

@@ -9,7 +9,7 @@ describe('npm pack', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
     expect(files).toContain('dist/generators/app/index.js');
-    expect(files).toContain('dist/generators/core/cli.js');
+    expect(files).toContain('dist/generators/core/run/cli.js');
     expect(files).toContain('bin/create-secure-aks.js');
     expect(files).toContain('answers.schema.json');
     expect(files).toContain('templates/app/README.md.ejs');

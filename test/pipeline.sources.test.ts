@@ -2,7 +2,7 @@
 // pipeline context's derived values.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kubectlVersion, SAMPLE_BASE_IMAGE, SAMPLE_UID, shellWord, yamlScalar } from '../generators/core/pipeline.ts';
+import { kubectlVersion, SAMPLE_BASE_IMAGE, SAMPLE_UID, shellWord, yamlScalar } from '../generators/core/plan/pipeline.ts';
 import { renderRepository } from './helpers/generate.ts';
 
 const WORKLOADS = [{ name: 'orders-api' }, { name: 'web', namespace: 'frontend', port: 9000 }];

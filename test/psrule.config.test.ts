@@ -7,24 +7,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseDocument } from 'yaml';
-import {
-  BASELINE_GROUP,
-  CONFIGURATION,
-  EXCLUSIONS,
-  OPTIONS_FILE,
-  PSRULE_MODULES,
-  RESULTS_FILE,
-  RULES,
-  baseline,
-  commentLines,
-  installCommand,
-  localCommand,
-  suppressions,
-} from '../generators/core/psrule.ts';
+import { BASELINE_GROUP, CONFIGURATION, EXCLUSIONS, OPTIONS_FILE, PSRULE_MODULES, RESULTS_FILE, baseline, commentLines, installCommand, localCommand, suppressions } from '../generators/core/plan/psrule.ts';
+import { RULES } from '../generators/core/plan/psrule/catalogue.ts';
 import { resolveOrThrow, renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { expandPipeline, pipelineJobs, validatePipelineTree, type PipelineJob } from './helpers/pipeline.ts';
 import { toolOrSkip } from './helpers/tools.ts';
-import { resourceNames } from '../generators/core/naming.ts';
+import { resourceNames } from '../generators/core/answers/naming.ts';
 
 const run = promisify(execFile);
 const yamllintPath = toolOrSkip('yamllint');

@@ -1,5 +1,5 @@
 // PSRule for Azure's pinned baseline, re-expressed on the compiled ARM JSON (PSRule itself needs the
-// PowerShell Gallery, which these machines cannot reach). One test per rule of RULES (core/psrule.ts),
+// PowerShell Gallery, which these machines cannot reach). One test per rule of RULES (core/plan/psrule/catalogue.ts),
 // named by its rule ID and written after the rule's own source: it evaluates every target of every answer
 // set of the infra matrix, and a target may fail only where the generated ps-rule.yaml suppresses the
 // rule for that target (or excludes the rule) with a reason. Then the other direction: every suppression
@@ -7,7 +7,8 @@
 // the compiled template, and a few of the failures Microsoft's AKS baseline is known for fail here too.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import { ACR, AKS, CONFIGURATION, EXCLUSIONS, KV, NOT_EVALUATED, NSG, PIP, RULES, VMSS, VNET, baseline } from '../generators/core/psrule.ts';
+import { ACR, AKS, KV, NOT_EVALUATED, NSG, PIP, RULES, VMSS, VNET } from '../generators/core/plan/psrule/catalogue.ts';
+import { CONFIGURATION, EXCLUSIONS, baseline } from '../generators/core/plan/psrule.ts';
 import { armResources, compileInfra, ofType, type ArmResource, type ArmTemplate } from './helpers/bicep.ts';
 import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { MATRIX, twoAtATime } from './helpers/infra-matrix.ts';

@@ -8,7 +8,7 @@ import { isFilePending } from 'mem-fs-editor/state';
 import { afterAll, describe, expect, it } from 'vitest';
 import helpers from 'yeoman-test';
 import AppGenerator from '../generators/app/index.ts';
-import { InputError } from '../generators/core/problems.ts';
+import { InputError } from '../generators/core/support/problems.ts';
 import { BAD_INPUTS } from './corpus/bad-inputs.ts';
 import { expectedKey, optionsOf, prepare, problemLine, ruleMatches, snapshot } from './corpus/harness.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../generators/core/problems.ts';
-import { resolveAnswers, type Sources } from '../generators/core/resolve.ts';
+import { formatProblem } from '../generators/core/support/problems.ts';
+import { resolveAnswers, type Sources } from '../generators/core/answers/resolve.ts';
 
 function problemsOf(sources: Partial<Sources>): string[] {
   const result = resolveAnswers({ folderName: 'orders', ...sources });

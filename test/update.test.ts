@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planUpdate } from '../generators/core/update.ts';
+import { planUpdate } from '../generators/core/output/update.ts';
 
 const map = (entries: Record<string, string>) => new Map(Object.entries(entries));
 

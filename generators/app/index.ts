@@ -1,20 +1,20 @@
 // `yo secure-aks` / `create-secure-aks`: the Yeoman run loop only. Answers are resolved and
-// validated by core/resolve, turned into a context by core/context and rendered by core/render;
+// validated by core/answers/resolve, turned into a context by core/plan/context and rendered by core/output/render;
 // nothing reaches the disk until the whole tree is rendered.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { SecureAksGenerator } from '../core/base-generator.ts';
-import { buildContext } from '../core/context.ts';
-import { FIELDS, type Answers, type Field } from '../core/model.ts';
-import { PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
-import { InputError } from '../core/problems.ts';
-import { writeOptions } from '../core/files.ts';
-import { renderTree } from '../core/render.ts';
-import { checkField, pick, resolveAnswers, type Sources } from '../core/resolve.ts';
-import { ALL_OPTIONS, gatherInputs, runOptions, type RunOptions } from '../core/session.ts';
-import { planUpdate } from '../core/update.ts';
-import { summary } from '../core/summary.ts';
-import { availableTools } from '../core/validate.ts';
+import { SecureAksGenerator } from '../core/run/base-generator.ts';
+import { buildContext } from '../core/plan/context.ts';
+import { FIELDS, type Answers, type Field } from '../core/answers/model.ts';
+import { PACKAGE_VERSION, templateRoot } from '../core/support/paths.ts';
+import { InputError } from '../core/support/problems.ts';
+import { writeOptions } from '../core/output/files.ts';
+import { renderTree } from '../core/output/render.ts';
+import { checkField, pick, resolveAnswers, type Sources } from '../core/answers/resolve.ts';
+import { ALL_OPTIONS, gatherInputs, runOptions, type RunOptions } from '../core/run/session.ts';
+import { planUpdate } from '../core/output/update.ts';
+import { summary } from '../core/output/summary.ts';
+import { availableTools } from '../core/output/validate.ts';
 
 export default class AppGenerator extends SecureAksGenerator {
   private runOpts!: RunOptions;

@@ -1,20 +1,21 @@
 // `yo secure-aks:workload <name>` / `create-secure-aks workload <name>`: adds (or with --force,
 // updates) one workload in a repository that the app generator wrote. The tree is rendered twice —
 // for the stored answers and with the workload — and the difference is applied to what is on disk:
-// files the workload owns are created, shared files are merged structurally (core/merge).
+// files the workload owns are created, shared files are merged structurally (core/output/merge).
 import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { SecureAksGenerator } from '../core/base-generator.ts';
-import { storedAnswersProblem } from '../core/destination.ts';
-import { buildContext } from '../core/context.ts';
-import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/model.ts';
-import { PACKAGE_VERSION, templateRoot } from '../core/paths.ts';
-import { InputError, type Problem } from '../core/problems.ts';
-import { writeOptions } from '../core/files.ts';
-import { renderTree } from '../core/render.ts';
-import { checkWorkload, resolveAnswers } from '../core/resolve.ts';
-import { optionValue, runOptions, type RunOptions } from '../core/session.ts';
-import { planMerge, WORKLOAD_OPTIONS } from '../core/workload-input.ts';
+import { SecureAksGenerator } from '../core/run/base-generator.ts';
+import { storedAnswersProblem } from '../core/output/destination.ts';
+import { buildContext } from '../core/plan/context.ts';
+import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/answers/model.ts';
+import { PACKAGE_VERSION, templateRoot } from '../core/support/paths.ts';
+import { InputError, type Problem } from '../core/support/problems.ts';
+import { writeOptions } from '../core/output/files.ts';
+import { renderTree } from '../core/output/render.ts';
+import { checkWorkload, resolveAnswers } from '../core/answers/resolve.ts';
+import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
+import { planMerge } from '../core/output/workload-update.ts';
+import { WORKLOAD_OPTIONS } from '../core/answers/workload-options.ts';
 
 const RUN_INSIDE = 'run this inside a repository that yo secure-aks generated';
 

@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto';
 import { accessSync, appendFileSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { buildContext } from '../../generators/core/context.ts';
-import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../../generators/core/paths.ts';
-import { renderTree } from '../../generators/core/render.ts';
-import { resolveAnswers } from '../../generators/core/resolve.ts';
-import { ALL_OPTIONS } from '../../generators/core/session.ts';
+import { buildContext } from '../../generators/core/plan/context.ts';
+import { PACKAGE_NAME, PACKAGE_VERSION, templateRoot } from '../../generators/core/support/paths.ts';
+import { renderTree } from '../../generators/core/output/render.ts';
+import { resolveAnswers } from '../../generators/core/answers/resolve.ts';
+import { ALL_OPTIONS } from '../../generators/core/run/session.ts';
 import type { BadInput } from './bad-inputs.ts';
 
 export interface Prepared {

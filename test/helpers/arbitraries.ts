@@ -5,9 +5,9 @@
 // module yields must resolve; the property tests assert that it does, so a rule added to the model
 // that these arbitraries do not know about shows up as a failing property, not as silent drift.
 import fc from 'fast-check';
-import { FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/model.ts';
-import { fromNumber, parseCidr, type Cidr } from '../../generators/core/network.ts';
-import { checkDerivedNames, checkRanges } from '../../generators/core/resolve.ts';
+import { FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/answers/model.ts';
+import { fromNumber, parseCidr, type Cidr } from '../../generators/core/answers/network.ts';
+import { checkDerivedNames, checkRanges } from '../../generators/core/answers/resolve.ts';
 import type { AnswerInput } from './generate.ts';
 
 /** The folder name the generator falls back to for `name` (what renderRepository and runApp use). */

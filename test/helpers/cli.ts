@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 export const BIN = fileURLToPath(new URL('../../bin/create-secure-aks.js', import.meta.url));
-const COMPILED = fileURLToPath(new URL('../../dist/generators/core/cli.js', import.meta.url));
+const COMPILED = fileURLToPath(new URL('../../dist/generators/core/run/cli.js', import.meta.url));
 
 export function assertBuilt(): void {
   if (!existsSync(COMPILED)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');

@@ -8,12 +8,12 @@ import { dirname, join } from 'node:path';
 import helpers from 'yeoman-test';
 import AppGenerator from '../../generators/app/index.ts';
 import WorkloadGenerator from '../../generators/workload/index.ts';
-import { buildContext, type Context } from '../../generators/core/context.ts';
-import type { Answers } from '../../generators/core/model.ts';
-import { templateRoot } from '../../generators/core/paths.ts';
-import { formatProblem } from '../../generators/core/problems.ts';
-import { renderTree } from '../../generators/core/render.ts';
-import { resolveAnswers } from '../../generators/core/resolve.ts';
+import { buildContext, type Context } from '../../generators/core/plan/context.ts';
+import type { Answers } from '../../generators/core/answers/model.ts';
+import { templateRoot } from '../../generators/core/support/paths.ts';
+import { formatProblem } from '../../generators/core/support/problems.ts';
+import { renderTree } from '../../generators/core/output/render.ts';
+import { resolveAnswers } from '../../generators/core/answers/resolve.ts';
 
 export type AnswerInput = Partial<Omit<Answers, 'workloads'>> & { workloads?: Array<Partial<Answers['workloads'][number]>> };
 

@@ -10,12 +10,12 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildContext } from '../../generators/core/context.ts';
-import { writeOptions } from '../../generators/core/files.ts';
-import { PACKAGE_NAME, templateRoot } from '../../generators/core/paths.ts';
-import { formatProblem } from '../../generators/core/problems.ts';
-import { renderTree } from '../../generators/core/render.ts';
-import { resolveAnswers } from '../../generators/core/resolve.ts';
+import { buildContext } from '../../generators/core/plan/context.ts';
+import { writeOptions } from '../../generators/core/output/files.ts';
+import { PACKAGE_NAME, templateRoot } from '../../generators/core/support/paths.ts';
+import { formatProblem } from '../../generators/core/support/problems.ts';
+import { renderTree } from '../../generators/core/output/render.ts';
+import { resolveAnswers } from '../../generators/core/answers/resolve.ts';
 import type { AnswerInput } from './generate.ts';
 
 export const GOLDEN_ROOT = fileURLToPath(new URL('../golden/', import.meta.url));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The floor of `npm run bench`: the same startup as bin/create-secure-aks.js and the same
-// yeoman-environment calls as generators/core/cli.ts (import on demand, createEnv, register, run with
+// yeoman-environment calls as generators/core/run/cli.ts (import on demand, createEnv, register, run with
 // the destination as an argument), nothing else.
 import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';

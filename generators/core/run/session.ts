@@ -2,12 +2,12 @@
 // the interactive/non-interactive decision, and the checks of the destination and the answers file.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve as resolvePath } from 'node:path';
-import { readAnswersFile } from './answers-file.ts';
-import { checkDestination } from './destination.ts';
-import { ANSWER_OPTIONS, CONTROL_OPTIONS, type OptionSpec } from './options.ts';
-import { PACKAGE_NAME } from './paths.ts';
-import type { Problem } from './problems.ts';
-import { resolveAnswers } from './resolve.ts';
+import { readAnswersFile } from '../answers/answers-file.ts';
+import { checkDestination } from '../output/destination.ts';
+import { ANSWER_OPTIONS, CONTROL_OPTIONS, type OptionSpec } from '../answers/options.ts';
+import { PACKAGE_NAME } from '../support/paths.ts';
+import type { Problem } from '../support/problems.ts';
+import { resolveAnswers } from '../answers/resolve.ts';
 
 export interface RunOptions {
   interactive: boolean;

@@ -4,12 +4,12 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { helpText, type OptionSpec } from './options.ts';
-import { PACKAGE_VERSION } from './paths.ts';
-import { formatProblem, InputError, type Problem } from './problems.ts';
-import { closest } from './rules.ts';
+import { helpText, type OptionSpec } from '../answers/options.ts';
+import { PACKAGE_VERSION } from '../support/paths.ts';
+import { formatProblem, InputError, type Problem } from '../support/problems.ts';
+import { closest } from '../answers/rules.ts';
 import { ALL_OPTIONS, preflight } from './session.ts';
-import { WORKLOAD_OPTIONS, workloadHelpText } from './workload-input.ts';
+import { WORKLOAD_OPTIONS, workloadHelpText } from '../answers/workload-options.ts';
 
 export interface Io {
   out: (text: string) => void;
@@ -56,7 +56,7 @@ const COMMANDS: Record<string, Command> = {
 
 function generatorPath(name: string): string {
   const extension = extname(fileURLToPath(import.meta.url));
-  return fileURLToPath(new URL(`../${name}/index${extension}`, import.meta.url));
+  return fileURLToPath(new URL(`../../${name}/index${extension}`, import.meta.url));
 }
 
 function parse(command: Command, argv: string[]) {

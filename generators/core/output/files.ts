@@ -7,7 +7,8 @@
 //   - files whose name starts with `_` are partials, included by other templates and not emitted.
 // A template not listed here is always emitted. For a `__workload__` template the condition also
 // receives the workload, and decides per workload.
-import type { Context, WorkloadContext } from './context.ts';
+import type { Context } from '../plan/context.ts';
+import type { WorkloadContext } from '../plan/workload.ts';
 
 export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => boolean> = {
   'infra/modules/bastion.bicep.ejs': (ctx) => ctx.answers.bastion,

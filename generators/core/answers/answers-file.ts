@@ -2,8 +2,8 @@
 // line and column, and anything but a mapping are problems; unknown keys are reported by resolve.
 import { readFileSync, statSync } from 'node:fs';
 import type { Document } from 'yaml';
-import { yamlLib } from './lazy.ts';
-import type { Problem } from './problems.ts';
+import { yamlLib } from '../support/lazy.ts';
+import type { Problem } from '../support/problems.ts';
 
 export type AnswersFile = { ok: true; values: Record<string, unknown> } | { ok: false; problems: Problem[] };
 

@@ -5,7 +5,7 @@ import { coerce } from './coerce.ts';
 import { FIELDS, KEYS, WORKLOAD_FIELDS, WORKLOAD_KEYS, type Answers, type Field, type Key, type Workload } from './model.ts';
 import { AKS_RESERVED_RANGES, isPrivate, overlaps, parseCidr, planSubnets, subnetRequests, type Cidr } from './network.ts';
 import { resourceNames, type Names } from './naming.ts';
-import type { Problem } from './problems.ts';
+import type { Problem } from '../support/problems.ts';
 import { basicString, closest } from './rules.ts';
 
 export type Layer = Partial<Record<string, unknown>>;

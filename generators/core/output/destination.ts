@@ -1,8 +1,8 @@
 // Checks on the destination folder before anything is resolved or written.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Problem } from './problems.ts';
-import { PACKAGE_NAME } from './paths.ts';
+import type { Problem } from '../support/problems.ts';
+import { PACKAGE_NAME } from '../support/paths.ts';
 
 /** Entries a folder may hold and still count as empty (a fresh `git init` or clone). */
 const IGNORED_ENTRIES = new Set(['.git']);

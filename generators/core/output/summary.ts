@@ -1,6 +1,6 @@
 // The short report at the end of a run: what was generated and the next three commands to run.
 import { relative } from 'node:path';
-import type { Context } from './context.ts';
+import type { Context } from '../plan/context.ts';
 
 /** What each top-level folder holds, in a few words. */
 const FOLDERS: Record<string, string> = {

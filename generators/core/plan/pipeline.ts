@@ -3,7 +3,7 @@
 // sources (src/<workload>/). Templates read these values through `ctx.pipeline`.
 import { PATHS } from './contracts.ts';
 import { yaml } from './escape.ts';
-import type { Answers } from './model.ts';
+import type { Answers } from '../answers/model.ts';
 
 /** kubelogin release installed by the Deploy stage (KubeloginInstaller@0); bump deliberately. */
 export const KUBELOGIN_VERSION = 'v0.2.19';

@@ -3,8 +3,9 @@
 // so a failure while rendering leaves the destination untouched.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { Context, WorkloadContext } from './context.ts';
-import { plainToken } from './escape.ts';
+import type { Context } from '../plan/context.ts';
+import type { WorkloadContext } from '../plan/workload.ts';
+import { plainToken } from '../plan/escape.ts';
 import { included, outputPath } from './files.ts';
 
 export const WORKLOAD_SEGMENT = '__workload__';

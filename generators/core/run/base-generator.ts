@@ -1,10 +1,10 @@
 // What both generators of this package share in their Yeoman run loop: options declared from the
 // option specs, the stored answers under the package's name, and --validate after writing.
 import Generator from 'yeoman-generator';
-import type { Context } from './context.ts';
-import type { OptionSpec } from './options.ts';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './paths.ts';
-import { formatReport, validateOutput } from './validate.ts';
+import type { Context } from '../plan/context.ts';
+import type { OptionSpec } from '../answers/options.ts';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../support/paths.ts';
+import { formatReport, validateOutput } from '../output/validate.ts';
 
 export abstract class SecureAksGenerator extends Generator {
   protected declareOptions(specs: readonly OptionSpec[]): void {

@@ -15,7 +15,7 @@
 //                                               SecretProviderClass (one value, two targets)
 import { INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { yaml } from './escape.ts';
-import type { Answers, Workload } from './model.ts';
+import type { Answers, Workload } from '../answers/model.ts';
 import { SAMPLE_UID } from './pipeline.ts';
 
 /** Placeholder of every deploy-time value until scripts/write-deploy-values.sh fills it in. */

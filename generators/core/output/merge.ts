@@ -7,7 +7,7 @@
 // Where the owner's edits make the change impossible, the merge fails with a reason; nothing is written.
 import { isDeepStrictEqual } from 'node:util';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
-import { yamlLib } from './lazy.ts';
+import { yamlLib } from '../support/lazy.ts';
 
 export type MergeResult = { ok: true; content: string } | { ok: false; reason: string };
 

@@ -1,0 +1,29 @@
+// The virtual network as the templates place it: the answered ranges, the subnets packed into the
+// address space (answers/network.ts does the packing), and the cluster's DNS service address.
+import type { Answers } from '../answers/model.ts';
+import type { Names } from '../answers/naming.ts';
+import { dnsServiceIp, parseCidr, planSubnets, subnetRequests, type Cidr, type PlannedSubnet } from '../answers/network.ts';
+
+export interface NetworkPlan {
+  addressSpace: string;
+  subnets: PlannedSubnet[];
+  /** Subnet by key, for templates: network.subnet.nodes.cidr */
+  subnet: Partial<Record<PlannedSubnet['key'], PlannedSubnet>>;
+  serviceCidr: string;
+  podCidr: string;
+  dnsServiceIp: string;
+}
+
+export function networkPlan(answers: Answers, names: Names): NetworkPlan {
+  const space = parseCidr(answers.addressSpace) as Cidr;
+  const plan = planSubnets(space, subnetRequests({ bastion: answers.bastion, names: names.subnets }));
+  if (typeof plan === 'string') throw new Error(`addressSpace: ${plan}`); // resolve already rejected this
+  return {
+    addressSpace: answers.addressSpace,
+    subnets: plan,
+    subnet: Object.fromEntries(plan.map((s) => [s.key, s])),
+    serviceCidr: answers.serviceCidr,
+    podCidr: answers.podCidr,
+    dnsServiceIp: dnsServiceIp(parseCidr(answers.serviceCidr) as Cidr),
+  };
+}

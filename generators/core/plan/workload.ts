@@ -1,0 +1,13 @@
+// A workload as the plan sees it: its answers, the Azure and Kubernetes names derived from them, and the
+// facts templates branch on. Every plan module that renders per-workload values takes this type.
+import type { Workload } from '../answers/model.ts';
+import { workloadNames, type WorkloadNames } from '../answers/naming.ts';
+
+export interface WorkloadContext extends Workload {
+  names: WorkloadNames;
+  hasSecrets: boolean;
+}
+
+export function workloadContext(workload: Workload, environment: string): WorkloadContext {
+  return { ...workload, names: workloadNames(workload, environment), hasSecrets: workload.secrets.length > 0 };
+}
