@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Entry point of `create-secure-aks` / `npx -p generator-secure-aks create-secure-aks`.
+// Entry point of `create-secure-aks` / `npx -p generator-secure-aks create-secure-aks`, and what the thin
+// create-secure-aks package (`npm create secure-aks`) runs: it finds this file through the `bin` entry of
+// package.json, so moving it means changing that entry, nothing else.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(`create-secure-aks: Node.js >= 22.18 is required (this is ${process.version}).\n`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 describe('npm pack', () => {
-  it('contains the compiled generators, templates and schema, and nothing from test/', () => {
+  it('contains the compiled generators, templates and schema, and nothing from test/ or create-secure-aks/', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
@@ -14,5 +14,7 @@ describe('npm pack', () => {
     expect(files).toContain('answers.schema.json');
     expect(files).toContain('templates/app/README.md.ejs');
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('generators/') || f.endsWith('.ts'))).toEqual([]);
+    // The thin create-secure-aks package is published on its own (test/create-package.test.ts).
+    expect(files.filter((f) => f.startsWith('create-secure-aks/'))).toEqual([]);
   });
 });
