@@ -100,38 +100,56 @@ describe.concurrent('create-secure-aks', () => {
     expect(snapshot(cwd).size).toBe(1);
   });
 
-  it('non-interactive re-run with an edited file: stops unless --force or --skip-existing', async () => {
+  it('non-interactive re-run: merges an edit the change does not touch, stops on one it does unless told how to settle it', async () => {
     const cwd = tempDir();
     expect((await cli(['repo', '--yes'], cwd)).exitCode).toBe(0);
     const repo = join(cwd, 'repo');
+    const params = join(repo, 'infra/dev.bicepparam');
     appendFileSync(join(repo, 'README.md'), '\nMy notes.\n');
+    writeFileSync(params, readFileSync(params, 'utf8').replace("param location = 'westeurope'", "param location = 'swedencentral' // ours"));
     const before = snapshot(repo);
 
-    const stopped = await cli(['--environment', 'prod'], repo);
+    // The owner changed the very line --location changes: a conflict, named with its line; nothing written.
+    const stopped = await cli(['--location', 'northeurope', '--allow-destructive'], repo);
     expect(stopped.exitCode).toBe(1);
-    expect(stopped.stderr).toContain('README.md: differs from what the generator writes');
+    expect(stopped.stderr).toMatch(/infra\/dev\.bicepparam: you and the generator changed the same lines \(line \d+: "param location = 'swedencentral' \/\/ ours"\)/);
+    expect(stopped.stderr).not.toContain('README.md');
+    expect(stopped.stderr).not.toContain('An error occured');
     expect(snapshot(repo)).toEqual(before);
 
-    const kept = await cli(['--skip-existing'], repo);
+    const kept = await cli(['--location', 'northeurope', '--allow-destructive', '--skip-existing'], repo);
     expect(kept.exitCode, kept.stderr).toBe(0);
-    expect(readFileSync(join(repo, 'README.md'), 'utf8')).toContain('My notes.');
+    expect(`${kept.stdout}${kept.stderr}`).toContain('Kept your version of infra/dev.bicepparam');
+    expect(readFileSync(params, 'utf8')).toContain("'swedencentral' // ours");
+    // README.md took the new location and kept the owner's paragraph.
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    expect(readme).toContain('My notes.');
+    expect(readme).toContain('northeurope');
 
+    // The kept conflict stays pending: --force takes the generator's version of that line.
     const forced = await cli(['--force'], repo);
     expect(forced.exitCode, forced.stderr).toBe(0);
+    expect(readFileSync(params, 'utf8')).toContain("param location = 'northeurope'");
     expect(readFileSync(join(repo, 'README.md'), 'utf8')).not.toContain('My notes.');
   });
 
-  it('a changed answer rewrites only the files that depend on it', async () => {
+  it('a changed answer that re-aims a deployed environment needs --allow-destructive, then rewrites only the files that depend on it', async () => {
     const cwd = tempDir();
     expect((await cli(['repo', '--yes'], cwd)).exitCode).toBe(0);
     const repo = join(cwd, 'repo');
     const before = snapshot(repo);
-    const result = await cli(['--location', 'northeurope'], repo);
+    const refused = await cli(['--location', 'northeurope'], repo);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('location "northeurope": moves the deployment from westeurope');
+    expect(refused.stderr).toContain('--allow-destructive');
+    expect(snapshot(repo)).toEqual(before);
+    const result = await cli(['--location', 'northeurope', '--allow-destructive'], repo);
     expect(result.exitCode, result.stderr).toBe(0);
     const after = snapshot(repo);
     const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
     expect(changed).toContain('.yo-rc.json');
     expect(changed).not.toContain('.gitignore');
     expect(changed).not.toContain('.editorconfig');
+    for (const path of changed.filter((p) => p !== '.yo-rc.json')) expect(`${result.stdout}${result.stderr}`).toMatch(new RegExp(`update ${path.replaceAll('.', '\\.')}`));
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mergeFile, mergeJson, mergeLines, mergeYaml } from '../generators/core/output/merge.ts';
+import { mergeFile, mergeJson, mergeYaml } from '../generators/core/output/merge.ts';
+
+const mergeLines = (base: string, next: string, disk: string) => mergeFile('README.md', base, next, disk);
 
 describe('mergeYaml', () => {
   const base = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - workloads/a\n';
@@ -51,7 +53,7 @@ describe('mergeJson', () => {
   });
 });
 
-describe('mergeLines', () => {
+describe('mergeFile by lines (diff3)', () => {
   const base = '| workload |\n|---|\n| a |\n\n## Next\n';
   const next = '| workload |\n|---|\n| a |\n| b |\n\n## Next\n';
 
@@ -65,8 +67,26 @@ describe('mergeLines', () => {
   });
 
   it('replaces lines the owner left alone, and refuses edited ones', () => {
-    expect(mergeLines('x=1\ny=2\n', 'x=1\ny=3\n', 'x=1\ny=2\nz=9\n')).toEqual({ ok: true, content: 'x=1\ny=3\nz=9\n' });
-    expect(mergeLines('x=1\ny=2\n', 'x=1\ny=3\n', 'x=1\ny=5\n')).toMatchObject({ ok: false });
+    expect(mergeLines('x=1\ny=2\nw=0\n', 'x=1\ny=3\nw=0\n', 'x=1\ny=2\nw=0\nz=9\n')).toEqual({ ok: true, content: 'x=1\ny=3\nw=0\nz=9\n' });
+    expect(mergeLines('x=1\ny=2\n', 'x=1\ny=3\n', 'x=1\ny=5\n')).toMatchObject({ ok: false, reason: expect.stringContaining('line 2') });
+  });
+
+  it('treats changes on touching lines as a conflict, as git does, and shows both sides with markers', () => {
+    const merged = mergeLines('x=1\ny=2\n', 'x=1\ny=3\n', 'x=1\ny=2\nz=9\n');
+    expect(merged).toMatchObject({ ok: false, reason: expect.stringContaining('lines 2-3') });
+    expect(!merged.ok && merged.markers).toBe('x=1\n<<<<<<< yours\ny=2\nz=9\n||||||| last generated\ny=2\n=======\ny=3\n>>>>>>> generator\n');
+  });
+
+  it('keeps a comment the owner put at the top of a Bicep file while a property changes further down', () => {
+    const base = "param location string\n\nresource x 'T@1' = {\n  name: 'x'\n  properties: {\n    enabled: false\n  }\n}\n";
+    const next = base.replace('enabled: false', 'enabled: true');
+    const merged = mergeFile('infra/modules/x.bicep', base, next, `// owned by team blue\n${base}`);
+    expect(merged).toEqual({ ok: true, content: `// owned by team blue\n${next}` });
+  });
+
+  it('falls back to lines for YAML when the structure refuses, and takes that only if it still parses', () => {
+    // The owner renamed the key the generator changes: structurally a conflict; by lines, too.
+    expect(mergeFile('a.yaml', 'a: 1\nb: 2\n', 'a: 1\nb: 3\n', 'a: 1\nc: 2\n')).toMatchObject({ ok: false, markers: expect.stringContaining('<<<<<<< yours') });
   });
 
   it('picks the merge by file type', () => {

@@ -6,9 +6,9 @@
 //   - one answer changed, with an owner's edit in a file that does not depend on it: nothing stops or
 //     asks; exactly the files whose content depends on the answer change, files no longer generated
 //     go, and the edit survives;
-//   - interactive, with an edited file that depends on the change: Yeoman's conflicter asks about that
-//     file and nothing else (not about files the run writes, removes or leaves to their owner);
-//     "skip" keeps the edits;
+//   - interactive, with an owner's edit on a line the change rewrites: the update engine asks about
+//     that file and nothing else (not about files the run writes, merges, removes or leaves to their
+//     owner); "keep mine" keeps the edits;
 //   - a failure injected at a random point of rendering: the run fails and nothing on disk changes.
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,7 +117,7 @@ async function withEscapes(before: () => void, body: () => Promise<unknown>): Pr
 describe.each(CASES.map((c, i) => [i + 1, c] as const))(`re-runs (seed ${SEED}), pair %i`, (_, { before, after, key, failPoint, first: firstAnswers, second: secondAnswers }) => {
   const context = `changed answer: ${key}\nbefore: ${JSON.stringify(before)}\nafter: ${JSON.stringify(after)}`;
 
-  it(`same answers: nothing asked, nothing touched; ${key} changed: exactly its files; edits elsewhere survive; a failure mid-render changes nothing; the conflicter asks about an edited file`, async () => {
+  it(`same answers: nothing asked, nothing touched; ${key} changed: exactly its files; edits elsewhere survive; a failure mid-render changes nothing; a conflicting edit is asked about`, async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'secure-aks-rerun-')), FOLDER_NAME);
     const first = await helpers
       .run(AppGenerator as never, { namespace: 'secure-aks:app' })
@@ -138,7 +138,7 @@ describe.each(CASES.map((c, i) => [i + 1, c] as const))(`re-runs (seed ${SEED}),
     expect(total, 'the templates escape values through ctx.bicep/yaml/md').toBeGreaterThan(2);
     const failAt = 2 + (failPoint % (total - 1));
     let count = 0;
-    const broken = run(dir, { answers: answersFile(after) });
+    const broken = run(dir, { answers: answersFile(after), 'allow-destructive': true });
     await withEscapes(
       () => {
         if (++count === failAt) throw new Error(`injected failure at escape ${failAt} of ${total}`);
@@ -157,34 +157,40 @@ describe.each(CASES.map((c, i) => [i + 1, c] as const))(`re-runs (seed ${SEED}),
     const edited = unaffected[failPoint % Math.max(1, unaffected.length)];
     if (edited) appendFileSync(join(dir, edited), '\n# owner note\n');
     const beforeChange = snapshot(dir);
-    const changed = await run(dir, { answers: answersFile(after) });
+    const changed = await run(dir, { answers: answersFile(after), 'allow-destructive': true });
     expect(changed.askedQuestions).toEqual([]);
     const expected = [...new Set([...oldTree.keys(), ...newTree.keys()])].filter((p) => oldTree.get(p) !== newTree.get(p));
     expect(changes(beforeChange, snapshot(dir)), context).toEqual([...expected, '.yo-rc.json'].sort());
     for (const [path, content] of newTree) if (path !== edited) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(content);
     if (edited) expect(readFileSync(join(dir, edited), 'utf8'), edited).toBe(`${oldTree.get(edited)}\n# owner note\n`);
 
-    // 4. Back to the first answers, interactive, after also editing a file that depends on the change:
-    //    Yeoman's conflicter asks about the edited files, and only those (not about the files the run
-    //    writes or removes on its own); "skip" keeps both edits and everything else follows the answers.
+    // 4. Back to the first answers, interactive, after also editing a file that depends on the change,
+    //    on a line the change rewrites: the run asks about that file, and only that one (not about the
+    //    files it writes, merges or removes on its own); "keep mine" keeps both edits and everything
+    //    else follows the answers.
     const affected = [...newTree.keys()].filter((p) => oldTree.has(p) && oldTree.get(p) !== newTree.get(p)).sort();
     const conflicting = affected[failPoint % Math.max(1, affected.length)];
     if (!conflicting) return;
-    appendFileSync(join(dir, conflicting), '\n# owner note\n');
+    const lines = newTree.get(conflicting)!.split('\n');
+    const oldLines = oldTree.get(conflicting)!.split('\n');
+    const at = lines.findIndex((line, i) => line !== oldLines[i]);
+    lines[at] = `${lines[at]} owner-edit`;
+    writeFileSync(join(dir, conflicting), lines.join('\n'));
+    const ownerVersion = readFileSync(join(dir, conflicting), 'utf8');
     const asked: string[] = [];
-    const back = await run(dir, { yes: false, interactive: true, answers: answersFile(firstAnswers) }, { force: false })
-      .withAnswers({ action: 'skip' } as never)
+    const back = await run(dir, { yes: false, interactive: true, 'allow-destructive': true, answers: answersFile(firstAnswers) })
+      .withAnswers({ choice: 'ours' } as never)
       .withAdapterOptions({
         callback: (answer: unknown, options: { question: { name?: string; message?: unknown } }) => {
           asked.push(String(options.question.message));
           return answer;
         },
       } as never);
-    expect(back.askedQuestions.every((q) => q.name === 'action'), context).toBe(true);
+    expect(back.askedQuestions.map((q) => q.name), context).toEqual(['choice']);
     // The unaffected file's edit is the owner's: kept without a question.
-    expect(asked.sort(), context).toEqual([`Overwrite ${conflicting}?`]);
+    expect(asked.map((message) => message.split(':')[0]), context).toEqual([conflicting]);
     if (edited) expect(readFileSync(join(dir, edited), 'utf8'), edited).toBe(`${oldTree.get(edited)}\n# owner note\n`);
-    expect(readFileSync(join(dir, conflicting), 'utf8')).toBe(`${newTree.get(conflicting)}\n# owner note\n`);
+    expect(readFileSync(join(dir, conflicting), 'utf8')).toBe(ownerVersion);
     for (const [path, content] of oldTree) if (path !== conflicting && path !== edited) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(content);
   }, 60_000);
 });

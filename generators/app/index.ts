@@ -1,26 +1,26 @@
-// `yo secure-aks` / `create-secure-aks`: the Yeoman run loop only. Answers are resolved and
-// validated by core/answers/resolve, turned into a context by core/plan/context and rendered by core/output/render;
-// nothing reaches the disk until the whole tree is rendered.
-import { existsSync, readFileSync } from 'node:fs';
+// `yo secure-aks` / `create-secure-aks`: the Yeoman run loop only. Answers are resolved and validated
+// by core/answers/resolve; the update engine (core/run/update-run) plans the repository from them
+// (core/plan/context), renders it (core/output/render) and applies it to what is on disk; nothing
+// reaches the disk until the whole tree is rendered and every conflict is settled.
 import { basename } from 'node:path';
 import { SecureAksGenerator } from '../core/run/base-generator.ts';
-import { buildContext } from '../core/plan/context.ts';
 import { FIELDS, type Answers, type Field } from '../core/answers/model.ts';
-import { PACKAGE_VERSION, templateRoot } from '../core/support/paths.ts';
 import { InputError } from '../core/support/problems.ts';
-import { writeOptions } from '../core/output/files.ts';
-import { renderTree } from '../core/output/render.ts';
+import { PACKAGE_VERSION } from '../core/support/paths.ts';
 import { checkField, pick, resolveAnswers, type Sources } from '../core/answers/resolve.ts';
 import { ALL_OPTIONS, gatherInputs, runOptions, type RunOptions } from '../core/run/session.ts';
-import { planUpdate } from '../core/output/update.ts';
-import { summary } from '../core/output/summary.ts';
+import { summary, updateSummary } from '../core/output/summary.ts';
+import { readRepository, type RepositoryState } from '../core/run/repository.ts';
+import type { UpdateResult } from '../core/run/update-run.ts';
 import { availableTools } from '../core/output/validate.ts';
 
 export default class AppGenerator extends SecureAksGenerator {
   private runOpts!: RunOptions;
   private sources!: Sources;
   private answers!: Answers;
-  private files = new Map<string, string>();
+  private previous?: Answers;
+  private repository!: RepositoryState;
+  private result?: UpdateResult;
 
   constructor(args: string[], options: Record<string, unknown>) {
     super(args, options as never);
@@ -28,23 +28,31 @@ export default class AppGenerator extends SecureAksGenerator {
     this.declareOptions(ALL_OPTIONS);
   }
 
-  initializing(): void {
+  async initializing(): Promise<void> {
+    await this._flushPending();
     this.runOpts = runOptions(this.options);
     const destination = (this.options as Record<string, unknown>).destination as string | undefined;
     const inputs = gatherInputs(this.options, { cwd: this.env.cwd, root: this.destinationRoot(), destination });
     if (inputs.problems.length > 0) throw new InputError(inputs.problems);
     if (destination !== undefined) this.destinationRoot(inputs.root);
+    this.repository = readRepository(this.destinationRoot());
+    if (this.repository.problems.length > 0) throw new InputError(this.repository.problems);
     this.sources = {
       flags: inputs.flags,
       ...(inputs.file ? { file: inputs.file } : {}),
-      stored: this.config.getAll(),
+      stored: this.repository.stored,
       folderName: basename(this.destinationRoot()),
     };
   }
 
   async prompting(): Promise<void> {
     if (!this.runOpts.interactive) return;
+    // What flags, the answers file and .yo-rc.json already say: derived defaults build on it.
     const known: Record<string, unknown> = {};
+    for (const field of FIELDS as readonly Field[]) {
+      const given = pick(this.sources, field.key);
+      if (given) known[field.key] = given.value;
+    }
     const questions = (FIELDS as readonly Field[])
       .filter((field) => field.message && !field.fileOnly && !pick(this.sources, field.key))
       .map((field) => {
@@ -80,57 +88,24 @@ export default class AppGenerator extends SecureAksGenerator {
     const resolution = resolveAnswers(this.sources);
     if (!resolution.ok) throw new InputError(resolution.problems);
     this.answers = resolution.answers;
+    // What the stored answers alone resolve to: the repository as the last run left it.
+    const stored = this.repository.stored;
+    if (Object.keys(stored).length > 0) {
+      const previous = resolveAnswers({ stored, folderName: this.sources.folderName });
+      if (previous.ok) this.previous = previous.answers;
+    }
   }
 
   async writing(): Promise<void> {
-    const rendered = await renderTree(templateRoot('app'), buildContext(this.answers, PACKAGE_VERSION));
-    const plan = planUpdate(rendered, await this._previousOutput(), (rel) => this._diskContent(rel));
-    if (plan.conflicts.length > 0 && !this.runOpts.interactive && !this.runOpts.force && !this.runOpts.skipExisting) {
-      throw new InputError(
-        plan.conflicts.map((rel) => ({ key: rel, rule: 'differs from what the generator writes (edited since the last run?)' })),
-        'Files changed since the last run; rerun with --force to overwrite them or --skip-existing to keep them. Nothing was written',
-      );
-    }
-    if (this.runOpts.skipExisting) for (const rel of plan.conflicts) plan.write.delete(rel);
-    // --force also takes back files the owner edited where the generator has nothing new.
-    if (this.runOpts.force) for (const rel of plan.kept) plan.write.set(rel, rendered.get(rel)!);
-    const unattended = new Set(plan.write.keys());
-    // Interactive runs let Yeoman's conflicter ask about edited files; everything else is decided here.
-    if (this.runOpts.interactive && !this.runOpts.force) for (const rel of plan.conflicts) unattended.delete(rel);
-    for (const [rel, content] of plan.write) {
-      this.fs.write(this.destinationPath(rel), content, writeOptions(rel) as never);
-      if (unattended.has(rel)) (this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string }).conflicter = 'force';
-    }
-    // Only files nobody edited are removed: decided here too, not asked about.
-    for (const rel of plan.remove) {
-      this.fs.delete(this.destinationPath(rel));
-      (this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string }).conflicter = 'force';
-    }
-    this.files = rendered;
-    // The stored answers follow the answers; an unchanged .yo-rc.json is not rewritten.
-    if (JSON.stringify(this.sources.stored) !== JSON.stringify(this.answers)) {
-      this.config.set(this.answers as unknown as Record<string, unknown>);
-    }
-  }
-
-  // Methods starting with _ are not Yeoman tasks.
-  /** What the previous run wrote: the templates rendered with the stored answers, if there are any. */
-  private async _previousOutput(): Promise<Map<string, string> | undefined> {
-    const stored = this.sources.stored;
-    if (!stored || Object.keys(stored).length === 0) return undefined;
-    const previous = resolveAnswers({ stored, folderName: this.sources.folderName });
-    return previous.ok ? renderTree(templateRoot('app'), buildContext(previous.answers, PACKAGE_VERSION)) : undefined;
-  }
-
-  private _diskContent(rel: string): string | undefined {
-    const path = this.destinationPath(rel);
-    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    this.result = await this._update(this.repository, this.previous, this.answers, this.runOpts);
   }
 
   async end(): Promise<void> {
-    const ctx = buildContext(this.answers, PACKAGE_VERSION);
-    this.log(summary(ctx, [...this.files.keys()], this.destinationRoot(), this.env.cwd));
+    const result = this.result;
+    if (!result || this.runOpts.dryRun) return;
+    if (result.firstRun) this.log(summary(result.ctx, result.files, this.destinationRoot(), this.env.cwd));
+    else if (result.wrote) this.log(updateSummary(result.changes, PACKAGE_VERSION, this.destinationRoot(), this.env.cwd));
     // On the files as written (edits kept with --skip-existing included).
-    if (this.runOpts.validate) await this._validateWritten(ctx);
+    await this._afterUpdate(result, this.runOpts.validate);
   }
 }

@@ -1,20 +1,17 @@
 // `yo secure-aks:workload <name>` / `create-secure-aks workload <name>`: adds (or with --force,
-// updates) one workload in a repository that the app generator wrote. The tree is rendered twice —
-// for the stored answers and with the workload — and the difference is applied to what is on disk:
-// files the workload owns are created, shared files are merged structurally (core/output/merge).
+// updates) one workload in a repository that the app generator wrote. The answers with the workload
+// go through the same update engine as every run (core/run/update-run): files the workload owns are
+// created, shared files are merged into what is on disk (core/output/merge), owner edits survive.
 import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { SecureAksGenerator } from '../core/run/base-generator.ts';
 import { storedAnswersProblem } from '../core/output/destination.ts';
-import { buildContext } from '../core/plan/context.ts';
 import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/answers/model.ts';
-import { PACKAGE_VERSION, templateRoot } from '../core/support/paths.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
-import { writeOptions } from '../core/output/files.ts';
-import { renderTree } from '../core/output/render.ts';
 import { checkWorkload, resolveAnswers } from '../core/answers/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
-import { planMerge } from '../core/output/workload-update.ts';
+import { readRepository, type RepositoryState } from '../core/run/repository.ts';
+import type { UpdateResult } from '../core/run/update-run.ts';
 import { WORKLOAD_OPTIONS } from '../core/answers/workload-options.ts';
 
 const RUN_INSIDE = 'run this inside a repository that yo secure-aks generated';
@@ -25,6 +22,8 @@ export default class WorkloadGenerator extends SecureAksGenerator {
   private given: Record<string, unknown> = {};
   private existing?: Workload;
   private next?: Answers;
+  private repository!: RepositoryState;
+  private result?: UpdateResult;
 
   constructor(args: string[], options: Record<string, unknown>) {
     super(args, options as never);
@@ -32,16 +31,18 @@ export default class WorkloadGenerator extends SecureAksGenerator {
     this.declareOptions(WORKLOAD_OPTIONS);
   }
 
-  initializing(): void {
+  async initializing(): Promise<void> {
+    await this._flushPending();
     this.runOpts = runOptions(this.options);
-    // Read through the in-memory fs (it falls back to the disk), so composed and test runs see the same.
-    const rc = this.destinationPath('.yo-rc.json');
-    const problem = storedAnswersProblem(this.fs.exists(rc) ? this.fs.read(rc)! : undefined);
-    if (problem) {
+    this.repository = readRepository(this.destinationRoot());
+    if (this.repository.problems.length > 0) throw new InputError(this.repository.problems);
+    if (!this.repository.rc || Object.keys(this.repository.stored).length === 0) {
+      const rc = this.repository.rc;
+      const problem = rc ? storedAnswersProblem(JSON.stringify(rc)) ?? 'its .yo-rc.json holds no generator-secure-aks answers' : 'no .yo-rc.json from generator-secure-aks';
       throw new InputError([{ key: 'destination', value: this.destinationRoot(), rule: `is not a secure-aks repository (${problem}); ${RUN_INSIDE}` }]);
     }
-    const stored = resolveAnswers({ stored: this.config.getAll(), folderName: basename(this.destinationRoot()) });
-    if (!stored.ok) throw new InputError(stored.problems.map((p) => ({ ...p, key: `.yo-rc.json ${p.key}` })));
+    const stored = resolveAnswers({ stored: this.repository.stored, folderName: basename(this.destinationRoot()) });
+    if (!stored.ok) throw new InputError(stored.problems);
     this.previous = stored.answers;
     const options = this.options as Record<string, unknown>;
     for (const key of ['name', ...WORKLOAD_OPTIONS.filter((o) => o.key).map((o) => o.key!)]) {
@@ -117,39 +118,23 @@ export default class WorkloadGenerator extends SecureAksGenerator {
 
   async writing(): Promise<void> {
     if (!this.next) return;
-    const root = templateRoot('app');
-    const [base, next] = await Promise.all([
-      renderTree(root, buildContext(this.previous, PACKAGE_VERSION)),
-      renderTree(root, buildContext(this.next, PACKAGE_VERSION)),
-    ]);
-    const read = (rel: string) => (this.fs.exists(this.destinationPath(rel)) ? this.fs.read(this.destinationPath(rel)) : undefined);
-    const plan = planMerge(base, next, read, this.runOpts.force);
-    if (plan.problems.length > 0) {
-      throw new InputError(plan.problems, 'Cannot add the workload without overwriting your edits; nothing was written');
-    }
-    for (const [rel, content] of plan.write) {
-      this.fs.write(this.destinationPath(rel), content, writeOptions(rel) as never);
-      // Every change here was decided by the plan (merged or new), so the conflicter has nothing to ask.
-      (this.env.sharedFs.get(this.destinationPath(rel)) as { conflicter?: string }).conflicter = 'force';
-    }
-    for (const rel of plan.remove) this.fs.delete(this.destinationPath(rel));
-    this.config.set('workloads', this.next.workloads);
+    this.result = await this._update(this.repository, this.previous, this.next, this.runOpts);
   }
 
   async end(): Promise<void> {
-    if (!this.next) return;
+    if (!this.next || !this.result || this.runOpts.dryRun) return;
     const name = String(this.given.name);
     this.log(
       [
         '',
-        `Added workload ${name}. Next:`,
+        `${this.existing ? 'Updated' : 'Added'} workload ${name}. Next:`,
         `  git diff                         # review: infra/workloads.json, k8s/, pipelines/, README.md`,
         `  kubectl kustomize k8s/overlays/${this.next.environment} | less`,
         `  git add -A && git commit -m "Add workload ${name}"   # the pipeline builds and deploys it`,
         '',
       ].join('\n'),
     );
-    if (this.runOpts.validate) await this._validateWritten(buildContext(this.next, PACKAGE_VERSION));
+    await this._afterUpdate(this.result, this.runOpts.validate);
   }
 }
 

@@ -237,7 +237,8 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'dest-proc-self', description: 'a folder below /proc/self', destination: '/proc/self/secure-aks', expect: { key: 'destination', rule: 'cannot be created: /proc/self is not writable' } },
   { id: 'dest-proc', description: 'a folder in /proc (root passes the access check there)', destination: '/proc/secure-aks', expect: { key: 'destination', rule: 'cannot be created: /proc is on procfs' } },
   { id: 'dest-dev-null', description: '/dev/null', destination: '/dev/null', expect: { key: 'destination', rule: 'is a file, not a folder' } },
-  { id: 'stored-invalid', description: 'an invalid answer stored in .yo-rc.json', setup: 'stored-answers', stored: { name: 'orders', bastionSku: 'Basic' }, expect: { key: 'bastionSku', rule: 'one of Standard, Premium' } },
-  { id: 'stored-unknown-key', description: 'an unknown key stored in .yo-rc.json', setup: 'stored-answers', stored: { name: 'orders', colour: 'blue' }, expect: { key: 'colour', rule: 'unknown key' } },
-  { id: 'edited-repository', description: 'a re-run with a changed answer over a file its owner edited, without --force', setup: 'edited-repository', flags: ['--location', 'northeurope'], expect: { key: 'README.md', rule: 'differs from what the generator writes' } },
+  { id: 'stored-invalid', description: 'an invalid answer stored in .yo-rc.json', setup: 'stored-answers', stored: { name: 'orders', bastionSku: 'Basic' }, expect: { key: '.yo-rc.json bastionSku', rule: 'one of Standard, Premium' } },
+  { id: 'stored-unknown-key', description: 'an unknown key stored in .yo-rc.json', setup: 'stored-answers', stored: { name: 'orders', colour: 'blue' }, expect: { key: '.yo-rc.json colour', rule: 'unknown key' } },
+  { id: 'edited-repository', description: 'a re-run whose changed answer changes a line its owner changed too, without --force, --skip-existing or --conflict-markers', setup: 'edited-repository', flags: ['--location', 'northeurope', '--allow-destructive'], expect: { key: 'README.md', rule: 'you and the generator changed the same lines' } },
+  { id: 'destructive-change', description: 'a re-run that re-aims a deployed environment, without --allow-destructive', setup: 'edited-repository', flags: ['--location', 'northeurope'], expect: { key: 'location', rule: 'moves the deployment from westeurope' } },
 ];

@@ -103,7 +103,9 @@ export async function prepare(testCase: BadInput, tmp: string): Promise<Prepared
       break;
     case 'edited-repository': {
       for (const [rel, content] of await generatedRepository(destination)) write(join(dest, rel), content);
+      // A paragraph of their own (merges), and the very line a changed location rewrites (conflicts).
       appendFileSync(join(dest, 'README.md'), '\nOur own notes on this cluster.\n');
+      writeFileSync(join(dest, 'README.md'), readFileSync(join(dest, 'README.md'), 'utf8').replace('region `westeurope`', 'region `westeurope` (our primary)'));
       break;
     }
     case 'answers-is-folder':

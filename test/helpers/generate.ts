@@ -10,10 +10,13 @@ import AppGenerator from '../../generators/app/index.ts';
 import WorkloadGenerator from '../../generators/workload/index.ts';
 import { buildContext, type Context } from '../../generators/core/plan/context.ts';
 import type { Answers } from '../../generators/core/answers/model.ts';
-import { templateRoot } from '../../generators/core/support/paths.ts';
+import { PACKAGE_VERSION, templateRoot } from '../../generators/core/support/paths.ts';
 import { formatProblem } from '../../generators/core/support/problems.ts';
 import { renderTree } from '../../generators/core/output/render.ts';
 import { resolveAnswers } from '../../generators/core/answers/resolve.ts';
+import { answersVersion } from '../../generators/core/answers/migrations.ts';
+import { provenanceOf } from '../../generators/core/output/provenance.ts';
+import { rcText } from '../../generators/core/run/repository.ts';
 
 export type AnswerInput = Partial<Omit<Answers, 'workloads'>> & { workloads?: Array<Partial<Answers['workloads'][number]>> };
 
@@ -33,7 +36,8 @@ export interface Rendered {
 /** The generated repository as output path -> content, for these answers. */
 export async function renderRepository(input: AnswerInput = {}, folderName = 'contoso'): Promise<Rendered> {
   const answers = resolveOrThrow(input, folderName);
-  const ctx = buildContext(answers, '0.0.0-test');
+  // The package's version, as the real generator renders it: a repository seeded from here is what it wrote.
+  const ctx = buildContext(answers, PACKAGE_VERSION);
   return { answers, ctx, files: await renderTree(templateRoot('app'), ctx) };
 }
 
@@ -58,10 +62,10 @@ export function runApp(options: Record<string, unknown> = {}, dir = join(mkdtemp
     .withOptions({ yes: true, force: false, ...options } as never);
 }
 
-/** The files of a generated repository plus its .yo-rc.json, ready for yeoman-test's withFiles(). */
+/** The files of a generated repository plus its .yo-rc.json (answers and record), as the app generator writes them. */
 export async function repositoryFiles(input: AnswerInput = {}): Promise<Record<string, string>> {
   const { answers, files } = await renderRepository(input);
-  return { ...Object.fromEntries(files), '.yo-rc.json': `${JSON.stringify({ 'generator-secure-aks': answers }, null, 2)}\n` };
+  return { ...Object.fromEntries(files), '.yo-rc.json': rcText(undefined, answers, provenanceOf(files, PACKAGE_VERSION, answersVersion())) };
 }
 
 /** Runs the real workload generator in memory, inside a repository seeded with `files`. */

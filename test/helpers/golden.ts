@@ -16,6 +16,9 @@ import { PACKAGE_NAME, templateRoot } from '../../generators/core/support/paths.
 import { formatProblem } from '../../generators/core/support/problems.ts';
 import { renderTree } from '../../generators/core/output/render.ts';
 import { resolveAnswers } from '../../generators/core/answers/resolve.ts';
+import { answersVersion } from '../../generators/core/answers/migrations.ts';
+import { provenanceOf } from '../../generators/core/output/provenance.ts';
+import { rcText } from '../../generators/core/run/repository.ts';
 import type { AnswerInput } from './generate.ts';
 
 export const GOLDEN_ROOT = fileURLToPath(new URL('../golden/', import.meta.url));
@@ -59,8 +62,8 @@ export interface GoldenFile {
 export type GoldenTree = Map<string, GoldenFile>;
 
 /** The stored answers file, as the app generator writes it (compared with the real run in the golden test). */
-export function yoRc(answers: unknown): string {
-  return `${JSON.stringify({ [PACKAGE_NAME]: answers }, null, 2)}\n`;
+export function yoRc(answers: object, files: ReadonlyMap<string, string>, version: string): string {
+  return rcText(undefined, answers, provenanceOf(files, version, answersVersion()));
 }
 
 /** The tree the generator writes for a case (output path -> content and mode), rendered with `version`. */
@@ -69,7 +72,7 @@ export async function renderGolden(c: GoldenCase, version = GOLDEN_VERSION): Pro
   if (!resolution.ok) throw new Error(`golden case ${c.id}: ${resolution.problems.map(formatProblem).join('; ')}`);
   const files = await renderTree(templateRoot('app'), buildContext(resolution.answers, version));
   const tree: GoldenTree = new Map();
-  for (const [path, content] of [...files, ['.yo-rc.json', yoRc(resolution.answers)] as const]) {
+  for (const [path, content] of [...files, ['.yo-rc.json', yoRc(resolution.answers, files, version)] as const]) {
     tree.set(path, { content, executable: ((writeOptions(path)?.stat.mode ?? 0o644) & 0o111) !== 0 });
   }
   return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -24,14 +24,17 @@ export const CONTROL_OPTIONS: OptionSpec[] = [
   { name: 'answers', type: 'string', description: 'Answers file (YAML or JSON, see answers.schema.json); flags override it.' },
   { name: 'yes', alias: 'y', type: 'boolean', description: 'Never prompt: use defaults for every answer not given.' },
   { name: 'skip-prompts', type: 'boolean', description: 'Same as --yes.' },
-  { name: 'force', type: 'boolean', description: 'Overwrite files that differ from what the generator would write.' },
-  { name: 'skip-existing', type: 'boolean', description: 'Keep files that differ from what the generator would write.' },
+  { name: 'force', type: 'boolean', description: "Where your edits and the generator's changes conflict (or you edited a file), take the generator's version." },
+  { name: 'skip-existing', type: 'boolean', description: "Where your edits and the generator's changes conflict, keep your version (the run names each file and checks the result)." },
+  { name: 'conflict-markers', type: 'boolean', description: 'Where your edits and the generator\'s changes conflict, write git-style conflict markers into the file to resolve by hand.' },
+  { name: 'allow-destructive', type: 'boolean', description: 'Allow changes that remove an environment or a workload, or re-aim a deployed environment (location, names).' },
+  { name: 'dry-run', type: 'boolean', description: 'Show what the run would change, file by file, and write nothing.' },
   { name: 'validate', type: 'boolean', description: 'After writing, run bicep build and kubectl kustomize where installed.' },
 ];
 
 export const EXIT_CODES = [
-  ['0', 'generated (or nothing to change)'],
-  ['1', 'invalid input or a conflict in non-interactive mode (nothing was written), or a failed --validate (the files were written)'],
+  ['0', 'generated or updated (or nothing to change)'],
+  ['1', 'invalid input, a conflict or a destructive change without its option, another run holding the repository (nothing was written); or conflict markers written, a failed self-check or --validate (the files were written)'],
 ] as const;
 
 function pad(text: string, width: number): string {

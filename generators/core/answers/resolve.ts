@@ -61,6 +61,11 @@ export function checkField(field: Field, raw: unknown, fromText: boolean): { val
   return { value, problems };
 }
 
+/** A key as the user finds it: answers stored by an earlier run are named as coming from .yo-rc.json. */
+function where(layer: string, key: string): string {
+  return layer === 'stored' ? `.yo-rc.json ${key}` : key;
+}
+
 export function resolveAnswers(sources: Sources): Resolution {
   const problems: Problem[] = [];
   const answers: Partial<Answers> = {};
@@ -68,7 +73,7 @@ export function resolveAnswers(sources: Sources): Resolution {
     for (const key of Object.keys(sources[layer] ?? {})) {
       if (!(KEYS as string[]).includes(key)) {
         const guess = closest(key, KEYS);
-        problems.push({ key, rule: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}` });
+        problems.push({ key: where(layer, key), rule: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}` });
       }
     }
   }
@@ -77,7 +82,7 @@ export function resolveAnswers(sources: Sources): Resolution {
     const raw = given ? given.value : field.default({ answers, folderName: sources.folderName });
     const checked = checkField(field, raw, given ? TEXT_LAYERS.has(given.layer) : false);
     // A derived default is only wrong because something it derives from is wrong: report the cause.
-    if (given) problems.push(...checked.problems);
+    if (given) problems.push(...checked.problems.map((p) => ({ ...p, key: where(given.layer, p.key) })));
     else if (problems.length === 0) {
       // Say where a value nobody gave came from (the folder's name, for `name`), so the fix is clear.
       problems.push(...checked.problems.map((p) => ({ ...p, rule: `${p.rule} (the default: ${field.defaultText}; set ${field.key} to choose another)` })));

@@ -1,8 +1,10 @@
 // Checks on the destination folder before anything is resolved or written.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Problem } from '../support/problems.ts';
 import { PACKAGE_NAME } from '../support/paths.ts';
+import { JOURNAL_FILE, LOCK_FILE, lockHolder } from './safe-write.ts';
 
 /** Entries a folder may hold and still count as empty (a fresh `git init` or clone). */
 const IGNORED_ENTRIES = new Set(['.git']);
@@ -61,8 +63,14 @@ export function checkDestination(dir: string, label: string): Problem[] {
     } catch {
       return [{ key, value: label, rule: 'is not writable' }];
     }
-    const entries = readdirSync(dir).filter((e) => !IGNORED_ENTRIES.has(e));
-    const notRepository = entries.length > 0 ? repositoryProblem(dir) : undefined;
+    const holder = lockHolder(nodeFs, dir);
+    if (holder && !holder.stale) {
+      return [{ key, value: label, rule: `is being written by another run (process ${holder.pid}, since ${holder.started}); wait for it to finish` }];
+    }
+    const entries = readdirSync(dir).filter((e) => !IGNORED_ENTRIES.has(e) && e !== LOCK_FILE);
+    // A first run that was interrupted left its journal and no .yo-rc.json yet: the next run completes it.
+    const interrupted = entries.includes(JOURNAL_FILE);
+    const notRepository = entries.length > 0 && !interrupted ? repositoryProblem(dir) : undefined;
     if (notRepository) {
       return [{ key, value: label, rule: `is a folder with files that is not a secure-aks repository (${notRepository}); choose a new or empty folder` }];
     }

@@ -3,13 +3,14 @@
 //   base: what the generator wrote for the stored answers; next: what it writes for the new answers;
 //   disk: the file as its owner left it.
 // The change base -> next is applied to disk as a structural edit: YAML through the `yaml` Document API
-// (comments and unrelated edits survive), JSON likewise, other text by lines anchored on their context.
+// (comments and unrelated edits survive), JSON likewise, other text by lines (text-merge.ts, diff3).
 // Where the owner's edits make the change impossible, the merge fails with a reason; nothing is written.
 import { isDeepStrictEqual } from 'node:util';
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
 import { yamlLib } from '../support/lazy.ts';
+import { mergeText, type TextConflict } from './text-merge.ts';
 
-export type MergeResult = { ok: true; content: string } | { ok: false; reason: string };
+export type MergeResult = { ok: true; content: string } | { ok: false; reason: string; markers?: string };
 
 class MergeConflict extends Error {}
 
@@ -145,65 +146,39 @@ export function mergeJson(base: string, next: string, disk: string): MergeResult
   return { ok: true, content: `${JSON.stringify(yamlLib().parseDocument(merged.content).toJS(), null, 2)}\n` };
 }
 
-/** Line edits of base -> next as hunks anchored on base line numbers (longest common subsequence). */
-function lineHunks(base: string[], next: string[]): Array<{ start: number; removed: string[]; added: string[] }> {
-  const n = base.length;
-  const m = next.length;
-  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = base[i] === next[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-  }
-  const hunks: Array<{ start: number; removed: string[]; added: string[] }> = [];
-  let i = 0;
-  let j = 0;
-  let open: { start: number; removed: string[]; added: string[] } | undefined;
-  while (i < n || j < m) {
-    if (i < n && j < m && base[i] === next[j]) {
-      open = undefined;
-      i++;
-      j++;
-    } else {
-      if (!open) {
-        open = { start: i, removed: [], added: [] };
-        hunks.push(open);
-      }
-      if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) open.added.push(next[j++]!);
-      else open.removed.push(base[i++]!);
-    }
-  }
-  return hunks;
-}
-
-export function mergeLines(base: string, next: string, disk: string): MergeResult {
-  const baseLines = base.split('\n');
-  const diskLines = disk.split('\n');
-  let cursor = 0;
-  for (const hunk of lineHunks(baseLines, next.split('\n'))) {
-    // Anchor: the hunk's first removed line, else the line before it, else the line after it.
-    let at: number;
-    if (hunk.removed.length > 0) {
-      at = diskLines.indexOf(hunk.removed[0]!, cursor);
-      if (at < 0 || diskLines.slice(at, at + hunk.removed.length).join('\n') !== hunk.removed.join('\n')) {
-        return { ok: false, reason: `the lines the generator would change were edited: ${JSON.stringify(hunk.removed[0])}` };
-      }
-    } else if (hunk.start > 0 && baseLines[hunk.start - 1]!.trim() !== '') {
-      const before = diskLines.indexOf(baseLines[hunk.start - 1]!, cursor);
-      if (before < 0) return { ok: false, reason: `the line the generator adds after is gone: ${JSON.stringify(baseLines[hunk.start - 1])}` };
-      at = before + 1;
-    } else {
-      const after = hunk.start < baseLines.length ? diskLines.indexOf(baseLines[hunk.start]!, cursor) : diskLines.length;
-      if (after < 0) return { ok: false, reason: `the line the generator adds before is gone: ${JSON.stringify(baseLines[hunk.start])}` };
-      at = after;
-    }
-    diskLines.splice(at, hunk.removed.length, ...hunk.added);
-    cursor = at + hunk.added.length;
-  }
-  return { ok: true, content: diskLines.join('\n') };
-}
-
-/** Picks the merge for a file by its name. */
+/**
+ * Picks the merge for a file by its name: YAML and JSON by structure, everything else by lines (diff3).
+ * Where the structural merge refuses, a line merge is tried too and taken only if its result still
+ * parses; a failed merge carries the file with git-style conflict markers where lines can show them.
+ */
 export function mergeFile(path: string, base: string, next: string, disk: string): MergeResult {
-  if (/\.ya?ml$/.test(path)) return mergeYaml(base, next, disk);
-  if (path.endsWith('.json')) return mergeJson(base, next, disk);
-  return mergeLines(base, next, disk);
+  const structured = /\.ya?ml$/.test(path) ? mergeYaml : path.endsWith('.json') ? mergeJson : undefined;
+  const byLines = mergeText(base, disk, next);
+  if (!structured) {
+    if (byLines.ok) return byLines;
+    return { ok: false, reason: conflictLines(byLines.conflicts), markers: byLines.withMarkers };
+  }
+  const merged = structured(base, next, disk);
+  if (merged.ok) return merged;
+  if (byLines.ok && parses(path, byLines.content)) return byLines;
+  return byLines.ok ? merged : { ...merged, markers: byLines.withMarkers };
+}
+
+function parses(path: string, content: string): boolean {
+  if (path.endsWith('.json')) {
+    try {
+      JSON.parse(content);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return yamlLib().parseAllDocuments(content, { uniqueKeys: true, strict: true }).every((d) => 'errors' in d && d.errors.length === 0);
+}
+
+function conflictLines(conflicts: TextConflict[]): string {
+  const where = conflicts.map((c) => (c.lines[1] >= c.lines[0] ? (c.lines[0] === c.lines[1] ? `line ${c.lines[0]}` : `lines ${c.lines[0]}-${c.lines[1]}`) : `after line ${c.lines[1]}`));
+  const first = conflicts[0]!;
+  const sample = first.ours[0] ?? first.theirs[0];
+  return `you and the generator changed the same lines (${where.join(', ')}${sample !== undefined ? `: ${JSON.stringify(sample.trim())}` : ''})`;
 }

@@ -1,6 +1,8 @@
 // The short report at the end of a run: what was generated and the next three commands to run.
 import { relative } from 'node:path';
 import type { Context } from '../plan/context.ts';
+import { changeCounts } from './changes.ts';
+import type { FileChange } from './update.ts';
 
 /** What each top-level folder holds, in a few words. */
 const FOLDERS: Record<string, string> = {
@@ -42,4 +44,20 @@ export function summary(ctx: Context, files: string[], destination: string, cwd:
     '',
   ];
   return lines.join('\n');
+}
+
+/** The end of a run that updated an existing repository: what changed, and how to review and keep it. */
+export function updateSummary(changes: readonly FileChange[], version: string, destination: string, cwd: string): string {
+  const where = relative(cwd, destination) || '.';
+  const cd = where === '.' ? '' : `cd ${shellPath(where)} && `;
+  const kept = changes.filter((c) => c.action === 'keep' || c.action === 'conflict').length;
+  return [
+    '',
+    `Updated ${where}: ${changeCounts(changes)}.`,
+    'Next:',
+    `  1. ${cd}git diff                 # review what changed${kept > 0 ? ' (and the files listed as kept)' : ''}`,
+    `  2. git add -A && git commit -m "Update from generator-secure-aks ${version}"`,
+    '  3. push: the pipeline runs its Infra stage, then Deploy (README.md, "Runbook")',
+    '',
+  ].join('\n');
 }

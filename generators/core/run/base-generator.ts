@@ -1,12 +1,42 @@
 // What both generators of this package share in their Yeoman run loop: options declared from the
-// option specs, the stored answers under the package's name, and --validate after writing.
+// option specs, the stored answers under the package's name, the update engine (run/update-run.ts)
+// with Yeoman's prompts and in-memory file system wired in, and --validate after writing.
 import Generator from 'yeoman-generator';
-import type { Context } from '../plan/context.ts';
+import type { Answers } from '../answers/model.ts';
 import type { OptionSpec } from '../answers/options.ts';
+import type { FileChange } from '../output/update.ts';
+import { formatReport, validateOutput, availableTools } from '../output/validate.ts';
+import type { Context } from '../plan/context.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../support/paths.ts';
-import { formatReport, validateOutput } from '../output/validate.ts';
+import type { RepositoryState } from './repository.ts';
+import type { RunOptions } from './session.ts';
+import { runUpdate, type ConflictChoice, type UpdateResult } from './update-run.ts';
+
+/** Yeoman's own line before a failed task's error; ours says what went wrong, so it is left out. */
+const YEOMAN_ERROR_BANNER = /^An error occured while running /;
 
 export abstract class SecureAksGenerator extends Generator {
+  constructor(args: string[], options: Record<string, unknown>) {
+    // The update engine writes the destination itself (run/update-run.ts), and nothing here installs
+    // packages: Yeoman's own commit and install steps (and their messages) are left out.
+    super(args, options as never, { customCommitTask: true, customInstallTask: true });
+    const log = this.log;
+    const error = log.error.bind(log);
+    (this as { log: unknown }).log = Object.assign((...parts: Parameters<typeof log>) => log(...parts), log, {
+      error: (message: unknown, ...rest: unknown[]) => (YEOMAN_ERROR_BANNER.test(String(message)) ? log : error(message as never, ...(rest as never[]))),
+    }) as typeof log;
+  }
+
+  /**
+   * Files pending in Yeoman's in-memory file system (written by a generator that composed this one, or
+   * seeded by a test) are part of the repository this run updates: they go to disk first, since the
+   * update engine reads and writes the disk itself.
+   */
+  protected async _flushPending(): Promise<void> {
+    const pending = this.env.sharedFs.all().filter((file) => (file as { state?: string }).state !== undefined);
+    if (pending.length > 0) await this.fs.commit();
+  }
+
   protected declareOptions(specs: readonly OptionSpec[]): void {
     for (const option of specs) {
       this.option(option.name, {
@@ -24,6 +54,67 @@ export abstract class SecureAksGenerator extends Generator {
 
   override rootGeneratorVersion(): string {
     return PACKAGE_VERSION;
+  }
+
+  /** Runs the update engine on the destination, asking through Yeoman's prompts where a run is interactive. */
+  protected async _update(state: RepositoryState, previous: Answers | undefined, next: Answers, runOpts: RunOptions): Promise<UpdateResult> {
+    return runUpdate({
+      root: this.destinationRoot(),
+      state,
+      ...(previous ? { previous } : {}),
+      next,
+      options: {
+        interactive: runOpts.interactive,
+        force: runOpts.force,
+        skipExisting: runOpts.skipExisting,
+        dryRun: runOpts.dryRun,
+        conflictMarkers: runOpts.conflictMarkers,
+        allowDestructive: runOpts.allowDestructive,
+      },
+      io: {
+        log: (text) => this.log(text),
+        askConflict: (change) => this._askConflict(change),
+        confirm: async (message) => ((await this.prompt([{ type: 'confirm', name: 'ok', message, default: false }] as never)) as { ok?: boolean }).ok === true,
+        // Yeoman's in-memory view of the destination follows what was written (nothing is left for it to commit).
+        written: (path, content) =>
+          this.env.sharedFs.add({
+            path: this.destinationPath(path),
+            contents: content === undefined ? null : Buffer.from(content),
+            // Written to disk by this run: what mem-fs-editor calls a committed change.
+            stateCleared: content === undefined ? 'deleted' : 'modified',
+          } as never),
+      },
+    });
+  }
+
+  private async _askConflict(change: FileChange): Promise<ConflictChoice> {
+    const answer = (await this.prompt([
+      {
+        type: 'list',
+        name: 'choice',
+        message: `${change.path}: ${change.note ?? 'you and the generator both changed it'}. What now?`,
+        choices: [
+          { name: 'Write conflict markers into the file (resolve by hand)', value: 'markers' },
+          { name: 'Keep my version', value: 'ours' },
+          { name: "Take the generator's version", value: 'theirs' },
+          { name: 'Stop (nothing is written)', value: 'abort' },
+        ],
+        default: 'markers',
+      },
+    ] as never)) as { choice: ConflictChoice };
+    return answer.choice;
+  }
+
+  /**
+   * After an update that left conflicts as they were or replaced edits, the written tree is checked with
+   * the tools that are installed (the offline self-check); conflict markers left to resolve fail the run.
+   */
+  protected async _afterUpdate(result: UpdateResult, validate: boolean): Promise<void> {
+    const selfCheck = (result.keptConflicts.length > 0 || result.forced.length > 0) && availableTools().length > 0;
+    if (result.wrote && (validate || selfCheck)) await this._validateWritten(result.ctx);
+    if (result.markers.length > 0) {
+      throw Object.assign(new Error(`conflict markers were written into ${result.markers.join(', ')}: resolve them (search for <<<<<<<), then commit`), { name: 'ConflictError' });
+    }
   }
 
   /**

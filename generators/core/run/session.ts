@@ -1,19 +1,21 @@
 // What every generator of this package needs from its command line: the answers-related options,
 // the interactive/non-interactive decision, and the checks of the destination and the answers file.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve as resolvePath } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import { readAnswersFile } from '../answers/answers-file.ts';
 import { checkDestination } from '../output/destination.ts';
 import { ANSWER_OPTIONS, CONTROL_OPTIONS, type OptionSpec } from '../answers/options.ts';
-import { PACKAGE_NAME } from '../support/paths.ts';
 import type { Problem } from '../support/problems.ts';
 import { resolveAnswers } from '../answers/resolve.ts';
+import { readRepository } from './repository.ts';
 
 export interface RunOptions {
   interactive: boolean;
   force: boolean;
   skipExisting: boolean;
   validate: boolean;
+  dryRun: boolean;
+  conflictMarkers: boolean;
+  allowDestructive: boolean;
   answersFile?: string;
 }
 
@@ -35,6 +37,9 @@ export function runOptions(options: Options): RunOptions {
     force: Boolean(optionValue(options, 'force')),
     skipExisting: Boolean(optionValue(options, 'skip-existing')),
     validate: Boolean(optionValue(options, 'validate')),
+    dryRun: Boolean(optionValue(options, 'dry-run')),
+    conflictMarkers: Boolean(optionValue(options, 'conflict-markers')),
+    allowDestructive: Boolean(optionValue(options, 'allow-destructive')),
     ...(typeof answersFile === 'string' ? { answersFile } : {}),
   };
 }
@@ -79,14 +84,6 @@ export function gatherInputs(options: Options, where: { cwd: string; root: strin
   return { root, flags: flagLayer(options), ...(file ? { file } : {}), problems };
 }
 
-/** The answers an earlier run stored in `root`/.yo-rc.json (what Yeoman's `config.getAll()` returns). */
-export function storedAnswers(root: string): Record<string, unknown> {
-  const rc = join(root, '.yo-rc.json');
-  if (!existsSync(rc)) return {};
-  const stored = (JSON.parse(readFileSync(rc, 'utf8')) as Record<string, unknown>)[PACKAGE_NAME];
-  return stored !== null && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
-}
-
 /**
  * Every problem a run without prompts would stop on before writing, found without loading Yeoman:
  * the same checks on the same sources as the generator's initializing and configuring steps. The
@@ -95,11 +92,13 @@ export function storedAnswers(root: string): Record<string, unknown> {
  */
 export function preflight(options: Options, cwd: string, destination: string | undefined): Problem[] {
   const inputs = gatherInputs(options, { cwd, root: cwd, destination });
-  if (inputs.problems.length > 0 || runOptions(options).interactive) return inputs.problems;
+  if (inputs.problems.length > 0) return inputs.problems;
+  const repository = readRepository(inputs.root);
+  if (repository.problems.length > 0 || runOptions(options).interactive) return repository.problems;
   const resolution = resolveAnswers({
     flags: inputs.flags,
     ...(inputs.file ? { file: inputs.file } : {}),
-    stored: storedAnswers(inputs.root),
+    stored: repository.stored,
     folderName: basename(inputs.root),
   });
   return resolution.ok ? [] : resolution.problems;

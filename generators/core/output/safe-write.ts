@@ -1,0 +1,276 @@
+// Writing a planned update into the destination so that no run, however it ends, leaves a half-written
+// or inconsistent tree, and no repository can aim the generator outside itself.
+//
+//   1. Every path is checked with lstat before anything is written: nothing outside the destination, no
+//      symbolic link followed (a cloned repository must not turn README.md into ~/.bashrc), no file
+//      where a folder is needed or the other way round.
+//   2. One run at a time: a lock file (O_EXCL) for the whole write; a second run waits a little, then
+//      stops with a clear message. A lock left by a killed run (its process is gone) is taken over.
+//   3. A journal names what is about to change (each path's id before and after) before the first write.
+//   4. Each file is written to a temporary name beside it and renamed over the target (atomic on POSIX).
+//   5. .yo-rc.json, which records what the repository holds, is written last; then the journal goes.
+// After a crash the journal is still there: the next run removes leftover temporary files and accepts
+// either side of each journal entry as the generator's own output (update.ts `alternates`).
+import * as nodeFs from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import type { Problem } from '../support/problems.ts';
+
+export const LOCK_FILE = '.secure-aks.lock';
+export const JOURNAL_FILE = '.secure-aks-journal.json';
+export const RC_FILE = '.yo-rc.json';
+const TEMP_SUFFIX = '.secure-aks-tmp';
+
+/** The parts of node:fs this module uses, so tests can run it on an in-memory file system. */
+export type Fs = Pick<
+  typeof nodeFs,
+  'lstatSync' | 'mkdirSync' | 'openSync' | 'closeSync' | 'writeSync' | 'fsyncSync' | 'renameSync' | 'unlinkSync' | 'readFileSync' | 'readdirSync' | 'rmdirSync' | 'chmodSync'
+>;
+
+export interface WriteOp {
+  path: string;
+  /** New content; undefined removes the file. */
+  content?: string;
+  /** File mode for new content (0o755 for scripts). */
+  mode?: number;
+}
+
+export interface Journal {
+  pid: number;
+  host: string;
+  started: string;
+  /** Path -> [id before or null, id after or null]. */
+  files: Record<string, [string | null, string | null]>;
+}
+
+export interface WriteHooks {
+  /** Called before each file system step (tests inject crashes here; SECURE_AKS_TEST_STEP_DELAY_MS slows steps down). */
+  step?: (what: string) => void;
+}
+
+function lstat(fs: Fs, path: string): nodeFs.Stats | undefined {
+  try {
+    return fs.lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Why a repository-relative path cannot be written inside `root`, or undefined when it can. */
+export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'read' = 'file'): string | undefined {
+  if (rel === '' || isAbsolute(rel) || rel.includes('\\') || normalize(rel).split(sep).includes('..') || normalize(rel) !== rel) {
+    return 'is not a plain path inside the repository';
+  }
+  const parts = rel.split('/');
+  let at = root;
+  for (let i = 0; i < parts.length; i++) {
+    at = join(at, parts[i]!);
+    const stat = lstat(fs, at);
+    if (!stat) return undefined;
+    const shown = parts.slice(0, i + 1).join('/');
+    if (stat.isSymbolicLink()) {
+      return i === parts.length - 1
+        ? 'is a symbolic link; the generator never writes through links (replace it with a file, or remove it)'
+        : `is inside ${shown}/, a symbolic link; the generator never writes through links`;
+    }
+    if (i < parts.length - 1 && !stat.isDirectory()) return `needs ${shown}/ to be a folder, but ${shown} is a file`;
+    if (i === parts.length - 1 && kind === 'file' && stat.isDirectory()) return 'is a folder where the generator writes a file';
+  }
+  return undefined;
+}
+
+/** Every path problem of a planned write, before anything is written. */
+export function checkPaths(fs: Fs, root: string, paths: Iterable<string>): Problem[] {
+  const problems: Problem[] = [];
+  for (const rel of paths) {
+    const problem = pathProblem(fs, root, rel);
+    if (problem) problems.push({ key: rel, rule: problem });
+  }
+  return problems;
+}
+
+/** Reads a file inside root without following links; undefined when absent. Throws on a link. */
+export function readInside(fs: Fs, root: string, rel: string): string | undefined {
+  const problem = pathProblem(fs, root, rel, 'read');
+  if (problem) throw Object.assign(new Error(`${rel} ${problem}`), { path: rel });
+  const stat = lstat(fs, join(root, rel));
+  if (!stat || stat.isDirectory()) return undefined;
+  return fs.readFileSync(join(root, rel), 'utf8') as string;
+}
+
+function writeAtomic(fs: Fs, target: string, content: string, mode: number | undefined, hooks: WriteHooks): void {
+  const temp = join(dirname(target), `.${target.split(sep).at(-1)}${TEMP_SUFFIX}`);
+  hooks.step?.(`write ${target}`);
+  const fd = fs.openSync(temp, 'w', mode ?? 0o644);
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  // openSync's mode is masked by the umask and ignored for a file that exists: set it.
+  if (mode !== undefined) fs.chmodSync(temp, mode);
+  hooks.step?.(`rename ${target}`);
+  fs.renameSync(temp, target);
+}
+
+export interface Lock {
+  release: () => void;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Who holds a lock file, and whether it can be taken over. */
+export function lockHolder(fs: Fs, root: string): { pid: number; host: string; started: string; stale: boolean } | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(join(root, LOCK_FILE), 'utf8') as string;
+  } catch {
+    return undefined;
+  }
+  let holder: { pid?: unknown; host?: unknown; started?: unknown } = {};
+  try {
+    holder = JSON.parse(text) as typeof holder;
+  } catch {
+    // A lock file cut short by a crash between create and write: nobody holds it.
+  }
+  const pid = typeof holder.pid === 'number' ? holder.pid : 0;
+  const host = typeof holder.host === 'string' ? holder.host : '';
+  const stale = pid === 0 || (host === hostname() && !processAlive(pid));
+  return { pid, host, started: typeof holder.started === 'string' ? holder.started : 'an unknown time', stale };
+}
+
+export class LockedError extends Error {
+  override name = 'LockedError';
+}
+
+/**
+ * Takes the repository's lock, waiting up to `waitMs` for a live holder. A lock whose process is gone
+ * (a killed run) is taken over.
+ */
+export async function acquireLock(fs: Fs, root: string, waitMs = 10_000): Promise<Lock> {
+  const path = join(root, LOCK_FILE);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const fd = fs.openSync(path, 'wx', 0o644);
+      fs.writeSync(fd, `${JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() })}\n`);
+      fs.closeSync(fd);
+      let released = false;
+      return {
+        release: () => {
+          if (released) return;
+          released = true;
+          try {
+            fs.unlinkSync(path);
+          } catch {
+            // Already gone.
+          }
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = lockHolder(fs, root);
+    if (holder?.stale) {
+      try {
+        fs.unlinkSync(path);
+      } catch {
+        // Another run took it over first; try again.
+      }
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new LockedError(
+        `another run (process ${holder?.pid ?? '?'} on ${holder?.host || 'this machine'}, since ${holder?.started ?? '?'}) is updating this repository; wait for it to finish and run again (if no such run exists, delete ${LOCK_FILE})`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The journal an interrupted run left, if any. */
+export function readJournal(fs: Fs, root: string): Journal | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(join(root, JOURNAL_FILE), 'utf8') as string;
+  } catch {
+    return undefined;
+  }
+  try {
+    const journal = JSON.parse(text) as Journal;
+    if (journal && typeof journal.files === 'object') return journal;
+  } catch {
+    // Cut short while it was written: no file had been touched yet (the journal is written first).
+  }
+  return { pid: 0, host: '', started: 'an unknown time', files: {} };
+}
+
+/**
+ * Removes the temporary files an interrupted run left (its journal's, and those of the files it names);
+ * the journal itself stays until a run completes (writeUpdate).
+ */
+export function clearInterrupted(fs: Fs, root: string, journal: Journal | undefined): void {
+  for (const own of [JOURNAL_FILE, RC_FILE]) {
+    const temp = join(root, `.${own}${TEMP_SUFFIX}`);
+    if (lstat(fs, temp)?.isFile()) fs.unlinkSync(temp);
+  }
+  for (const rel of Object.keys(journal?.files ?? {})) {
+    if (pathProblem(fs, root, rel, 'read')) continue;
+    const temp = join(root, dirname(rel), `.${rel.split('/').at(-1)}${TEMP_SUFFIX}`);
+    if (lstat(fs, temp)?.isFile()) fs.unlinkSync(temp);
+  }
+}
+
+function removeEmptyParents(fs: Fs, root: string, rel: string): void {
+  let dir = dirname(rel);
+  while (dir !== '.' && dir !== '') {
+    const full = join(root, dir);
+    try {
+      if (fs.readdirSync(full).length > 0) return;
+      fs.rmdirSync(full);
+    } catch {
+      return;
+    }
+    dir = dirname(dir);
+  }
+}
+
+/**
+ * Writes a planned update: journal first, every file atomically, .yo-rc.json last, journal removed.
+ * The caller holds the lock and has run checkPaths over `ops` (and .yo-rc.json).
+ */
+export function writeUpdate(fs: Fs, root: string, ops: readonly WriteOp[], rc: string, journal: Journal, hooks: WriteHooks = {}): void {
+  fs.mkdirSync(root, { recursive: true });
+  writeAtomic(fs, join(root, JOURNAL_FILE), `${JSON.stringify(journal, null, 2)}\n`, undefined, hooks);
+  for (const op of ops) {
+    const target = join(root, op.path);
+    if (op.content === undefined) {
+      hooks.step?.(`remove ${target}`);
+      if (lstat(fs, target)) fs.unlinkSync(target);
+      removeEmptyParents(fs, root, op.path);
+      continue;
+    }
+    fs.mkdirSync(dirname(target), { recursive: true });
+    writeAtomic(fs, target, op.content, op.mode, hooks);
+  }
+  writeAtomic(fs, join(root, RC_FILE), rc, undefined, hooks);
+  hooks.step?.('remove journal');
+  fs.unlinkSync(join(root, JOURNAL_FILE));
+}
+
+/** A step hook that sleeps between steps when SECURE_AKS_TEST_STEP_DELAY_MS is set (crash tests only). */
+export function stepDelayFromEnv(env: NodeJS.ProcessEnv = process.env): WriteHooks {
+  const ms = Number(env.SECURE_AKS_TEST_STEP_DELAY_MS ?? '');
+  if (!Number.isFinite(ms) || ms <= 0) return {};
+  const view = new Int32Array(new SharedArrayBuffer(4));
+  return { step: () => void Atomics.wait(view, 0, 0, ms) };
+}

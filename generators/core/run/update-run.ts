@@ -1,0 +1,341 @@
+// The update engine every run goes through: a first generation, a re-run, a changed answer, an added
+// workload, an upgrade to a newer generator. One path, whatever asked for it:
+//
+//   lock -> render the new tree -> find what the last run wrote (recorded ids, the stored answers
+//   rendered again, the repository's git objects) -> plan per file (output/update.ts) -> stop on
+//   destructive changes and conflicts unless told otherwise -> check every path -> write (journal,
+//   atomic files, .yo-rc.json last) -> report.
+//
+// Nothing is written when the run stops early; --dry-run stops after the report.
+import { execFileSync } from 'node:child_process';
+import * as nodeFs from 'node:fs';
+import { join } from 'node:path';
+import { answersVersion } from '../answers/migrations.ts';
+import type { Answers } from '../answers/model.ts';
+import { resourceNames } from '../answers/naming.ts';
+import { changeCounts, changeLines, changelogBetween } from '../output/changes.ts';
+import { writeOptions } from '../output/files.ts';
+import { blobId, compareVersions, inStyleOf, provenanceOf, toLf } from '../output/provenance.ts';
+import { renderTree } from '../output/render.ts';
+import { acquireLock, checkPaths, clearInterrupted, readInside, RC_FILE, stepDelayFromEnv, writeUpdate, type Fs, type Journal, type WriteHooks, type WriteOp } from '../output/safe-write.ts';
+import { mergeText } from '../output/text-merge.ts';
+import { planUpdate, type FileChange } from '../output/update.ts';
+import { buildContext, type Context } from '../plan/context.ts';
+import { PATHS } from '../plan/contracts.ts';
+import { PACKAGE_VERSION, templateRoot } from '../support/paths.ts';
+import { InputError, type Problem } from '../support/problems.ts';
+import { rcText, readRepository, type RepositoryState } from './repository.ts';
+
+export interface UpdateOptions {
+  interactive: boolean;
+  force: boolean;
+  skipExisting: boolean;
+  dryRun: boolean;
+  conflictMarkers: boolean;
+  allowDestructive: boolean;
+}
+
+export type ConflictChoice = 'theirs' | 'ours' | 'markers' | 'abort';
+
+export interface UpdateIo {
+  log: (text: string) => void;
+  /** Interactive runs: what to do with one conflicting file. */
+  askConflict?: (change: FileChange) => Promise<ConflictChoice>;
+  /** Interactive runs: confirm destructive changes. */
+  confirm?: (message: string) => Promise<boolean>;
+  /** Told about every file written or removed (Yeoman's in-memory view follows the disk). */
+  written?: (path: string, content: string | undefined) => void;
+}
+
+export interface UpdateRequest {
+  root: string;
+  /** What the repository held when the run read it (run/repository.ts). */
+  state: RepositoryState;
+  /** The stored answers, resolved (undefined: none stored). */
+  previous?: Answers;
+  next: Answers;
+  options: UpdateOptions;
+  io: UpdateIo;
+  fs?: Fs;
+  hooks?: WriteHooks;
+}
+
+export interface UpdateResult {
+  ctx: Context;
+  changes: FileChange[];
+  /** Every path the repository holds from the generator after the run. */
+  files: string[];
+  firstRun: boolean;
+  wrote: boolean;
+  /** The version that wrote the repository, when this run is an upgrade. */
+  upgradedFrom?: string;
+  /** Files written with conflict markers, to resolve by hand. */
+  markers: string[];
+  /** Conflicts left as the owner had them (--skip-existing, or chosen interactively). */
+  keptConflicts: string[];
+  /** Owner edits replaced by the generator's version (--force, or chosen interactively). */
+  forced: string[];
+}
+
+/** A blob from the repository's own git objects (undefined without git, a repository or the object). */
+function gitObjectReader(root: string, fs: Fs): ((id: string) => string | undefined) | undefined {
+  try {
+    if (!fs.lstatSync(join(root, '.git'))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return (id) => {
+    try {
+      return execFileSync('git', ['-C', root, 'cat-file', 'blob', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Changes of answers that remove deployed things or aim the repository at other Azure resources. */
+export function destructiveChanges(previous: Answers, next: Answers): Problem[] {
+  const problems: Problem[] = [];
+  if (previous.environment !== next.environment) {
+    problems.push({
+      key: 'environment',
+      value: next.environment,
+      rule: `replaces environment "${previous.environment}": ${PATHS.bicepParams(previous.environment)} and ${PATHS.kustomizeOverlay(previous.environment)}/ are removed and the scripts and pipeline aim at "${next.environment}" (a new resource group, cluster, registry and key vault)`,
+    });
+  }
+  if (previous.location !== next.location) {
+    problems.push({
+      key: 'location',
+      value: next.location,
+      rule: `moves the deployment from ${previous.location}: a deployed resource group and its resources cannot move region; the next deployment fails or creates new ones`,
+    });
+  }
+  const before = resourceNames(previous);
+  const after = resourceNames(next);
+  for (const key of ['resourceGroup', 'cluster', 'registry', 'keyVault'] as const) {
+    if (before[key] !== after[key]) problems.push({ key, value: after[key], rule: `renames ${before[key]}: the next deployment creates a new resource beside the deployed one` });
+  }
+  for (const w of previous.workloads) {
+    if (!next.workloads.some((n) => n.name === w.name)) {
+      problems.push({ key: `workloads`, value: w.name, rule: `removes workload ${w.name}: its manifests, identity, pipeline entry and sources are deleted from the repository` });
+    }
+  }
+  return problems;
+}
+
+/** Files of the written tree that no longer parse as what the generator writes there (the self-check without tools). */
+function parseProblems(root: string, rendered: ReadonlyMap<string, string>, fs: Fs): Problem[] {
+  const problems: Problem[] = [];
+  const strictJson = (text: string) => {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const [path, generated] of rendered) {
+    if (!/\.(ya?ml|json)$/.test(path)) continue;
+    const text = readInside(fs, root, path);
+    if (text === undefined) continue;
+    if (path.endsWith('.json')) {
+      // JSON with comments (bicepconfig.json) is checked only as far as the generator's own is strict JSON.
+      if (!strictJson(generated)) continue;
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        problems.push({ key: path, rule: `is not valid JSON: ${(error as Error).message.split('\n')[0]}` });
+      }
+    } else if (/^(<{7}|={7}|>{7})( |$)/m.test(text)) {
+      problems.push({ key: path, rule: 'holds conflict markers' });
+    }
+  }
+  return problems;
+}
+
+export async function runUpdate(request: UpdateRequest): Promise<UpdateResult> {
+  const fs = request.fs ?? nodeFs;
+  // Planning reads and decides; nothing on disk is touched until the plan holds (a refused run leaves
+  // even the folder's modification time alone).
+  const planned = await plan(request, fs);
+  if (request.options.dryRun || !planned.apply) return planned.result;
+  const { root } = request;
+  fs.mkdirSync(root, { recursive: true });
+  const lock = await acquireLock(fs, root);
+  try {
+    // Another run may have finished while this one was planning or asking: write only onto what was planned on.
+    const now = readRepository(root, fs);
+    const changed = JSON.stringify(now.rc) !== JSON.stringify(request.state.rc)
+      ? RC_FILE
+      : [...planned.apply.seen].find(([path, id]) => {
+          const disk = readInside(fs, root, path);
+          return (disk === undefined ? null : blobId(disk)) !== id;
+        })?.[0];
+    if (changed !== undefined) {
+      throw new InputError(
+        [{ key: changed, rule: 'changed since this run read it (another run finished meanwhile?); run again to work on the repository as it is now' }],
+        'The repository changed under this run; nothing was written',
+      );
+    }
+    clearInterrupted(fs, root, now.interrupted);
+    return await apply(request, planned, fs);
+  } finally {
+    lock.release();
+  }
+}
+
+interface Planned {
+  result: UpdateResult;
+  rendered: Map<string, string>;
+  lines: string[];
+  nothing: boolean;
+  /** What to write, absent when nothing is to be written. */
+  apply?: { ops: WriteOp[]; rc: string; rcOnDisk: string | undefined; journal: Journal; seen: Map<string, string | null> };
+}
+
+async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
+  const { root, state, previous, next, options, io } = request;
+  const ctx = buildContext(next, PACKAGE_VERSION);
+  const rendered = await renderTree(templateRoot('app'), ctx);
+  // The stored answers rendered with today's templates: the base wherever that reproduces a recorded id.
+  const candidates = previous ? await renderTree(templateRoot('app'), buildContext(previous, PACKAGE_VERSION)) : undefined;
+  // A repository written before records existed: what the stored answers render to is taken as written.
+  const recorded = state.provenance?.files ?? (candidates ? provenanceOf(candidates, '', 0).files : undefined);
+  const alternates: Record<string, string> = {};
+  for (const [path, [, after]] of Object.entries(state.interrupted?.files ?? {})) if (after) alternates[path] = after;
+  // Every file planning reads, by the id of what it read (null: absent), to check again under the lock.
+  const seen = new Map<string, string | null>();
+  const readDisk = (path: string) => {
+    const content = readInside(fs, root, path);
+    seen.set(path, content === undefined ? null : blobId(content));
+    return content;
+  };
+  // Links and clashes are found before any file is read or written.
+  const paths = new Set([...rendered.keys(), ...Object.keys(recorded ?? {})]);
+  const pathProblems = checkPaths(fs, root, [...paths, RC_FILE]);
+  if (pathProblems.length > 0) throw new InputError(pathProblems, 'Cannot write into this repository safely; nothing was written');
+  const readObject = gitObjectReader(root, fs);
+  const update = planUpdate({
+    next: rendered,
+    ...(recorded ? { recorded } : {}),
+    alternates,
+    ...(candidates ? { candidates } : {}),
+    readDisk,
+    ...(readObject ? { readObject } : {}),
+  });
+  const firstRun = state.rc === undefined;
+  const upgradedFrom = state.provenance && compareVersions(state.provenance.generatorVersion, PACKAGE_VERSION) < 0 ? state.provenance.generatorVersion : undefined;
+  if (state.interrupted) io.log(`The last run (started ${state.interrupted.started}) was interrupted; this run completes it.`);
+  for (const migration of state.migrations) io.log(`Stored answers migrated to version ${migration.to}: ${migration.describe}`);
+
+  // Only a repository that holds generated files has anything deployed to remove or re-aim.
+  const holdsFiles = state.provenance !== undefined || [...(candidates?.keys() ?? [])].some((path) => readDisk(path) !== undefined);
+  if (previous && holdsFiles && !options.allowDestructive) {
+    const destructive = destructiveChanges(previous, next);
+    if (destructive.length > 0) {
+      const confirmed = options.interactive && !options.dryRun && io.confirm
+        ? await io.confirm(`This run ${destructive.map((p) => p.rule).join('; ')}. Go ahead?`)
+        : false;
+      if (!confirmed && !options.dryRun) {
+        throw new InputError(destructive, 'These changes remove or re-aim deployed parts of the repository; rerun with --allow-destructive to make them. Nothing was written');
+      }
+      if (options.dryRun) for (const p of destructive) io.log(`Needs --allow-destructive: ${p.key} ${p.rule}`);
+    }
+  }
+
+  const result: UpdateResult = { ctx, changes: update.changes, files: [], firstRun, wrote: false, markers: [], keptConflicts: [], forced: [], ...(upgradedFrom ? { upgradedFrom } : {}) };
+  const record = { ...update.record };
+  const write = new Map<string, string>();
+  const labels: Record<string, 'force'> = {};
+  const unresolved: FileChange[] = [];
+  /** Writes `content`; the record keeps what the generator meant there (for a merge: its own version, not the merged file). */
+  const take = (change: FileChange, content: string, recordAs = rendered.get(change.path)) => {
+    write.set(change.path, content);
+    if (recordAs !== undefined) record[change.path] = blobId(recordAs);
+  };
+  for (const change of update.changes) {
+    if (change.content !== undefined && ['create', 'update', 'merge'].includes(change.action)) take(change, change.content);
+    const edited = change.action === 'conflict' || (change.action === 'keep' && rendered.has(change.path));
+    if (!edited) continue;
+    const theirs = rendered.get(change.path)!;
+    if (options.force) {
+      take(change, theirs);
+      labels[change.path] = 'force';
+      result.forced.push(change.path);
+      continue;
+    }
+    if (change.action !== 'conflict') continue;
+    let choice: ConflictChoice | undefined = options.skipExisting ? 'ours' : options.conflictMarkers ? 'markers' : undefined;
+    if (!choice && options.interactive && !options.dryRun && io.askConflict) choice = await io.askConflict(change);
+    if (choice === 'abort') throw new InputError([{ key: change.path, rule: change.note ?? 'conflict' }], 'Stopped at a conflict; nothing was written');
+    if (choice === 'theirs') {
+      take(change, theirs);
+      labels[change.path] = 'force';
+      result.forced.push(change.path);
+    } else if (choice === 'ours') {
+      result.keptConflicts.push(change.path);
+    } else if (choice === 'markers') {
+      const ours = toLf(readDisk(change.path) ?? '');
+      take(change, change.markers ?? (mergeText('', ours, theirs) as { withMarkers: string }).withMarkers);
+      result.markers.push(change.path);
+    } else unresolved.push(change);
+  }
+
+  const lines = changeLines(update.changes, labels);
+  const nothing = update.changes.every((c) => c.action === 'identical' || (c.action === 'keep' && !result.forced.includes(c.path)));
+  if (options.dryRun) {
+    io.log(nothing ? 'Dry run: nothing to change.' : ['Dry run; nothing was written. This run would:', ...lines].join('\n'));
+  }
+  if (unresolved.length > 0) {
+    throw new InputError(
+      unresolved.map((c) => ({ key: c.path, rule: c.note ?? 'conflict' })),
+      `Files you edited conflict with the generator's changes; ${options.dryRun ? 'this was a dry run' : 'nothing was written'}. Merge them with --conflict-markers (git-style markers to resolve by hand), or take the generator's version with --force, or keep yours with --skip-existing`,
+    );
+  }
+
+  const provenance = { generatorVersion: PACKAGE_VERSION, answersVersion: answersVersion(), files: Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1))) };
+  const rc = rcText(state.rc, next, provenance);
+  result.files = Object.keys(record);
+  if (options.dryRun) return { result, rendered, lines, nothing };
+
+  const ops: WriteOp[] = [];
+  for (const [path, content] of write) {
+    const disk = readDisk(path);
+    const mode = writeOptions(path)?.stat.mode;
+    ops.push({ path, content: inStyleOf(content, disk), ...(mode !== undefined ? { mode } : {}) });
+  }
+  for (const change of update.changes) if (change.action === 'remove') ops.push({ path: change.path });
+  const rcOnDisk = readInside(fs, root, RC_FILE);
+  if (ops.length === 0 && rcOnDisk !== undefined && toLf(rcOnDisk) === rc && !state.interrupted) {
+    io.log('Nothing to change.');
+    return { result, rendered, lines, nothing };
+  }
+  const journal: Journal = { pid: process.pid, host: '', started: new Date().toISOString(), files: {} };
+  for (const op of ops) journal.files[op.path] = [recorded?.[op.path] ?? null, op.content === undefined ? null : blobId(op.content)];
+  return { result, rendered, lines, nothing, apply: { ops, rc, rcOnDisk, journal, seen } };
+}
+
+async function apply(request: UpdateRequest, planned: Planned, fs: Fs): Promise<UpdateResult> {
+  const { root, io } = request;
+  const { result, rendered, lines, nothing } = planned;
+  const { ops, rc, rcOnDisk, journal } = planned.apply!;
+  writeUpdate(fs, root, ops, inStyleOf(rc, rcOnDisk), journal, request.hooks ?? stepDelayFromEnv());
+  result.wrote = true;
+  for (const op of ops) io.written?.(op.path, op.content);
+  io.written?.(RC_FILE, rc);
+
+  if (!result.firstRun || nothing) io.log([...lines, ...(lines.length > 0 ? [] : ['Nothing to change in the generated files; .yo-rc.json updated.'])].join('\n'));
+  if (result.upgradedFrom) {
+    const entries = changelogBetween(result.upgradedFrom, PACKAGE_VERSION);
+    io.log([``, `Upgraded from generator-secure-aks ${result.upgradedFrom} to ${PACKAGE_VERSION} (${changeCounts(result.changes)}). What changed:`, ...(entries.length > 0 ? entries : ['  (no CHANGELOG entries)'])].join('\n'));
+  }
+  if (result.keptConflicts.length > 0 || result.forced.length > 0 || result.markers.length > 0) {
+    const problems = parseProblems(root, rendered, fs);
+    if (result.keptConflicts.length > 0) io.log(`Kept your version of ${result.keptConflicts.join(', ')}: the generator's change there was not applied (it stays pending for the next run).`);
+    if (result.forced.length > 0) io.log(`Replaced your edits with the generator's version in ${result.forced.join(', ')}.`);
+    if (problems.length > 0 && result.markers.length === 0) {
+      throw new InputError(problems, 'The files were written, but the result does not pass the self-check');
+    }
+  }
+  return result;
+}
