@@ -2,16 +2,11 @@
 // `npm create secure-aks` runs this file. It holds no generator code: it finds the generator-secure-aks
 // package it depends on (same version, exact) and runs that package's own `create-secure-aks` bin, which
 // sees the same process.argv. Nothing here reaches into the generator's internals, so the generator's
-// bin stays the one entry point.
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 18)) {
-  process.stderr.write(`create-secure-aks: Node.js >= 22.18 is required (this is ${process.version}).\n`);
-  process.exit(1);
-}
-const { readFileSync } = await import('node:fs');
-const { createRequire } = await import('node:module');
-const { dirname, join } = await import('node:path');
-const { pathToFileURL } = await import('node:url');
+// bin stays the one entry point (and checks the Node.js version first thing).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const GENERATOR = 'generator-secure-aks';
 const BIN = 'create-secure-aks';

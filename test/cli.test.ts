@@ -100,7 +100,8 @@ describe.concurrent('create-secure-aks', () => {
     expect(snapshot(cwd).size).toBe(1);
   });
 
-  it('non-interactive re-run: merges an edit the change does not touch, stops on one it does unless told how to settle it', async () => {
+  // Two of its runs keep or replace edits, so the self-check compiles the Bicep and renders the overlay after each.
+  it('non-interactive re-run: merges an edit the change does not touch, stops on one it does unless told how to settle it', { timeout: 240_000 }, async () => {
     const cwd = tempDir();
     expect((await cli(['repo', '--yes'], cwd)).exitCode).toBe(0);
     const repo = join(cwd, 'repo');
@@ -133,7 +134,7 @@ describe.concurrent('create-secure-aks', () => {
     expect(readFileSync(join(repo, 'README.md'), 'utf8')).not.toContain('My notes.');
   });
 
-  it('a changed answer that re-aims a deployed environment needs --allow-destructive, then rewrites only the files that depend on it', async () => {
+  it('a changed answer that re-aims a deployed environment needs --allow-destructive, then rewrites only the files that depend on it', { timeout: 120_000 }, async () => {
     const cwd = tempDir();
     expect((await cli(['repo', '--yes'], cwd)).exitCode).toBe(0);
     const repo = join(cwd, 'repo');

@@ -4,7 +4,7 @@
 //   1. Every path is checked with lstat before anything is written: nothing outside the destination, no
 //      symbolic link followed (a cloned repository must not turn README.md into ~/.bashrc), no file
 //      where a folder is needed or the other way round.
-//   2. One run at a time: a lock file (O_EXCL) for the whole write; a second run waits a little, then
+//   2. One run at a time: a lock file (created whole, by link) for the whole write; a second run waits a little, then
 //      stops with a clear message. A lock left by a killed run (its process is gone) is taken over.
 //   3. A journal names what is about to change (each path's id before and after) before the first write.
 //   4. Each file is written to a temporary name beside it and renamed over the target (atomic on POSIX).
@@ -24,7 +24,7 @@ const TEMP_SUFFIX = '.secure-aks-tmp';
 /** The parts of node:fs this module uses, so tests can run it on an in-memory file system. */
 export type Fs = Pick<
   typeof nodeFs,
-  'lstatSync' | 'mkdirSync' | 'openSync' | 'closeSync' | 'writeSync' | 'fsyncSync' | 'renameSync' | 'unlinkSync' | 'readFileSync' | 'readdirSync' | 'rmdirSync' | 'chmodSync'
+  'lstatSync' | 'mkdirSync' | 'openSync' | 'closeSync' | 'writeSync' | 'fsyncSync' | 'renameSync' | 'linkSync' | 'unlinkSync' | 'readFileSync' | 'readdirSync' | 'rmdirSync' | 'chmodSync'
 >;
 
 export interface WriteOp {
@@ -160,10 +160,15 @@ export async function acquireLock(fs: Fs, root: string, waitMs = 10_000): Promis
   const path = join(root, LOCK_FILE);
   const deadline = Date.now() + waitMs;
   for (;;) {
+    // The lock appears whole or not at all: written under a name of this process's own, then linked
+    // to the lock's name, which fails if another run holds it (a half-written lock would look stale).
+    const mine = `${path}.${process.pid}`;
+    const fd = fs.openSync(mine, 'w', 0o644);
+    fs.writeSync(fd, `${JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() })}\n`);
+    fs.closeSync(fd);
     try {
-      const fd = fs.openSync(path, 'wx', 0o644);
-      fs.writeSync(fd, `${JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() })}\n`);
-      fs.closeSync(fd);
+      fs.linkSync(mine, path);
+      fs.unlinkSync(mine);
       let released = false;
       return {
         release: () => {
@@ -177,6 +182,7 @@ export async function acquireLock(fs: Fs, root: string, waitMs = 10_000): Promis
         },
       };
     } catch (error) {
+      fs.unlinkSync(mine);
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = lockHolder(fs, root);

@@ -9,6 +9,7 @@
 // Nothing is written when the run stops early; --dry-run stops after the report.
 import { execFileSync } from 'node:child_process';
 import * as nodeFs from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { answersVersion } from '../answers/migrations.ts';
 import type { Answers } from '../answers/model.ts';
@@ -17,7 +18,7 @@ import { changeCounts, changeLines, changelogBetween } from '../output/changes.t
 import { writeOptions } from '../output/files.ts';
 import { blobId, compareVersions, inStyleOf, provenanceOf, toLf } from '../output/provenance.ts';
 import { renderTree } from '../output/render.ts';
-import { acquireLock, checkPaths, clearInterrupted, readInside, RC_FILE, stepDelayFromEnv, writeUpdate, type Fs, type Journal, type WriteHooks, type WriteOp } from '../output/safe-write.ts';
+import { acquireLock, checkPaths, clearInterrupted, lockHolder, readInside, RC_FILE, stepDelayFromEnv, writeUpdate, type Fs, type Journal, type WriteHooks, type WriteOp } from '../output/safe-write.ts';
 import { mergeText } from '../output/text-merge.ts';
 import { planUpdate, type FileChange } from '../output/update.ts';
 import { buildContext, type Context } from '../plan/context.ts';
@@ -153,31 +154,45 @@ function parseProblems(root: string, rendered: ReadonlyMap<string, string>, fs: 
   return problems;
 }
 
+function changedUnder(path: string): InputError {
+  return new InputError(
+    [{ key: path, rule: 'changed since this run read it (another run finished meanwhile?); run again to work on the repository as it is now' }],
+    'The repository changed under this run; nothing was written',
+  );
+}
+
 export async function runUpdate(request: UpdateRequest): Promise<UpdateResult> {
   const fs = request.fs ?? nodeFs;
+  const { root } = request;
+  const rcChanged = () => JSON.stringify(readRepository(root, fs).rc) !== JSON.stringify(request.state.rc);
   // Planning reads and decides; nothing on disk is touched until the plan holds (a refused run leaves
   // even the folder's modification time alone).
-  const planned = await plan(request, fs);
+  let planned: Planned;
+  try {
+    planned = await plan(request, fs);
+  } catch (error) {
+    // Files another run is writing, or wrote after this one read .yo-rc.json, look like edits: wait for
+    // that run, and say what really happened.
+    if (error instanceof InputError) {
+      const holder = lockHolder(fs, root);
+      if (holder && !holder.stale) (await acquireLock(fs, root)).release();
+      if (rcChanged()) throw changedUnder(RC_FILE);
+    }
+    throw error;
+  }
   if (request.options.dryRun || !planned.apply) return planned.result;
-  const { root } = request;
   fs.mkdirSync(root, { recursive: true });
   const lock = await acquireLock(fs, root);
   try {
     // Another run may have finished while this one was planning or asking: write only onto what was planned on.
-    const now = readRepository(root, fs);
-    const changed = JSON.stringify(now.rc) !== JSON.stringify(request.state.rc)
+    const changed = rcChanged()
       ? RC_FILE
       : [...planned.apply.seen].find(([path, id]) => {
           const disk = readInside(fs, root, path);
           return (disk === undefined ? null : blobId(disk)) !== id;
         })?.[0];
-    if (changed !== undefined) {
-      throw new InputError(
-        [{ key: changed, rule: 'changed since this run read it (another run finished meanwhile?); run again to work on the repository as it is now' }],
-        'The repository changed under this run; nothing was written',
-      );
-    }
-    clearInterrupted(fs, root, now.interrupted);
+    if (changed !== undefined) throw changedUnder(changed);
+    clearInterrupted(fs, root, readRepository(root, fs).interrupted);
     return await apply(request, planned, fs);
   } finally {
     lock.release();
@@ -248,10 +263,10 @@ async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
   const write = new Map<string, string>();
   const labels: Record<string, 'force'> = {};
   const unresolved: FileChange[] = [];
-  /** Writes `content`; the record keeps what the generator meant there (for a merge: its own version, not the merged file). */
-  const take = (change: FileChange, content: string, recordAs = rendered.get(change.path)) => {
+  /** Writes `content`; the record keeps what the generator meant there (for a merge or markers: its own version). */
+  const take = (change: FileChange, content: string) => {
     write.set(change.path, content);
-    if (recordAs !== undefined) record[change.path] = blobId(recordAs);
+    record[change.path] = blobId(rendered.get(change.path)!);
   };
   for (const change of update.changes) {
     if (change.content !== undefined && ['create', 'update', 'merge'].includes(change.action)) take(change, change.content);
@@ -275,8 +290,9 @@ async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
     } else if (choice === 'ours') {
       result.keptConflicts.push(change.path);
     } else if (choice === 'markers') {
-      const ours = toLf(readDisk(change.path) ?? '');
-      take(change, change.markers ?? (mergeText('', ours, theirs) as { withMarkers: string }).withMarkers);
+      // Without a base (a file this generator did not write, or whose base is lost) the markers show both whole versions.
+      const twoWay = change.markers === undefined ? mergeText('', toLf(readDisk(change.path) ?? ''), theirs) : undefined;
+      take(change, change.markers ?? (twoWay!.ok ? twoWay!.content : twoWay!.withMarkers));
       result.markers.push(change.path);
     } else unresolved.push(change);
   }
@@ -310,7 +326,7 @@ async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
     io.log('Nothing to change.');
     return { result, rendered, lines, nothing };
   }
-  const journal: Journal = { pid: process.pid, host: '', started: new Date().toISOString(), files: {} };
+  const journal: Journal = { pid: process.pid, host: hostname(), started: new Date().toISOString(), files: {} };
   for (const op of ops) journal.files[op.path] = [recorded?.[op.path] ?? null, op.content === undefined ? null : blobId(op.content)];
   return { result, rendered, lines, nothing, apply: { ops, rc, rcOnDisk, journal, seen } };
 }
