@@ -94,6 +94,18 @@ function gitObjectReader(root: string, fs: Fs): ((id: string) => string | undefi
   };
 }
 
+/** The blob id a path has in the repository's last commit (undefined without git, a commit or the path). */
+function gitCommittedReader(root: string, fs: Fs): ((path: string) => string | undefined) | undefined {
+  if (!gitObjectReader(root, fs)) return undefined;
+  return (path) => {
+    try {
+      return execFileSync('git', ['-C', root, 'rev-parse', `HEAD:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 /** Changes of answers that remove deployed things or aim the repository at other Azure resources. */
 export function destructiveChanges(previous: Answers, next: Answers): Problem[] {
   const problems: Problem[] = [];
@@ -238,6 +250,17 @@ async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
     readDisk,
     ...(readObject ? { readObject } : {}),
   });
+  // After an interrupted run, a file it was writing that holds neither what was recorded, nor what that
+  // run wrote, nor its owner's last commit is named: damage, or an edit made since.
+  if (state.interrupted) {
+    const committed = gitCommittedReader(root, fs);
+    for (const change of update.changes) {
+      if (!(change.path in state.interrupted.files) || !['merge', 'conflict', 'keep'].includes(change.action)) continue;
+      const disk = readDisk(change.path);
+      if (disk === undefined || committed?.(change.path) === blobId(disk)) continue;
+      change.note = `${change.note ? `${change.note}; ` : ''}it holds neither what the interrupted run found nor what it wrote, nor your last commit: check it`;
+    }
+  }
   const firstRun = state.rc === undefined;
   const upgradedFrom = state.provenance && compareVersions(state.provenance.generatorVersion, PACKAGE_VERSION) < 0 ? state.provenance.generatorVersion : undefined;
   if (state.interrupted) io.log(`The last run (started ${state.interrupted.started}) was interrupted; this run completes it.`);
