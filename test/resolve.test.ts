@@ -157,3 +157,54 @@ describe('workloads', () => {
     ]);
   });
 });
+
+describe('derived names over the whole plan (issue 16)', () => {
+  it('refuses a workload whose identity would be the pipeline identity, naming both resources', () => {
+    expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'pipeline-base' }] } })).toEqual([
+      'workloads[0].name "pipeline-base": its identity name "id-pipeline-base-dev" is the name of the pipeline identity; workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+    ]);
+  });
+
+  it('refuses a workload whose identity would be the cluster\'s control-plane identity', () => {
+    expect(problemsOf({ file: { name: 'base', environment: 'prod', workloads: [{ name: 'web' }, { name: 'aks-base' }] } })).toEqual([
+      'workloads[1].name "aks-base": its identity name "id-aks-base-prod" is the name of the cluster\'s control-plane identity; workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+    ]);
+  });
+
+  it('keeps workload identities out of the platform identities\' names even where they do not collide yet', () => {
+    expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'pipeline-web' }] } })).toEqual([
+      'workloads[0].name "pipeline-web": starts with "pipeline-": its identity "id-pipeline-web-dev" would be named like the platform\'s identities (id-pipeline-<name>-<environment>); workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+    ]);
+    // A name that merely contains the word is fine: its identity cannot take a platform identity's name.
+    expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'aks' }, { name: 'my-pipeline-base' }, { name: 'pipeline' }] } })).toEqual([]);
+  });
+
+  it('no two derived names of one type: the registry\'s and the key vault\'s private endpoints', () => {
+    expect(problemsOf({ flags: { name: 'base', acrName: 'crbasedev01', keyVaultName: 'CrBaseDev01' } })).toEqual([
+      'keyVaultName "CrBaseDev01": its private endpoint name "pe-crbasedev01" is the name of the container registry\'s private endpoint (from acrName); choose another',
+    ]);
+  });
+
+  it('no two derived names of one type: a workload\'s NetworkPolicy and the namespace-wide default-deny policy', () => {
+    expect(problemsOf({ file: { workloads: [{ name: 'default-deny' }] } })).toEqual([
+      'workloads[0].name "default-deny": its NetworkPolicy name "default-deny" is the name of the namespace-wide NetworkPolicy of default-deny; choose another',
+    ]);
+    expect(problemsOf({ file: { workloads: [{ name: 'default-deny', namespace: 'web' }] } })).toEqual([
+      'workloads[0].name "default-deny": its NetworkPolicy name "default-deny" is the name of the namespace-wide NetworkPolicy of web; choose another',
+    ]);
+  });
+
+  it('platform and workload identity names are disjoint for every environment (the scheme, not luck)', () => {
+    let accepted = 0;
+    for (const environment of ['dev', 'prod', 'pipeline', 'aks1']) {
+      for (const workload of ['pipeline', 'aks', 'base', 'web-pipeline', 'pipelines-base', 'aksx-base', 'pipeline-base', 'aks-base', `pipeline-base-${environment}`]) {
+        const result = resolveAnswers({ folderName: 'orders', file: { name: 'base', environment, workloads: [{ name: workload }] } });
+        if (!result.ok) continue;
+        accepted++;
+        const platform = [`id-aks-base-${environment}`, `id-pipeline-base-${environment}`];
+        expect(platform, `${workload} in ${environment}`).not.toContain(`id-${result.answers.workloads[0]!.name}-${environment}`);
+      }
+    }
+    expect(accepted).toBe(4 * 6);
+  });
+});

@@ -5,7 +5,7 @@
 // Templates read these through `ctx.infra`; the workload generator reuses infraWorkloadEntry and
 // renderInfraWorkloads to add a workload to infra/workloads.json structurally.
 import type { Answers } from '../answers/model.ts';
-import type { Names } from '../answers/naming.ts';
+import { infraNames, type InfraNames, type Names } from '../answers/naming.ts';
 import { CUSTOM_ROLES, isCustomRole, ROLES, type CustomRoleKey, type RoleKey } from './roles.ts';
 import type { WorkloadContext } from './workload.ts';
 
@@ -152,29 +152,8 @@ export interface DeployTimeParameter {
   expression: string;
 }
 
-/** Names of the resources only infra/ refers to (CAF abbreviations: nsg, pe, dcr). */
-export interface InfraNames {
-  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string };
-  registryPrivateEndpoint: string;
-  keyVaultPrivateEndpoint: string;
-  dataCollectionRule: string;
-}
-
-export function infraNames(names: Names, answers: Pick<Answers, 'name' | 'environment'>): InfraNames {
-  const base = `${answers.name}-${answers.environment}`;
-  return {
-    networkSecurityGroups: {
-      nodes: `nsg-${base}-aks-nodes`,
-      privateEndpoints: `nsg-${base}-private-endpoints`,
-      agents: `nsg-${base}-devops-agents`,
-      bastion: `nsg-${base}-bastion`,
-    },
-    registryPrivateEndpoint: `pe-${names.registry}`,
-    // Key Vault names may have capitals; private endpoint names are lowercase (Azure.PrivateEndpoint.Name).
-    keyVaultPrivateEndpoint: `pe-${names.keyVault.toLowerCase()}`,
-    dataCollectionRule: `dcr-${base}-container-insights`,
-  };
-}
+// The names of the resources only infra/ refers to are decided with the others, in answers/naming.ts.
+export { infraNames, type InfraNames } from '../answers/naming.ts';
 
 export interface InfraContext {
   names: InfraNames;
