@@ -12,12 +12,9 @@
 // rights). A new platform identity takes a new role here, which reserves its prefix at the same time;
 // the uniqueness check over derivedNames() stays as a second guard.
 import type { Answers, Workload } from './model.ts';
+import { PLATFORM_IDENTITY_ROLES } from './platform-identities.ts';
 
-/** The roles of the platform's identities: `id-<role>-<name>-<environment>`; workload names may not start with `<role>-`. */
-export const PLATFORM_IDENTITY_ROLES = { clusterIdentity: 'aks', pipelineIdentity: 'pipeline' } as const;
-
-/** The workload name prefixes reserved for the platform's identities. */
-export const RESERVED_WORKLOAD_PREFIXES: readonly string[] = Object.values(PLATFORM_IDENTITY_ROLES).map((role) => `${role}-`);
+export { PLATFORM_IDENTITY_ROLES, RESERVED_WORKLOAD_PREFIXES } from './platform-identities.ts';
 
 /** The namespace-wide NetworkPolicy of every workload namespace (k8s/base/namespaces/<namespace>/). */
 export const NAMESPACE_POLICY_NAME = 'default-deny';
