@@ -52,7 +52,19 @@ describe('precedence: flags > answers file > stored > prompts > defaults', () =>
   it('answers files must carry the declared types (no silent conversion)', () => {
     expect(problemsOf({ file: { userNodeMinCount: '3' } })).toEqual(['userNodeMinCount "3": must be a whole number']);
     expect(problemsOf({ file: { bastion: 'yes' } })).toEqual(['bastion "yes": must be true or false']);
-    expect(problemsOf({ file: { availabilityZones: '1,2,3' } })[0]).toMatch(/^availabilityZones "1,2,3": must be a list/);
+    expect(problemsOf({ file: { availabilityZones: [1.5] } })[0]).toMatch(/^availabilityZones \[1\.5\]: must be a list/);
+    expect(problemsOf({ file: { availabilityZones: [true] } })[0]).toMatch(/^availabilityZones \[true\]: must be a list/);
+  });
+
+  it('lists as people write them: numbers for zones, comma-separated text in a file, spaces after commas (issue 16)', () => {
+    expect(answersOf({ file: { availabilityZones: [1, 2, 3] } }).availabilityZones).toEqual(['1', '2', '3']);
+    expect(answersOf({ file: { availabilityZones: '1,2,3' } }).availabilityZones).toEqual(['1', '2', '3']);
+    expect(answersOf({ file: { availabilityZones: '1, 3' } }).availabilityZones).toEqual(['1', '3']);
+    expect(answersOf({ file: { availabilityZones: 2 } }).availabilityZones).toEqual(['2']);
+    expect(answersOf({ file: { availabilityZones: '' } }).availabilityZones).toEqual([]);
+    expect(answersOf({ flags: { availabilityZones: '1, 2' } }).availabilityZones).toEqual(['1', '2']);
+    expect(answersOf({ file: { workloads: [{ name: 'api', secrets: 'db-password, api-key' }] } }).workloads[0]!.secrets).toEqual(['db-password', 'api-key']);
+    expect(problemsOf({ file: { availabilityZones: [1, 4] } })).toEqual(['availabilityZones[1] "4": one of 1, 2, 3']);
   });
 });
 

@@ -154,7 +154,7 @@ export default class WorkloadGenerator extends SecureAksGenerator {
 }
 
 function splitList(text: string): string[] {
-  return text === '' ? [] : text.split(',');
+  return text === '' ? [] : text.split(/,[ ]*/);
 }
 
 /** `workload.port` -> `port`, so the message names the flag the user typed. */

@@ -131,7 +131,7 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'unicode-workload-name', description: 'Cyrillic "а" in a workload name', answersFile: 'workloads:\n  - name: "\u0430pi"\n', expect: { key: 'workloads[0].name', rule: NON_ASCII('0430') } },
   { id: 'spaces-leading-name', description: 'leading space in the service name', flags: ['--name', ' orders'], expect: { key: 'name', rule: SPACES } },
   { id: 'spaces-trailing-project', description: 'trailing space in the project name', flags: ['--ado-project', 'my project '], expect: { key: 'adoProject', rule: SPACES } },
-  { id: 'spaces-after-comma', description: 'space after the comma in a list flag', flags: ['--admin-group-object-ids', `${GUID}, 0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b`], expect: { key: 'adminGroupObjectIds[1]', rule: SPACES } },
+  { id: 'spaces-before-comma', description: 'space before the comma in a list flag (spaces after a comma are fine)', flags: ['--admin-group-object-ids', `${GUID} ,0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b`], expect: { key: 'adminGroupObjectIds[0]', rule: SPACES } },
   { id: 'spaces-choice', description: 'trailing space in a choice', flags: ['--bastion-sku', 'Standard '], expect: { key: 'bastionSku', rule: SPACES } },
   { id: 'spaces-cidr', description: 'leading space in a CIDR (answers file)', answersFile: 'serviceCidr: " 172.16.0.0/16"\n', expect: { key: 'serviceCidr', rule: SPACES } },
   { id: 'long-name', description: 'a 10,000-character service name (the message shows it cut)', flags: ['--name', 'a'.repeat(10_000)], expect: { key: 'name', rule: /…\(10002 characters\): 2-20 lowercase/ } },
@@ -189,7 +189,7 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'secret-space', description: 'secret name with a space', answersFile: workload('    secrets: ["db password"]\n'), expect: { key: 'workloads[0].secrets[0]', rule: 'a Key Vault secret name' } },
   { id: 'secret-empty', description: 'empty secret name', answersFile: workload('    secrets: [""]\n'), expect: { key: 'workloads[0].secrets[0]', rule: 'must not be empty' } },
   { id: 'secret-duplicate-case', description: 'two secrets Key Vault sees as one', answersFile: workload('    secrets: [Db-Password, db-password]\n'), expect: { key: 'workloads[0].secrets[1]', rule: 'duplicates another secret of this workload (Key Vault names ignore case)' } },
-  { id: 'secrets-not-a-list', description: 'secrets as a string', answersFile: workload('    secrets: db-password\n'), expect: { key: 'workloads[0].secrets', rule: 'must be a list of strings' } },
+  { id: 'secrets-not-a-list', description: 'secrets as a mapping', answersFile: workload('    secrets: {db: password}\n'), expect: { key: 'workloads[0].secrets', rule: 'must be a list (such as [1, 2, 3] or - items) or comma-separated text such as 1,2,3' } },
 
   // --- answers files ----------------------------------------------------------------------------------
   { id: 'file-empty', description: 'empty answers file', answersFile: '', expect: { key: '{answers}', rule: 'is empty; expected a mapping of answers' } },
@@ -213,7 +213,8 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'file-wrong-type-boolean', description: 'YAML 1.1 "yes" for a boolean (a string in YAML 1.2)', answersFile: 'bastion: yes\n', expect: { key: 'bastion', rule: 'must be true or false' } },
   { id: 'file-wrong-type-integer', description: 'a quoted number', answersFile: 'systemNodeCount: "3"\n', expect: { key: 'systemNodeCount', rule: 'must be a whole number' } },
   { id: 'file-wrong-type-string', description: 'a number for the name', answersFile: 'name: 123\n', expect: { key: 'name', rule: 'must be a string' } },
-  { id: 'file-wrong-type-list', description: 'a comma-separated string for a list', answersFile: 'availabilityZones: "1,2,3"\n', expect: { key: 'availabilityZones', rule: 'must be a list of strings' } },
+  { id: 'file-wrong-type-list', description: 'a fraction in a list of zones', answersFile: 'availabilityZones: [1.5, 2]\n', expect: { key: 'availabilityZones', rule: 'must be a list' } },
+  { id: 'file-zone-number-out-of-range', description: 'availability zone 4, written as a number', answersFile: 'availabilityZones: [1, 4]\n', expect: { key: 'availabilityZones[1]', rule: 'one of 1, 2, 3' } },
   { id: 'file-null-value', description: 'an explicit null', answersFile: 'location: null\n', expect: { key: 'location', rule: 'must be a string' } },
   { id: 'file-unknown-key', description: 'a misspelt key', answersFile: 'acrname: crorders01\n', expect: { key: 'acrname', rule: 'unknown key (did you mean "acrName"?)' } },
   { id: 'file-proto-key', description: '"__proto__" (no prototype pollution, just an unknown key)', answersFile: '__proto__:\n  bastion: false\n', expect: { key: '__proto__', rule: 'unknown key' } },
@@ -227,7 +228,8 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'flag-answers-without-file', description: '--answers without a file', flags: ['--answers'], cliOnly: true, expect: { key: '--answers', rule: 'needs a value' } },
   { id: 'flag-unknown-did-you-mean', description: 'a flag in the wrong case', flags: ['--acrname', 'crorders01'], cliOnly: true, expect: { key: '--acrname', rule: 'unknown option (did you mean --acr-name?)' } },
   { id: 'flag-unknown-short', description: 'an unknown short flag', flags: ['-x'], cliOnly: true, expect: { key: '-x', rule: 'unknown option' } },
-  { id: 'flag-switch-with-value', description: 'a value for a switch', flags: ['--bastion=false'], cliOnly: true, expect: { key: '--bastion', rule: 'is a switch and takes no value (--no-bastion turns it off)' } },
+  { id: 'flag-switch-with-value', description: 'a value for a control switch', flags: ['--force=yes'], cliOnly: true, expect: { key: '--force', rule: 'is a switch and takes no value' } },
+  { id: 'flag-boolean-bad-value', description: 'a value other than true or false for a boolean answer', flags: ['--bastion=maybe'], cliOnly: true, expect: { key: '--bastion', rule: 'must be true or false (--bastion, --bastion true, --bastion false or --no-bastion)' } },
   { id: 'flag-negated-value-option', description: '--no- on an option that takes a value', flags: ['--no-name'], cliOnly: true, expect: { key: '--no-name', rule: '--name takes a value and cannot be negated' } },
   { id: 'flag-extra-argument', description: 'two destinations', flags: ['second-folder'], cliOnly: true, expect: { key: '"second-folder"', rule: 'unexpected argument' } },
 
