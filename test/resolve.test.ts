@@ -139,6 +139,17 @@ describe('workloads', () => {
     ]);
   });
 
+  it('a bad name is not reported again as the namespace derived from it; a bad derived namespace says where it came from (issue 16)', () => {
+    expect(problemsOf({ file: { workloads: [{ name: 'Api_1' }] } })).toEqual([
+      'workloads[0].name "Api_1": 2-40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit',
+    ]);
+    expect(problemsOf({ file: { workloads: [{ name: 'kube-api' }] } })).toEqual([
+      'workloads[0].namespace "kube-api": a namespace that Kubernetes or AKS reserves for itself (the default: the workload name; set namespace to choose another)',
+    ]);
+    // A namespace the user gave is reported as given.
+    expect(problemsOf({ file: { workloads: [{ name: 'Api_1', namespace: 'Web' }] } })).toHaveLength(2);
+  });
+
   it('accepts an empty list (a cluster without workloads)', () => {
     expect(answersOf({ file: { workloads: [] } }).workloads).toEqual([]);
   });

@@ -12,7 +12,7 @@ import { PACKAGE_VERSION, templateRoot } from '../core/support/paths.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
 import { writeOptions } from '../core/output/files.ts';
 import { renderTree } from '../core/output/render.ts';
-import { checkWorkload, resolveAnswers } from '../core/answers/resolve.ts';
+import { checkWorkload, resolveAnswers, workloadChanges } from '../core/answers/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
 import { planMerge } from '../core/output/workload-update.ts';
 import { WORKLOAD_OPTIONS } from '../core/answers/workload-options.ts';
@@ -94,7 +94,6 @@ export default class WorkloadGenerator extends SecureAksGenerator {
       else if ((key === 'port' || key === 'replicas') && typeof value === 'string' && /^\d{1,9}$/.test(value)) entry[key] = Number(value);
       else entry[key] = value;
     }
-    if (this.given.namespace === undefined && !this.existing) entry.namespace = entry.name;
     const checked = checkWorkload(entry, 'workload');
     if (!checked.workload) throw new InputError(checked.problems.map(toFlagProblem));
     const workload = checked.workload;
@@ -104,14 +103,17 @@ export default class WorkloadGenerator extends SecureAksGenerator {
         return;
       }
       if (!this.runOpts.force) {
-        throw new InputError([{ key: 'name', value: workload.name, rule: 'a workload with this name exists already with other answers; rerun with --force to update it' }]);
+        const changes = workloadChanges(this.existing, workload).join('; ');
+        throw new InputError([{ key: 'name', value: workload.name, rule: `a workload with this name exists already with other answers (${changes}); rerun with --force to update it` }]);
       }
     }
     const workloads = this.existing
       ? this.previous.workloads.map((w) => (w.name === workload.name ? workload : w))
       : [...this.previous.workloads, workload];
     const resolved = resolveAnswers({ stored: { ...this.previous, workloads }, folderName: basename(this.destinationRoot()) });
-    if (!resolved.ok) throw new InputError(resolved.problems);
+    // Problems of this workload's entry name the flag the user typed (`name`, not `workloads[2].name`).
+    const at = `workloads[${workloads.indexOf(workload)}].`;
+    if (!resolved.ok) throw new InputError(resolved.problems.map((p) => (p.key.startsWith(at) ? { ...p, key: p.key.slice(at.length) } : p)));
     this.next = resolved.answers;
   }
 

@@ -267,11 +267,21 @@ export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): 
     return { problems };
   }
   const name = entry.name;
+  // The namespace defaults to the name: a namespace nobody gave is only checked when the name is valid,
+  // and a problem with it says where it came from.
+  const namespaceGiven = entry.namespace !== undefined;
   const namespace = entry.namespace ?? name;
   const values: Record<string, unknown> = { ...WORKLOAD_DEFAULTS, ...entry, namespace };
   const typed: Record<string, unknown> = {};
   for (const key of WORKLOAD_KEYS) {
     const value = values[key];
+    if (key === 'namespace' && !namespaceGiven) {
+      if (problems.some((p) => p.key === `${at}.name`)) continue;
+      const rule = WORKLOAD_FIELDS.namespace.rule(String(value));
+      if (rule) problems.push({ key: `${at}.namespace`, value, rule: `${rule} (the default: the workload name; set namespace to choose another)` });
+      else typed.namespace = value;
+      continue;
+    }
     const kind = key === 'port' || key === 'replicas' ? 'integer' : key === 'secrets' ? 'list' : 'string';
     const coerced = coerce({ kind }, value, false);
     if (!coerced.ok) {
@@ -293,4 +303,10 @@ export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): 
     }
   }
   return problems.length === 0 ? { workload: typed as unknown as Workload, problems } : { problems };
+}
+
+/** What differs between a stored workload and the one given, one `key: stored → given` per answer. */
+export function workloadChanges(stored: Workload, given: Workload): string[] {
+  const show = (value: unknown) => (Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
+  return WORKLOAD_KEYS.filter((key) => JSON.stringify(stored[key]) !== JSON.stringify(given[key])).map((key) => `${key}: ${show(stored[key])} → ${show(given[key])}`);
 }
