@@ -16,6 +16,7 @@ import { checkWorkload, resolveAnswers, workloadChanges } from '../core/answers/
 import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
 import { planMerge } from '../core/output/workload-update.ts';
 import { WORKLOAD_OPTIONS } from '../core/answers/workload-options.ts';
+import { workloadSummary } from '../core/output/summary.ts';
 
 const RUN_INSIDE = 'run this inside a repository that yo secure-aks generated';
 
@@ -140,17 +141,7 @@ export default class WorkloadGenerator extends SecureAksGenerator {
 
   async end(): Promise<void> {
     if (!this.next) return;
-    const name = String(this.given.name);
-    this.log(
-      [
-        '',
-        `Added workload ${name}. Next:`,
-        `  git diff                         # review: infra/workloads.json, k8s/, pipelines/, README.md`,
-        `  kubectl kustomize k8s/overlays/${this.next.environment} | less`,
-        `  git add -A && git commit -m "Add workload ${name}"   # the pipeline builds and deploys it`,
-        '',
-      ].join('\n'),
-    );
+    this.log(workloadSummary(buildContext(this.next, PACKAGE_VERSION), String(this.given.name), this.existing ? 'Updated' : 'Added'));
     if (this.runOpts.validate) await this._validateWritten(buildContext(this.next, PACKAGE_VERSION));
   }
 }
