@@ -135,7 +135,6 @@ for provider in "${providers[@]}"; do
   fi
 done
 
-
 if [[ $(az group exists --name "$resource_group") == true ]]; then
   echo "==> Resource group $resource_group exists"
 elif [[ $what_if == true ]]; then
