@@ -1,6 +1,7 @@
 // The real app generator in yeoman-test's in-memory file system: prompts, precedence with stored
 // answers, and nothing written when input is invalid.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/cli.ts';
 import { runApp } from './helpers/generate.ts';
@@ -52,6 +53,23 @@ describe('app generator (in memory)', () => {
   it('flags beat the answers stored in .yo-rc.json', async () => {
     const result = await runApp({ environment: 'prod' }).withFiles({ '.yo-rc.json': { [STORE]: { name: 'stored-name', environment: 'qa' } } });
     expect(stored(result)).toMatchObject({ name: 'stored-name', environment: 'prod' });
+  });
+
+  it('reads --bastion false and --bastion true as yo passes them (the command line, parsed by Yeoman) (issue 16)', async () => {
+    const off = await runApp({}).withArguments(['--bastion', 'false']);
+    expect(stored(off).bastion).toBe(false);
+    off.assertNoFile('infra/modules/bastion.bicep');
+    const on = await runApp({}).withArguments(['--bastion', 'true']);
+    expect(stored(on).bastion).toBe(true);
+    const negated = await runApp({}).withArguments(['--no-bastion']);
+    expect(stored(negated).bastion).toBe(false);
+  });
+
+  it('reads availability zones written as numbers in an answers file (issue 16)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'answers.yaml'), 'availabilityZones: [1, 3]\n');
+    const result = await runApp({ answers: join(dir, 'answers.yaml') });
+    expect(stored(result).availabilityZones).toEqual(['1', '3']);
   });
 
   it('rejects invalid answers with every problem and writes nothing', async () => {

@@ -71,6 +71,43 @@ describe.concurrent('create-secure-aks', () => {
     expect(stored.workloads).toEqual([{ name: 'orders-api', namespace: 'orders-api', port: 8080, replicas: 2, secrets: ['db-password'] }]);
   });
 
+  it('booleans as yo reads them: --bastion false, --bastion true, --bastion=false and --no-bastion; --help says so (issue 16)', async () => {
+    const cwd = tempDir();
+    const bastionOf = (dir: string) => JSON.parse(readFileSync(join(cwd, dir, '.yo-rc.json'), 'utf8'))['generator-secure-aks'].bastion;
+    for (const [dir, args, expected] of [
+      ['svc-a', ['svc-a', '--bastion', 'false', '--yes'], false],
+      ['svc-b', ['--bastion', 'false', 'svc-b', '--yes'], false],
+      ['svc-c', ['svc-c', '--bastion=false', '--yes'], false],
+      ['svc-d', ['svc-d', '--no-bastion', '--yes'], false],
+      ['svc-e', ['svc-e', '--bastion', 'true', '--yes'], true],
+    ] as const) {
+      const result = await cli([...args], cwd);
+      expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      expect(bastionOf(dir), args.join(' ')).toBe(expected);
+      expect(existsSync(join(cwd, dir, 'infra/modules/bastion.bicep')), args.join(' ')).toBe(expected);
+    }
+    // "false" went to --bastion, not to the destination.
+    expect(existsSync(join(cwd, 'false'))).toBe(false);
+    const bad = await cli(['svc-f', '--bastion=maybe'], cwd);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain('--bastion "maybe": must be true or false (--bastion, --bastion true, --bastion false or --no-bastion)');
+    const help = await cli(['--help'], cwd);
+    expect(help.stdout).toMatch(/^ {2}--bastion \[true\|false\], --no-bastion +Deploy Azure Bastion/m);
+  });
+
+  it('availability zones as Azure writes them: [1, 2, 3] and 1,2,3 in an answers file (issue 16)', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'numbers.yaml'), 'availabilityZones: [1, 2, 3]\n');
+    writeFileSync(join(cwd, 'text.yaml'), 'availabilityZones: 1,2\n');
+    writeFileSync(join(cwd, 'list.yaml'), 'availabilityZones:\n  - 1\n  - 3\n');
+    for (const [file, zones] of [['numbers.yaml', ['1', '2', '3']], ['text.yaml', ['1', '2']], ['list.yaml', ['1', '3']]] as const) {
+      const out = file.replace('.yaml', '');
+      const result = await cli([out, '--answers', file, '--yes'], cwd);
+      expect(result.exitCode, `${file}: ${result.stderr}`).toBe(0);
+      expect(JSON.parse(readFileSync(join(cwd, out, '.yo-rc.json'), 'utf8'))['generator-secure-aks'].availabilityZones, file).toEqual(zones);
+    }
+  });
+
   it('reports answers file problems with file, line and column', async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'answers.yaml'), 'name: orders\nname: again\nacrname: x\n');

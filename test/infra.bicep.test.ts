@@ -131,9 +131,10 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       expect(old.diagnostics.map((d) => d.code)).toContain('use-recent-api-versions');
     });
 
-    test('the Bicep CLI itself: `bicep build-params` compiles and lints every file clean, and stops at the unset deploy-time variables', async () => {
+    test('the Bicep CLI itself: `bicep build-params` compiles and lints every file clean, and stops at the unset deploy-time variables, naming each', async () => {
       // Without AKS_ADMIN_GROUP_OBJECT_IDS and DEVOPS_INFRASTRUCTURE_OBJECT_ID the only diagnostics are the
       // two required parameters, at their own lines: main.bicep, every module (compiler and linter) are clean.
+      // Each says which variable is missing (issue 16: it was a bare BCP333 about a length).
       const { compiled } = trees.defaults;
       const unset = await bicepCli(['build-params', 'infra/dev.bicepparam', '--stdout'], compiled.dir, {
         AKS_ADMIN_GROUP_OBJECT_IDS: '',
@@ -145,7 +146,16 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       expect(
         diagnostics.map((d) => `${d.file} ${d.code} ${lines[d.line - 1]?.split(' =')[0]}`),
         formatDiagnostics(diagnostics),
-      ).toEqual(['infra/dev.bicepparam BCP333 param adminGroupObjectIds', 'infra/dev.bicepparam BCP333 param devOpsInfrastructureObjectId']);
+      ).toEqual(['infra/dev.bicepparam BCP338 param adminGroupObjectIds', 'infra/dev.bicepparam BCP338 param devOpsInfrastructureObjectId']);
+      const output = `${unset.stdout}\n${unset.stderr}`;
+      expect(output).toContain('Failed to evaluate parameter "adminGroupObjectIds": AKS_ADMIN_GROUP_OBJECT_IDS is not set: the object IDs of the Entra ID groups');
+      expect(output).toContain('Failed to evaluate parameter "devOpsInfrastructureObjectId": DEVOPS_INFRASTRUCTURE_OBJECT_ID is not set: the object ID of the DevOpsInfrastructure service principal');
+      // The same for the scale set's SSH key.
+      const vmss = trees.vmssNoBastionOddNetwork.compiled;
+      const environment = trees.vmssNoBastionOddNetwork.rendered.answers.environment;
+      const noKey = await bicepCli(['build-params', `infra/${environment}.bicepparam`, '--stdout'], vmss.dir, { AKS_ADMIN_GROUP_OBJECT_IDS: '', AGENT_SSH_PUBLIC_KEY: '' });
+      expect(noKey.exitCode).not.toBe(0);
+      expect(`${noKey.stdout}\n${noKey.stderr}`).toContain('AGENT_SSH_PUBLIC_KEY is not set: the SSH public key of the admin account of the agents');
     }, 240_000);
 
     test('the bicepconfig.json raises every linter rule to error but use-recent-api-versions', () => {
@@ -207,7 +217,7 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
         const param = rendered.files.get(`infra/${rendered.answers.environment}.bicepparam`)!;
         if (rendered.answers.agentPool === 'managedDevOpsPool') {
           expect(compiled.parameters.devOpsInfrastructureObjectId).toBe(SAMPLE_DEPLOY_ENV.DEVOPS_INFRASTRUCTURE_OBJECT_ID);
-          expect(param).toMatch(/az ad sp list --display-name DevOpsInfrastructure --query \[0\]\.id/);
+          expect(param).toMatch(/az ad sp list --display-name DevOpsInfrastructure --query "\[0\]\.id"/);
           expect(compiled.parameters).not.toHaveProperty('agentSshPublicKey');
         } else {
           expect(compiled.parameters.agentSshPublicKey).toBe(SAMPLE_DEPLOY_ENV.AGENT_SSH_PUBLIC_KEY);

@@ -354,3 +354,116 @@ test('a cluster-only repository (no workloads): every row still has checks, comm
   const source = /^```mermaid\n([\s\S]*?)\n```$/m.exec(readme)![1]!;
   expect((await parseMermaid(source)).vertices.some((v) => v.id.startsWith('wl'))).toBe(false);
 });
+
+// ---------------------------------------------------------------------------------------------------
+// The runbook, followed top to bottom (issue 16)
+
+/** The runbook as an operator reads it: its text, and where each of its sections starts. */
+function runbookOf(readme: string) {
+  const text = readme.slice(readme.indexOf('## Runbook'), readme.indexOf('\n## Workloads'));
+  const at = (heading: string) => {
+    const index = text.indexOf(`\n### ${heading}\n`);
+    expect(index, heading).toBeGreaterThan(0);
+    return index;
+  };
+  return { text, at };
+}
+
+describe('the runbook creates every secret before the workload that mounts it is deployed', () => {
+  const cases = {
+    threeWorkloads: CASES.threeWorkloads,
+    sharedSecrets: {
+      name: 'shop',
+      workloads: [
+        { name: 'api', namespace: 'shop', secrets: ['db-password', 'api-key'] },
+        { name: 'worker', namespace: 'jobs', secrets: ['db-password', 'queue-key'] },
+        { name: 'web', namespace: 'shop', secrets: [] },
+        { name: 'reports', secrets: ['Reports-Token'] },
+      ],
+    },
+  } satisfies Record<string, AnswerInput>;
+
+  it.each(Object.keys(cases) as (keyof typeof cases)[])('%s: a secret set for each, with the role taken before and given up after, all before the deploy step', async (name) => {
+    const repo = await renderRepository(cases[name]);
+    const { text, at } = runbookOf(repo.files.get('README.md')!);
+    const sections = repo.ctx.docs.sections;
+    const deploy = at(sections.deploy.heading);
+    const secretsSection = at(sections.secrets.heading);
+    expect(at(sections.firstDeployment.heading)).toBeLessThan(secretsSection);
+    expect(secretsSection).toBeLessThan(deploy);
+    const vault = repo.ctx.names.keyVault;
+    const lines = text.split('\n');
+    const offset = (i: number) => lines.slice(0, i).join('\n').length;
+    const sets = lines.flatMap((line, i) => {
+      // A real secret name (the rotation section's `<secret>` is a placeholder).
+      const m = new RegExp(`^az keyvault secret set --vault-name ${vault} --name ([0-9A-Za-z-]+) --file \\S+`).exec(line);
+      return m ? [{ secret: m[1]!, at: offset(i) }] : [];
+    });
+    const mounted = repo.ctx.workloads.flatMap((w) => w.secrets);
+    expect(mounted.length).toBeGreaterThan(2);
+    for (const w of repo.ctx.workloads) {
+      for (const secret of w.secrets) {
+        const set = sets.find((s) => s.secret.toLowerCase() === secret.toLowerCase());
+        expect(set, `${w.name}: ${secret}`).toBeDefined();
+        expect(set!.at, `${w.name}: ${secret} is set before the deploy step`).toBeGreaterThan(secretsSection);
+        expect(set!.at, `${w.name}: ${secret} is set before the deploy step`).toBeLessThan(deploy);
+      }
+    }
+    // Nothing else is set, and no secret twice (one vault: one name is one secret).
+    expect(new Set(sets.map((s) => s.secret.toLowerCase())).size).toBe(sets.length);
+    expect(sets.map((s) => s.secret.toLowerCase()).sort()).toEqual([...new Set(mounted.map((s) => s.toLowerCase()))].sort());
+    // The role that allows it is taken before the first and given up after the last, still before the deploy step.
+    const grant = text.indexOf('az role assignment create --role "Key Vault Secrets Officer"');
+    const revoke = text.indexOf('az role assignment delete --role "Key Vault Secrets Officer"');
+    expect(grant).toBeGreaterThan(secretsSection);
+    expect(grant).toBeLessThan(Math.min(...sets.map((s) => s.at)));
+    expect(revoke).toBeGreaterThan(Math.max(...sets.map((s) => s.at)));
+    expect(revoke).toBeLessThan(deploy);
+    expect(text.slice(grant, revoke)).toMatch(new RegExp(`--scope "\\$vault_id"`));
+    // The short recipe at the top has the same order: the secrets before the push that deploys.
+    const recipe = /### In short\n[\s\S]*?```bash\n([\s\S]*?)```/.exec(text)![1]!.split('\n');
+    const secretsStep = recipe.findIndex((l) => l.startsWith('# create the Key Vault secrets'));
+    expect(secretsStep).toBeGreaterThan(recipe.findIndex((l) => l.startsWith('bash scripts/deploy-infra.sh')));
+    expect(secretsStep).toBeLessThan(recipe.findIndex((l) => l.startsWith('git push')));
+    for (const secret of new Set(mounted)) expect(recipe[secretsStep], secret).toContain(secret);
+  });
+
+  it('without secrets: the section says so and keeps the commands with a placeholder; the recipe has no secrets step', async () => {
+    const repo = await renderRepository({ workloads: [{ name: 'api' }] });
+    const { text } = runbookOf(repo.files.get('README.md')!);
+    expect(text).toContain('No workload mounts a secret yet');
+    expect(text).toContain('az keyvault secret set --vault-name');
+    expect(text).not.toMatch(/^# create the Key Vault secrets/m);
+  });
+});
+
+describe('the runbook points forward, and every link inside the README lands on a heading', () => {
+  it.each(Object.keys(CASES) as CaseName[])('%s', (name) => {
+    const readme = rendered[name].files.get('README.md')!;
+    const headings = new Set([...readme.matchAll(/^#{1,4} (.+)$/gm)].map((m) => `#${m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')}`));
+    const anchors = [...readme.matchAll(/\]\((#[^)]+)\)/g)].map((m) => m[1]!);
+    expect(anchors.length).toBeGreaterThan(10);
+    for (const anchor of anchors) expect(headings, anchor).toContain(anchor);
+    const { text, at } = runbookOf(readme);
+    const sections = rendered[name].ctx.docs.sections;
+    // Deploying by hand needs a connection, which the next section sets up: it says so, with a link.
+    const deploy = text.slice(at(sections.deploy.heading), at(sections.connect.heading));
+    expect(deploy).toContain(`connect first ([${sections.connect.heading}](${sections.connect.anchor}), next)`);
+    expect(text.slice(at(sections.firstDeployment.heading), at(sections.devops.heading))).toContain('Next: connect Azure DevOps (next section).');
+    expect(text.slice(at(sections.devops.heading), at(sections.secrets.heading))).toMatch(/Create the pipeline only after the workloads' secrets exist \(next section\)/);
+  });
+});
+
+test('the controls table names the ServiceAccount\'s azure.workload.identity/client-id annotation: where it is set and how to verify it (issue 16)', () => {
+  const repo = rendered.threeWorkloads;
+  const control = repo.ctx.docs.controls.find((c) => c.id === 'workload-identity')!;
+  const row = control.enforcedBy.find((e) => e.property.includes('azure.workload.identity/client-id'));
+  expect(row, 'an enforcement line for the annotation').toBeDefined();
+  expect(row!.file).toBe('k8s/overlays/prod/workloads/<workload>/kustomization.yaml'.replace('prod', repo.answers.environment));
+  expect(row!.checks.map((c) => c.file).sort()).toEqual(repo.ctx.workloads.map((w) => `k8s/overlays/${repo.answers.environment}/workloads/${w.name}/kustomization.yaml`).sort());
+  const verify = control.verify.find((v) => v.command.includes('client-id'));
+  expect(verify?.command).toBe(`kubectl get serviceaccount web --namespace storefront --output jsonpath='{.metadata.annotations.azure\\.workload\\.identity/client-id}'`);
+  expect(verify?.expect).toContain(`az identity show --resource-group ${repo.ctx.names.resourceGroup} --name id-web-${repo.answers.environment} --query clientId`);
+  const readme = repo.files.get('README.md')!;
+  expect(readme).toContain('`ServiceAccount azure.workload.identity/client-id annotation, set by replacements[0].targets[0].fieldPaths`');
+});

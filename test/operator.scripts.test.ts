@@ -107,6 +107,8 @@ const IDS = {
   bastion: '/subscriptions/0000/resourceGroups/rg-contoso-dev/providers/Microsoft.Network/bastionHosts/bas-contoso-dev',
 };
 const PRIVATE_FQDN = 'aks-contoso-dev-abc123.privatelink.westeurope.azmk8s.io';
+/** The object ID of the DevOpsInfrastructure service principal in the fake tenant. */
+const DEVOPS_SP = '44444444-4444-4444-4444-444444444444';
 
 const FAKE_AZ = String.raw`#!BASH
 state=$FAKE_STATE
@@ -149,8 +151,12 @@ EOF
   "group exists "*) if has group; then echo true; else echo false; fi ;;
   "group create "*) touch "$state/group" ;;
   "group delete "*) rm -f "$state/group" ;;
+  "ad sp list --display-name DevOpsInfrastructure --query [0].id --output tsv")
+    # The service principal exists once its resource provider is registered.
+    has unregistered-Microsoft.DevOpsInfrastructure || echo "${DEVOPS_SP}" ;;
   "deployment group show "*) echo "clusterName: aks-contoso-dev" ;;
-  "deployment group create "* | "deployment group what-if "* | "network bastion tunnel "* | "aks bastion "*) ;;
+  "deployment group create "*) printf '%s\n' "${'$'}{DEVOPS_INFRASTRUCTURE_OBJECT_ID:-}" > "$state/deployed-with-devops-id" ;;
+  "deployment group what-if "* | "network bastion tunnel "* | "aks bastion "*) ;;
   *) echo "fake az: unexpected call: $*" >&2; exit 99 ;;
 esac
 `;
@@ -236,17 +242,49 @@ describe.skipIf(!kubectlPath)('scripts/connect.sh', () => {
 });
 
 describe('scripts/deploy-infra.sh', () => {
-  it('lists every value the parameter file reads from the environment when one is missing', async () => {
+  it('lists every value the operator must set when one is missing, before it changes anything', async () => {
     const { rendered, dir } = trees.bastion;
     const fake = fakeAz(['signed-in']);
-    const result = await run(['scripts/deploy-infra.sh'], { cwd: dir, env: { ...fake.env, AKS_ADMIN_GROUP_OBJECT_IDS: '11111111-1111-1111-1111-111111111111' } });
+    const result = await run(['scripts/deploy-infra.sh'], { cwd: dir, env: fake.env });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('DEVOPS_INFRASTRUCTURE_OBJECT_ID');
-    expect(result.stderr).not.toMatch(/^ {2}AKS_ADMIN_GROUP_OBJECT_IDS$/m);
-    expect(result.stderr).toContain(rendered.ctx.infra.deployTimeParameters.find((p) => p.env === 'DEVOPS_INFRASTRUCTURE_OBJECT_ID')!.help[1]!);
-    expect(fake.calls().some((c) => c.startsWith('deployment') || c.startsWith('provider register'))).toBe(false);
+    expect(result.stderr).toMatch(/^ {2}AKS_ADMIN_GROUP_OBJECT_IDS$/m);
+    expect(result.stderr).toContain(rendered.ctx.infra.deployTimeParameters.find((p) => p.env === 'AKS_ADMIN_GROUP_OBJECT_IDS')!.help[1]!);
+    // Looked up by the script itself, after the provider registration that creates it.
+    expect(result.stderr).not.toMatch(/^ {2}DEVOPS_INFRASTRUCTURE_OBJECT_ID$/m);
+    expect(fake.calls().some((c) => c.startsWith('deployment') || c.startsWith('provider register') || c.startsWith('ad sp'))).toBe(false);
     const vmss = await run(['scripts/deploy-infra.sh'], { cwd: trees.noBastion.dir, env: fakeAz(['signed-in']).env });
     expect(vmss.stderr).toMatch(/AKS_ADMIN_GROUP_OBJECT_IDS[\s\S]*AGENT_SSH_PUBLIC_KEY/);
+  });
+
+  it('registers Microsoft.DevOpsInfrastructure before it looks up the DevOpsInfrastructure service principal, and deploys with it (issue 16)', async () => {
+    const { dir } = trees.bastion;
+    const fake = fakeAz(['signed-in', 'unregistered-Microsoft.DevOpsInfrastructure', 'unregistered-Microsoft.DevCenter']);
+    const env = { ...fake.env, AKS_ADMIN_GROUP_OBJECT_IDS: '11111111-1111-1111-1111-111111111111' };
+    // what-if registers nothing, so there is nothing to look up yet: it says so and changes nothing.
+    const preview = await run(['scripts/deploy-infra.sh', '--what-if'], { cwd: dir, env });
+    expect(preview.code).toBe(1);
+    expect(preview.stderr).toContain('DEVOPS_INFRASTRUCTURE_OBJECT_ID is not set, and it cannot be looked up yet');
+    expect(preview.stderr).toContain('--what-if registers no resource provider');
+    expect(fake.calls().some((c) => c.startsWith('provider register') || c.startsWith('deployment'))).toBe(false);
+
+    const result = await run(['scripts/deploy-infra.sh'], { cwd: dir, env });
+    expect(result.code, result.stderr).toBe(0);
+    const calls = fake.calls().map((c) => c.replace(/ \| AAD_LOGIN_METHOD=$/, ''));
+    const registered = calls.lastIndexOf('provider register --namespace Microsoft.DevOpsInfrastructure --wait --output none');
+    const lookedUp = calls.lastIndexOf('ad sp list --display-name DevOpsInfrastructure --query [0].id --output tsv');
+    const deployed = calls.findIndex((c) => c.startsWith('deployment group create'));
+    expect(registered).toBeGreaterThanOrEqual(0);
+    expect(lookedUp, 'the service principal is looked up after the provider that creates it is registered').toBeGreaterThan(registered);
+    expect(deployed).toBeGreaterThan(lookedUp);
+    expect(readFileSync(join(fake.dir, 'deployed-with-devops-id'), 'utf8').trim()).toBe(DEVOPS_SP);
+    expect(result.stdout).toContain(`DEVOPS_INFRASTRUCTURE_OBJECT_ID=${DEVOPS_SP} (looked up; define it as a pipeline variable too)`);
+
+    // Set by the operator: used as it is, nothing looked up.
+    const given = fakeAz(['signed-in', 'group']);
+    const again = await run(['scripts/deploy-infra.sh'], { cwd: dir, env: { ...given.env, AKS_ADMIN_GROUP_OBJECT_IDS: '11111111-1111-1111-1111-111111111111', DEVOPS_INFRASTRUCTURE_OBJECT_ID: '33333333-3333-3333-3333-333333333333' } });
+    expect(again.code, again.stderr).toBe(0);
+    expect(given.calls().some((c) => c.startsWith('ad sp'))).toBe(false);
+    expect(readFileSync(join(given.dir, 'deployed-with-devops-id'), 'utf8').trim()).toBe('33333333-3333-3333-3333-333333333333');
   });
 
   it('registers only unregistered providers, creates the resource group once, and deploys the named deployment', async () => {

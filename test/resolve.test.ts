@@ -52,7 +52,19 @@ describe('precedence: flags > answers file > stored > prompts > defaults', () =>
   it('answers files must carry the declared types (no silent conversion)', () => {
     expect(problemsOf({ file: { userNodeMinCount: '3' } })).toEqual(['userNodeMinCount "3": must be a whole number']);
     expect(problemsOf({ file: { bastion: 'yes' } })).toEqual(['bastion "yes": must be true or false']);
-    expect(problemsOf({ file: { availabilityZones: '1,2,3' } })[0]).toMatch(/^availabilityZones "1,2,3": must be a list/);
+    expect(problemsOf({ file: { availabilityZones: [1.5] } })[0]).toMatch(/^availabilityZones \[1\.5\]: must be a list/);
+    expect(problemsOf({ file: { availabilityZones: [true] } })[0]).toMatch(/^availabilityZones \[true\]: must be a list/);
+  });
+
+  it('lists as people write them: numbers for zones, comma-separated text in a file, spaces after commas (issue 16)', () => {
+    expect(answersOf({ file: { availabilityZones: [1, 2, 3] } }).availabilityZones).toEqual(['1', '2', '3']);
+    expect(answersOf({ file: { availabilityZones: '1,2,3' } }).availabilityZones).toEqual(['1', '2', '3']);
+    expect(answersOf({ file: { availabilityZones: '1, 3' } }).availabilityZones).toEqual(['1', '3']);
+    expect(answersOf({ file: { availabilityZones: 2 } }).availabilityZones).toEqual(['2']);
+    expect(answersOf({ file: { availabilityZones: '' } }).availabilityZones).toEqual([]);
+    expect(answersOf({ flags: { availabilityZones: '1, 2' } }).availabilityZones).toEqual(['1', '2']);
+    expect(answersOf({ file: { workloads: [{ name: 'api', secrets: 'db-password, api-key' }] } }).workloads[0]!.secrets).toEqual(['db-password', 'api-key']);
+    expect(problemsOf({ file: { availabilityZones: [1, 4] } })).toEqual(['availabilityZones[1] "4": one of 1, 2, 3']);
   });
 });
 
@@ -127,6 +139,17 @@ describe('workloads', () => {
     ]);
   });
 
+  it('a bad name is not reported again as the namespace derived from it; a bad derived namespace says where it came from (issue 16)', () => {
+    expect(problemsOf({ file: { workloads: [{ name: 'Api_1' }] } })).toEqual([
+      'workloads[0].name "Api_1": 2-40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit',
+    ]);
+    expect(problemsOf({ file: { workloads: [{ name: 'kube-api' }] } })).toEqual([
+      'workloads[0].namespace "kube-api": a namespace that Kubernetes or AKS reserves for itself (the default: the workload name; set namespace to choose another)',
+    ]);
+    // A namespace the user gave is reported as given.
+    expect(problemsOf({ file: { workloads: [{ name: 'Api_1', namespace: 'Web' }] } })).toHaveLength(2);
+  });
+
   it('accepts an empty list (a cluster without workloads)', () => {
     expect(answersOf({ file: { workloads: [] } }).workloads).toEqual([]);
   });
@@ -155,5 +178,56 @@ describe('workloads', () => {
       'workloads[6].namespace "kube-system": a namespace that Kubernetes or AKS reserves for itself',
       'workloads[1].name "api": duplicates workloads[0].name',
     ]);
+  });
+});
+
+describe('derived names over the whole plan (issue 16)', () => {
+  it('refuses a workload whose identity would be the pipeline identity, naming both resources', () => {
+    expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'pipeline-base' }] } })).toEqual([
+      'workloads[0].name "pipeline-base": its identity name "id-pipeline-base-dev" is the name of the pipeline identity; workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+    ]);
+  });
+
+  it('refuses a workload whose identity would be the cluster\'s control-plane identity', () => {
+    expect(problemsOf({ file: { name: 'base', environment: 'prod', workloads: [{ name: 'web' }, { name: 'aks-base' }] } })).toEqual([
+      'workloads[1].name "aks-base": its identity name "id-aks-base-prod" is the name of the cluster\'s control-plane identity; workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+    ]);
+  });
+
+  it('keeps workload identities out of the platform identities\' names even where they do not collide yet', () => {
+    expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'pipeline-web' }] } })).toEqual([
+      'workloads[0].name "pipeline-web": starts with "pipeline-": its identity "id-pipeline-web-dev" would be named like the platform\'s identities (id-pipeline-<name>-<environment>); workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+    ]);
+    // A name that merely contains the word is fine: its identity cannot take a platform identity's name.
+    expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'aks' }, { name: 'my-pipeline-base' }, { name: 'pipeline' }] } })).toEqual([]);
+  });
+
+  it('no two derived names of one type: the registry\'s and the key vault\'s private endpoints', () => {
+    expect(problemsOf({ flags: { name: 'base', acrName: 'crbasedev01', keyVaultName: 'CrBaseDev01' } })).toEqual([
+      'keyVaultName "CrBaseDev01": its private endpoint name "pe-crbasedev01" is the name of the container registry\'s private endpoint (from acrName); choose another',
+    ]);
+  });
+
+  it('no two derived names of one type: a workload\'s NetworkPolicy and the namespace-wide default-deny policy', () => {
+    expect(problemsOf({ file: { workloads: [{ name: 'default-deny' }] } })).toEqual([
+      'workloads[0].name "default-deny": its NetworkPolicy name "default-deny" is the name of the namespace-wide NetworkPolicy of default-deny; choose another',
+    ]);
+    expect(problemsOf({ file: { workloads: [{ name: 'default-deny', namespace: 'web' }] } })).toEqual([
+      'workloads[0].name "default-deny": its NetworkPolicy name "default-deny" is the name of the namespace-wide NetworkPolicy of web; choose another',
+    ]);
+  });
+
+  it('platform and workload identity names are disjoint for every environment (the scheme, not luck)', () => {
+    let accepted = 0;
+    for (const environment of ['dev', 'prod', 'pipeline', 'aks1']) {
+      for (const workload of ['pipeline', 'aks', 'base', 'web-pipeline', 'pipelines-base', 'aksx-base', 'pipeline-base', 'aks-base', `pipeline-base-${environment}`]) {
+        const result = resolveAnswers({ folderName: 'orders', file: { name: 'base', environment, workloads: [{ name: workload }] } });
+        if (!result.ok) continue;
+        accepted++;
+        const platform = [`id-aks-base-${environment}`, `id-pipeline-base-${environment}`];
+        expect(platform, `${workload} in ${environment}`).not.toContain(`id-${result.answers.workloads[0]!.name}-${environment}`);
+      }
+    }
+    expect(accepted).toBe(4 * 6);
   });
 });

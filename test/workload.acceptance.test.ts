@@ -23,6 +23,7 @@ function readTree(root: string): Map<string, string> {
 describe('default repository + orders-api + billing-worker (real bin)', () => {
   let repo: string;
   let files: Map<string, string>;
+  let added: string;
 
   beforeAll(async () => {
     assertBuilt();
@@ -31,9 +32,21 @@ describe('default repository + orders-api + billing-worker (real bin)', () => {
     for (const args of [['shop', '--yes'], ['workload', 'orders-api', '--yes'], ['workload', 'billing-worker', '--secrets', 'stripe-key', '--yes']]) {
       const result = await cli(args, args[0] === 'shop' ? cwd : repo);
       expect(result.exitCode, `${args.join(' ')}\n${result.stderr}`).toBe(0);
+      added = `${result.stdout}\n${result.stderr}`;
     }
     files = readTree(repo);
   }, 120_000);
+
+  it('says what comes next: the new secret before the push, whose Infra stage creates the new identity before Deploy (issue 16)', () => {
+    const next = added.slice(added.indexOf('Added workload billing-worker. Next'));
+    expect(next).toMatch(/create its Key Vault secrets stripe-key in kv-shop-dev-\w+ \(those not there yet\), from inside the network/);
+    expect(next).toMatch(/git push {2}# Infra creates its identity id-billing-worker-dev, then Deploy runs it/);
+    expect(next.indexOf('stripe-key')).toBeLessThan(next.indexOf('git push'));
+    // The README it updated has the secret in its runbook, to create before the deploy step.
+    const readme = files.get('README.md')!;
+    expect(readme.indexOf('--name stripe-key --file stripe-key.txt')).toBeGreaterThan(0);
+    expect(readme.indexOf('--name stripe-key --file stripe-key.txt')).toBeLessThan(readme.indexOf("### 4. Deploy the workloads"));
+  });
 
   it('stores all three workloads and lists them in the README', () => {
     const stored = JSON.parse(files.get('.yo-rc.json')!)['generator-secure-aks'].workloads;

@@ -58,9 +58,31 @@ describe('workload subgenerator (in memory)', () => {
 
   it('refuses a name that exists with other answers unless --force, which updates it', async () => {
     const seed = await repositoryFiles({ name: 'shop' });
-    await expect(runWorkload('shop', { port: '9090' }, seed)).rejects.toThrow(/name "shop": a workload with this name exists already with other answers; rerun with --force/);
+    await expect(runWorkload('shop', { port: '9090' }, seed)).rejects.toThrow(/name "shop": a workload with this name exists already with other answers \(port: 8080 → 9090\); rerun with --force/);
     const forced = await runWorkload('shop', { port: '9090', force: true }, seed);
     expect(storedWorkloads(forced)[0]).toMatchObject({ name: 'shop', port: 9090 });
+  });
+
+  it('says which answers differ, stored → given, for a workload that exists (issue 16)', async () => {
+    const seed = await repositoryFiles({ name: 'shop', workloads: [{ name: 'shop', namespace: 'web', secrets: ['app-secret'] }] });
+    await expect(runWorkload('shop', { 'workload-namespace': 'shop', replicas: '3', secrets: 'app-secret,db-password' }, seed)).rejects.toThrow(
+      'name "shop": a workload with this name exists already with other answers (namespace: web → shop; replicas: 2 → 3; secrets: [app-secret] → [app-secret, db-password]); rerun with --force to update it',
+    );
+  });
+
+  it('a bad name is reported once, not again as the namespace derived from it (issue 16)', async () => {
+    const seed = await repositoryFiles({ name: 'shop' });
+    const error = await runWorkload('Orders_API', {}, seed).then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(/name "Orders_API": 2-40 lowercase/);
+    expect(error?.message).not.toMatch(/namespace/);
+    await expect(runWorkload('kube-api', {}, seed)).rejects.toThrow(
+      'namespace "kube-api": a namespace that Kubernetes or AKS reserves for itself (the default: the workload name; set namespace to choose another)',
+    );
+  });
+
+  it('refuses a workload whose identity would be the pipeline identity, by the name given (issue 16)', async () => {
+    const seed = await repositoryFiles({ name: 'base', workloads: [{ name: 'web' }] });
+    await expect(runWorkload('pipeline-base', {}, seed)).rejects.toThrow(/^[\s\S]*\n {2}- name "pipeline-base": its identity name "id-pipeline-base-dev" is the name of the pipeline identity/);
   });
 
   it('rejects invalid workload answers by flag, writing nothing', async () => {

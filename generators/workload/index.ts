@@ -8,11 +8,12 @@ import { SecureAksGenerator } from '../core/run/base-generator.ts';
 import { storedAnswersProblem } from '../core/output/destination.ts';
 import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/answers/model.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
-import { checkWorkload, resolveAnswers } from '../core/answers/resolve.ts';
+import { checkWorkload, resolveAnswers, workloadChanges } from '../core/answers/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
 import { readRepository, type RepositoryState } from '../core/run/repository.ts';
 import type { UpdateResult } from '../core/run/update-run.ts';
 import { WORKLOAD_OPTIONS } from '../core/answers/workload-options.ts';
+import { workloadSummary } from '../core/output/summary.ts';
 
 const RUN_INSIDE = 'run this inside a repository that yo secure-aks generated';
 
@@ -95,7 +96,6 @@ export default class WorkloadGenerator extends SecureAksGenerator {
       else if ((key === 'port' || key === 'replicas') && typeof value === 'string' && /^\d{1,9}$/.test(value)) entry[key] = Number(value);
       else entry[key] = value;
     }
-    if (this.given.namespace === undefined && !this.existing) entry.namespace = entry.name;
     const checked = checkWorkload(entry, 'workload');
     if (!checked.workload) throw new InputError(checked.problems.map(toFlagProblem));
     const workload = checked.workload;
@@ -105,14 +105,17 @@ export default class WorkloadGenerator extends SecureAksGenerator {
         return;
       }
       if (!this.runOpts.force) {
-        throw new InputError([{ key: 'name', value: workload.name, rule: 'a workload with this name exists already with other answers; rerun with --force to update it' }]);
+        const changes = workloadChanges(this.existing, workload).join('; ');
+        throw new InputError([{ key: 'name', value: workload.name, rule: `a workload with this name exists already with other answers (${changes}); rerun with --force to update it` }]);
       }
     }
     const workloads = this.existing
       ? this.previous.workloads.map((w) => (w.name === workload.name ? workload : w))
       : [...this.previous.workloads, workload];
     const resolved = resolveAnswers({ stored: { ...this.previous, workloads }, folderName: basename(this.destinationRoot()) });
-    if (!resolved.ok) throw new InputError(resolved.problems);
+    // Problems of this workload's entry name the flag the user typed (`name`, not `workloads[2].name`).
+    const at = `workloads[${workloads.indexOf(workload)}].`;
+    if (!resolved.ok) throw new InputError(resolved.problems.map((p) => (p.key.startsWith(at) ? { ...p, key: p.key.slice(at.length) } : p)));
     this.next = resolved.answers;
   }
 
@@ -123,23 +126,13 @@ export default class WorkloadGenerator extends SecureAksGenerator {
 
   async end(): Promise<void> {
     if (!this.next || !this.result || this.runOpts.dryRun) return;
-    const name = String(this.given.name);
-    this.log(
-      [
-        '',
-        `${this.existing ? 'Updated' : 'Added'} workload ${name}. Next:`,
-        `  git diff                         # review: infra/workloads.json, k8s/, pipelines/, README.md`,
-        `  kubectl kustomize k8s/overlays/${this.next.environment} | less`,
-        `  git add -A && git commit -m "Add workload ${name}"   # the pipeline builds and deploys it`,
-        '',
-      ].join('\n'),
-    );
+    this.log(workloadSummary(this.result.ctx, String(this.given.name), this.existing ? 'Updated' : 'Added'));
     await this._afterUpdate(this.result, this.runOpts.validate);
   }
 }
 
 function splitList(text: string): string[] {
-  return text === '' ? [] : text.split(',');
+  return text === '' ? [] : text.split(/,[ ]*/);
 }
 
 /** `workload.port` -> `port`, so the message names the flag the user typed. */

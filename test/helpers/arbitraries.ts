@@ -1,13 +1,13 @@
 // fast-check arbitraries for VALID answer sets, built from the answers model so they follow it:
 // integer ranges and closed choices come from FIELDS, every generated string is filtered with its
 // field's own rule, and the combinations with the cross-checks resolve runs (checkRanges,
-// checkDerivedNames) plus the rules of every default a set leaves to the generator. A set this
+// checkDerivedNames, checkPlanNames) plus the rules of every default a set leaves to the generator. A set this
 // module yields must resolve; the property tests assert that it does, so a rule added to the model
 // that these arbitraries do not know about shows up as a failing property, not as silent drift.
 import fc from 'fast-check';
 import { FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/answers/model.ts';
 import { fromNumber, parseCidr, type Cidr } from '../../generators/core/answers/network.ts';
-import { checkDerivedNames, checkRanges } from '../../generators/core/answers/resolve.ts';
+import { checkDerivedNames, checkPlanNames, checkRanges } from '../../generators/core/answers/resolve.ts';
 import type { AnswerInput } from './generate.ts';
 
 /** The folder name the generator falls back to for `name` (what renderRepository and runApp use). */
@@ -248,4 +248,20 @@ export const answerSet: fc.Arbitrary<AnswerInput> = fc
   })
   .map(({ ranges: r, nodeCounts: counts, rest, ...core }) => withoutUndefined({ ...core, ...r, ...counts, ...rest }) as AnswerInput)
   .filter((input) => checkDerivedNames({ name: input.name!, environment: input.environment!, agentPool: input.agentPool! }).length === 0)
-  .filter((input) => defaultProblems(input).length === 0);
+  .filter((input) => defaultProblems(input).length === 0)
+  .filter((input) => planNameProblems(input).length === 0);
+
+/** checkPlanNames on the set with its defaults filled in: reserved workload prefixes, equal derived names. */
+function planNameProblems(input: AnswerInput) {
+  const answers = { name: input.name!, environment: input.environment! };
+  const given = <K extends Key>(key: K) => (input[key as keyof AnswerInput] ?? fieldOf(key).default({ answers, folderName: FOLDER_NAME })) as Answers[K];
+  return checkPlanNames({
+    ...answers,
+    acrName: given('acrName'),
+    keyVaultName: given('keyVaultName'),
+    agentPoolName: given('agentPoolName'),
+    agentPool: input.agentPool!,
+    bastion: input.bastion ?? true,
+    workloads: (input.workloads ?? []).map((w) => ({ port: 8080, replicas: 2, secrets: [], ...w, namespace: w.namespace ?? w.name! }) as Answers['workloads'][number]),
+  });
+}

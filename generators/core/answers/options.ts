@@ -41,9 +41,18 @@ function pad(text: string, width: number): string {
   return text.length >= width ? `${text}  ` : text.padEnd(width);
 }
 
+/**
+ * How a flag is written: `--name <value>`; an answer that is true or false takes `--x`, `--x true`,
+ * `--x false` or `--no-x` (create-secure-aks and yo both read all four); a control switch is `--x`.
+ */
+export function flagUsage(option: Pick<OptionSpec, 'name' | 'type' | 'key' | 'alias'>): string {
+  if (option.type === 'string') return `--${option.name} <value>${option.alias ? `, -${option.alias}` : ''}`;
+  if (option.key) return `--${option.name} [true|false], --no-${option.name}`;
+  return `--${option.name}${option.alias ? `, -${option.alias}` : ''}`;
+}
+
 function optionLine(option: OptionSpec): string {
-  const flag = `--${option.name}${option.type === 'string' ? ' <value>' : ''}${option.alias ? `, -${option.alias}` : ''}`;
-  return `  ${pad(flag, 36)}${option.description}`;
+  return `  ${pad(flagUsage(option), 36)}${option.description}`;
 }
 
 export function helpText(command: string): string {
@@ -78,8 +87,18 @@ function fieldSchema(field: Field): JsonSchema {
       return { type: 'boolean', description };
     case 'integer':
       return { type: 'integer', description, ...(field.range ? { minimum: field.range[0], maximum: field.range[1] } : {}) };
-    case 'list':
-      return { type: 'array', description, uniqueItems: true, items: field.choices ? { enum: field.choices } : { type: 'string' } };
+    case 'list': {
+      // Choices that are numbers (availability zones) may be written as numbers too: [1, 2, 3].
+      const numbers = (field.choices ?? []).filter((c) => /^\d+$/.test(c)).map(Number);
+      const items = field.choices ? { enum: [...field.choices, ...numbers] } : { type: 'string' };
+      return {
+        description,
+        anyOf: [
+          { type: 'array', uniqueItems: true, items },
+          { type: 'string', description: 'The same as comma-separated text, as on the command line (1,2,3).' },
+        ],
+      };
+    }
     case 'string':
       return { type: 'string', description, ...(field.choices ? { enum: field.choices } : {}) };
     case 'workloads':
@@ -95,7 +114,13 @@ function fieldSchema(field: Field): JsonSchema {
             namespace: { type: 'string', description: `${WORKLOAD_FIELDS.namespace.description} Default: the workload name.` },
             port: { type: 'integer', minimum: 1024, maximum: 65535, description: `${WORKLOAD_FIELDS.port.description} Default: 8080.` },
             replicas: { type: 'integer', minimum: 1, maximum: 50, description: `${WORKLOAD_FIELDS.replicas.description} Default: 2.` },
-            secrets: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[0-9a-zA-Z-]{1,127}$' }, description: WORKLOAD_FIELDS.secrets.description },
+            secrets: {
+              description: WORKLOAD_FIELDS.secrets.description,
+              anyOf: [
+                { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[0-9a-zA-Z-]{1,127}$' } },
+                { type: 'string', description: 'The same as comma-separated text (db-password,api-key).' },
+              ],
+            },
           },
         },
       };
@@ -122,7 +147,7 @@ export const README_TABLE_END = '<!-- answers-table:end -->';
 export function readmeAnswersTable(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const rows = (FIELDS as readonly Field[]).map((f) =>
-    `| \`${f.key}\` | ${f.fileOnly ? 'answers file only' : `\`--${flagOf(f.key)}\``} | ${cell(f.description)} | ${cell(f.defaultText)} | ${cell(f.ruleText)} |`,
+    `| \`${f.key}\` | ${f.fileOnly ? 'answers file only' : flagUsage({ name: flagOf(f.key), type: f.kind === 'boolean' ? 'boolean' : 'string', key: f.key }).replace(/ <value>$/, '').split(', ').map((flag) => cell(`\`${flag}\``)).join(', ')} | ${cell(f.description)} | ${cell(f.defaultText)} | ${cell(f.ruleText)} |`,
   );
   return ['| key | flag | meaning | default | rule |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -4,7 +4,7 @@
 import { coerce } from './coerce.ts';
 import { FIELDS, KEYS, WORKLOAD_FIELDS, WORKLOAD_KEYS, type Answers, type Field, type Key, type Workload } from './model.ts';
 import { AKS_RESERVED_RANGES, isPrivate, overlaps, parseCidr, planSubnets, subnetRequests, type Cidr } from './network.ts';
-import { resourceNames, type Names } from './naming.ts';
+import { derivedNames, PLATFORM_IDENTITY_ROLES, RESERVED_WORKLOAD_PREFIXES, resourceNames, workloadNames, type DerivedName, type Names } from './naming.ts';
 import type { Problem } from '../support/problems.ts';
 import { basicString, closest } from './rules.ts';
 
@@ -108,6 +108,50 @@ function crossChecks(answers: Partial<Answers>): Problem[] {
   }
   if (answers.addressSpace !== undefined && answers.serviceCidr !== undefined && answers.podCidr !== undefined) {
     problems.push(...checkRanges({ addressSpace: answers.addressSpace, serviceCidr: answers.serviceCidr, podCidr: answers.podCidr, bastion: answers.bastion ?? true }));
+  }
+  const { name, environment, acrName, keyVaultName, agentPoolName, agentPool, bastion, workloads } = answers;
+  if (name !== undefined && environment !== undefined && acrName !== undefined && keyVaultName !== undefined && agentPoolName !== undefined && agentPool !== undefined && bastion !== undefined && workloads !== undefined) {
+    problems.push(...checkPlanNames({ name, environment, acrName, keyVaultName, agentPoolName, agentPool, bastion, workloads }));
+  }
+  return problems;
+}
+
+/**
+ * The names over the whole plan. First the rule that keeps workload identities out of the platform
+ * identities' names (naming.ts explains it): a workload name may not start with `aks-` or `pipeline-`.
+ * Then, as a second guard, no two derived names of one resource type (Azure: in the resource group,
+ * ignoring case; Kubernetes: of one kind in one namespace) may be equal: each such pair is one
+ * resource, which two parts of the plan would both configure.
+ */
+export function checkPlanNames(answers: Parameters<typeof derivedNames>[0]): Problem[] {
+  const problems: Problem[] = [];
+  const platform = resourceNames(answers);
+  answers.workloads.forEach((workload, index) => {
+    const prefix = RESERVED_WORKLOAD_PREFIXES.find((p) => workload.name.startsWith(p));
+    if (!prefix) return;
+    const identity = workloadNames(workload, answers.environment).identity;
+    const taken = (Object.keys(PLATFORM_IDENTITY_ROLES) as (keyof typeof PLATFORM_IDENTITY_ROLES)[]).find((key) => platform[key] === identity);
+    const reserved = `workload names must not start with ${RESERVED_WORKLOAD_PREFIXES.map((p) => `"${p}"`).join(' or ')}, the prefixes of the platform's identities`;
+    problems.push({
+      key: `workloads[${index}].name`,
+      value: workload.name,
+      rule: taken
+        ? `its identity name "${identity}" is the name of ${taken === 'pipelineIdentity' ? 'the pipeline identity' : "the cluster's control-plane identity"}; ${reserved}`
+        : `starts with "${prefix}": its identity "${identity}" would be named like the platform's identities (id-${prefix}<name>-<environment>); ${reserved}`,
+    });
+  });
+  const reported = new Set(problems.map((p) => p.key));
+  const seen = new Map<string, DerivedName>();
+  for (const entry of derivedNames(answers)) {
+    const id = `${entry.type.toLowerCase()}\n${entry.name.toLowerCase()}`;
+    const first = seen.get(id);
+    if (!first) {
+      seen.set(id, entry);
+      continue;
+    }
+    if (reported.has(entry.key)) continue;
+    reported.add(entry.key);
+    problems.push({ key: entry.key, value: entry.value, rule: `its ${entry.kind} name "${entry.name}" is the name of ${first.what}${first.key === entry.key || first.key === 'workloads' ? '' : ` (from ${first.key})`}; choose another` });
   }
   return problems;
 }
@@ -228,11 +272,21 @@ export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): 
     return { problems };
   }
   const name = entry.name;
+  // The namespace defaults to the name: a namespace nobody gave is only checked when the name is valid,
+  // and a problem with it says where it came from.
+  const namespaceGiven = entry.namespace !== undefined;
   const namespace = entry.namespace ?? name;
   const values: Record<string, unknown> = { ...WORKLOAD_DEFAULTS, ...entry, namespace };
   const typed: Record<string, unknown> = {};
   for (const key of WORKLOAD_KEYS) {
     const value = values[key];
+    if (key === 'namespace' && !namespaceGiven) {
+      if (problems.some((p) => p.key === `${at}.name`)) continue;
+      const rule = WORKLOAD_FIELDS.namespace.rule(String(value));
+      if (rule) problems.push({ key: `${at}.namespace`, value, rule: `${rule} (the default: the workload name; set namespace to choose another)` });
+      else typed.namespace = value;
+      continue;
+    }
     const kind = key === 'port' || key === 'replicas' ? 'integer' : key === 'secrets' ? 'list' : 'string';
     const coerced = coerce({ kind }, value, false);
     if (!coerced.ok) {
@@ -254,4 +308,10 @@ export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): 
     }
   }
   return problems.length === 0 ? { workload: typed as unknown as Workload, problems } : { problems };
+}
+
+/** What differs between a stored workload and the one given, one `key: stored → given` per answer. */
+export function workloadChanges(stored: Workload, given: Workload): string[] {
+  const show = (value: unknown) => (Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
+  return WORKLOAD_KEYS.filter((key) => JSON.stringify(stored[key]) !== JSON.stringify(given[key])).map((key) => `${key}: ${show(stored[key])} → ${show(given[key])}`);
 }

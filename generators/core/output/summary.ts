@@ -1,6 +1,8 @@
-// The short report at the end of a run: what was generated and the next three commands to run.
+// The short report at the end of a run: what was generated and the steps to running workloads (the
+// same recipe the generated README's runbook starts with); and the workload subgenerator's "Next".
 import { relative } from 'node:path';
 import type { Context } from '../plan/context.ts';
+import { recipeLines, RUNBOOK_SECTIONS, workloadRecipe } from '../plan/docs/runbook.ts';
 import { changeCounts } from './changes.ts';
 import type { FileChange } from './update.ts';
 
@@ -27,7 +29,6 @@ export function summary(ctx: Context, files: string[], destination: string, cwd:
     folders.set(top, (folders.get(top) ?? 0) + 1);
   }
   const where = relative(cwd, destination) || '.';
-  const variables = ctx.docs.deployTimeVariables.map((v) => v.env);
   const workloads = ctx.workloads.length === 1 ? '1 workload' : `${ctx.workloads.length} workloads`;
   const lines = [
     '',
@@ -36,11 +37,9 @@ export function summary(ctx: Context, files: string[], destination: string, cwd:
       .sort()
       .map(([folder, count]) => `  ${folder.padEnd(12)} ${String(count).padStart(3)} file${count === 1 ? ' ' : 's'}  ${FOLDERS[folder] ?? ''}`.trimEnd()),
     '',
-    'Next:',
-    `  1. ${where === '.' ? '' : `cd ${shellPath(where)} && `}git init && git add -A && git commit -m "Scaffold from generator-secure-aks"`,
-    `  2. bash scripts/deploy-infra.sh      # ${variables.length > 0 ? `first set ${variables.join(', ')} ` : ''}(README.md, "First deployment")`,
-    '  3. bash scripts/bootstrap-devops.sh  # service connection and environments in Azure DevOps',
-    `README.md has the rest of the runbook: ${ctx.answers.bastion ? 'connecting through Bastion (scripts/connect.sh)' : 'connecting from inside the virtual network'}, deploying, adding workloads, rotating secrets, tearing down.`,
+    'Next, from a workstation signed in with az login (README.md, "Runbook", explains each step):',
+    ...recipeLines(ctx.docs.recipe, (_, i) => (i === 0 && where !== '.' ? `cd ${shellPath(where)} && ` : '')),
+    `README.md has the rest of the runbook: ${ctx.answers.bastion ? 'connecting through Bastion (scripts/connect.sh)' : 'connecting from inside the virtual network'}, adding workloads, rotating secrets, tearing down.`,
     '',
   ];
   return lines.join('\n');
@@ -60,4 +59,11 @@ export function updateSummary(changes: readonly FileChange[], version: string, d
     '  3. push: the pipeline runs its Infra stage, then Deploy (README.md, "Runbook")',
     '',
   ].join('\n');
+}
+
+/** What the workload subgenerator prints after it added (or changed) a workload. */
+export function workloadSummary(ctx: Context, name: string, verb: 'Added' | 'Updated' = 'Added'): string {
+  const workload = ctx.workloads.find((w) => w.name === name);
+  if (!workload) throw new Error(`workload ${name} is not in the plan`);
+  return ['', `${verb} workload ${name}. Next (README.md, "${RUNBOOK_SECTIONS.addWorkload}"):`, ...recipeLines(workloadRecipe(ctx, workload, verb === 'Added' ? 'Add' : 'Update')), ''].join('\n');
 }

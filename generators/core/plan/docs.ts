@@ -7,7 +7,19 @@
 import type { CoreContext } from './context-core.ts';
 import { securityControls, type SecurityControl } from './docs/controls.ts';
 import { architecture, renderMermaid, type Diagram } from './docs/diagram.ts';
-import { resourceProviders, TOOLS, TUNNEL_PORT } from './docs/runbook.ts';
+import {
+  anchorOf,
+  deployRecipe,
+  RUNBOOK_SECTIONS,
+  resourceProviders,
+  secretCommands,
+  secretsToCreate,
+  SECRETS_OFFICER_ROLE,
+  TOOLS,
+  TUNNEL_PORT,
+  type RecipeStep,
+  type SecretToCreate,
+} from './docs/runbook.ts';
 
 type Context = CoreContext;
 
@@ -21,10 +33,23 @@ export interface DocsContext {
   tunnelPort: number;
   /** Kubeconfig scripts/connect.sh writes (outside the repository). */
   kubeconfig: string;
-  /** Environment variables the .bicepparam reads, for the first deployment. */
-  deployTimeVariables: { env: string; help: string[] }[];
+  /**
+   * Environment variables the .bicepparam reads, for the first deployment; `lookup`: the command
+   * scripts/deploy-infra.sh finds the value with when the variable is not set, after registering
+   * `afterProvider` (whose registration creates what the command looks up).
+   */
+  deployTimeVariables: { env: string; help: string[]; lookup?: { command: string; afterProvider: string } }[];
   /** The README's security controls table rows, cells already Markdown. */
   controlRows: { control: string; enforcedBy: string; verify: string }[];
+  /** The runbook's section headings and their anchors, in order. */
+  sections: { [K in keyof typeof RUNBOOK_SECTIONS]: { heading: string; anchor: string } };
+  /** The short recipe from a fresh repository to running workloads (README, summary). */
+  recipe: RecipeStep[];
+  /** The Key Vault secrets the workloads mount, to create before their first deployment. */
+  secrets: SecretToCreate[];
+  /** The commands that create them: grant the role, set each secret, revoke the role. */
+  secretCommands: { grant: string[]; set: string[]; revoke: string[] };
+  secretsOfficerRole: string;
 }
 
 const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
@@ -32,7 +57,13 @@ const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|'
 export function docsContext(ctx: Context): DocsContext {
   const controls = securityControls(ctx);
   const diagram = architecture(ctx);
+  const secrets = secretsToCreate(ctx.workloads);
   return {
+    sections: Object.fromEntries(Object.entries(RUNBOOK_SECTIONS).map(([key, heading]) => [key, { heading, anchor: anchorOf(heading) }])) as DocsContext['sections'],
+    recipe: deployRecipe(ctx),
+    secrets,
+    secretCommands: secretCommands(ctx, secrets),
+    secretsOfficerRole: SECRETS_OFFICER_ROLE,
     controls,
     diagram,
     mermaid: renderMermaid(diagram),
@@ -40,7 +71,7 @@ export function docsContext(ctx: Context): DocsContext {
     tools: TOOLS,
     tunnelPort: TUNNEL_PORT,
     kubeconfig: `~/.kube/${ctx.names.cluster}.kubeconfig`,
-    deployTimeVariables: ctx.infra.deployTimeParameters.map((p) => ({ env: p.env, help: p.help })),
+    deployTimeVariables: ctx.infra.deployTimeParameters.map((p) => ({ env: p.env, help: p.help, ...(p.lookup ? { lookup: p.lookup } : {}) })),
     controlRows: controls.map((c) => ({
       control: ctx.md.text(c.control),
       enforcedBy: c.enforcedBy.map((e) => `${code(e.file)}: ${code(e.property)} = ${code(e.value)}`).join('<br>'),

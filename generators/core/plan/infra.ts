@@ -5,7 +5,7 @@
 // Templates read these through `ctx.infra`; the workload generator reuses infraWorkloadEntry and
 // renderInfraWorkloads to add a workload to infra/workloads.json structurally.
 import type { Answers } from '../answers/model.ts';
-import type { Names } from '../answers/naming.ts';
+import { infraNames, type InfraNames, type Names } from '../answers/naming.ts';
 import { CUSTOM_ROLES, isCustomRole, ROLES, type CustomRoleKey, type RoleKey } from './roles.ts';
 import type { WorkloadContext } from './workload.ts';
 
@@ -148,33 +148,37 @@ export interface DeployTimeParameter {
   env: string;
   /** Comment lines for the .bicepparam: what it is and how to find it. */
   help: string[];
-  /** The Bicep expression the .bicepparam assigns. */
+  /**
+   * The Bicep expression the .bicepparam assigns: the variable's value, or, when it is not set, a
+   * fail() whose message names the variable (`bicep build-params` and every deployment stop there).
+   */
   expression: string;
+  /**
+   * Set when scripts/deploy-infra.sh finds the value itself (and exports it for the deployment) when
+   * the variable is not set: the command, and the resource provider whose registration it must follow.
+   */
+  lookup?: { command: string; afterProvider: string };
+  /** The value as the short deploy recipe writes it (`export X=<example>`), and what it is, in a few words. */
+  example: string;
+  summary: string;
 }
 
-/** Names of the resources only infra/ refers to (CAF abbreviations: nsg, pe, dcr). */
-export interface InfraNames {
-  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string };
-  registryPrivateEndpoint: string;
-  keyVaultPrivateEndpoint: string;
-  dataCollectionRule: string;
+/** The .bicepparam message when a deploy-time variable is not set; single quotes would end the Bicep string. */
+function missingMessage(env: string, what: string): string {
+  return `${env} is not set: ${what}. Export it and deploy again (see the comment at the top of this file).`.replaceAll("'", '');
 }
 
-export function infraNames(names: Names, answers: Pick<Answers, 'name' | 'environment'>): InfraNames {
-  const base = `${answers.name}-${answers.environment}`;
-  return {
-    networkSecurityGroups: {
-      nodes: `nsg-${base}-aks-nodes`,
-      privateEndpoints: `nsg-${base}-private-endpoints`,
-      agents: `nsg-${base}-devops-agents`,
-      bastion: `nsg-${base}-bastion`,
-    },
-    registryPrivateEndpoint: `pe-${names.registry}`,
-    // Key Vault names may have capitals; private endpoint names are lowercase (Azure.PrivateEndpoint.Name).
-    keyVaultPrivateEndpoint: `pe-${names.keyVault.toLowerCase()}`,
-    dataCollectionRule: `dcr-${base}-container-insights`,
-  };
+/** `empty(x) ? fail(...) : value`, laid out as `bicep format` writes it. */
+function requiredFromEnvironment(env: string, what: string, value: (read: string) => string): string {
+  const read = envExpression(env);
+  return [`empty(${read})`, `  ? fail('${missingMessage(env, what)}')`, `  : ${value(read)}`].join('\n');
 }
+
+/** The object ID of the DevOpsInfrastructure service principal, which registering Microsoft.DevOpsInfrastructure creates. */
+export const DEVOPS_INFRASTRUCTURE_LOOKUP = 'az ad sp list --display-name DevOpsInfrastructure --query "[0].id" --output tsv';
+
+// The names of the resources only infra/ refers to are decided with the others, in answers/naming.ts.
+export { infraNames, type InfraNames } from '../answers/naming.ts';
 
 export interface InfraContext {
   names: InfraNames;
@@ -245,12 +249,9 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
         'Entra ID groups whose members administer the cluster, comma-separated object IDs:',
         "az ad group show --group '<group name>' --query id --output tsv",
       ],
-      // As `bicep format` lays it out.
-      expression: [
-        `empty(${envExpression('AKS_ADMIN_GROUP_OBJECT_IDS')})`,
-        '  ? []',
-        `  : split(${envExpression('AKS_ADMIN_GROUP_OBJECT_IDS')}, ',')`,
-      ].join('\n'),
+      example: '<group-id>[,<group-id>]',
+      summary: 'the Entra ID groups that administer the cluster',
+      expression: requiredFromEnvironment('AKS_ADMIN_GROUP_OBJECT_IDS', 'the object IDs of the Entra ID groups that administer the cluster, comma-separated', (read) => `split(${read}, ',')`),
     });
   }
   if (answers.agentPool === 'managedDevOpsPool') {
@@ -258,10 +259,15 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
       param: 'devOpsInfrastructureObjectId',
       env: 'DEVOPS_INFRASTRUCTURE_OBJECT_ID',
       help: [
-        "Object ID of the DevOpsInfrastructure service principal in your tenant (Managed DevOps Pools' service):",
-        'az ad sp list --display-name DevOpsInfrastructure --query [0].id --output tsv',
+        "Object ID of the DevOpsInfrastructure service principal in your tenant (Managed DevOps Pools' service).",
+        'It exists once the resource provider Microsoft.DevOpsInfrastructure is registered in the subscription',
+        '(scripts/deploy-infra.sh registers it, then looks the object ID up when this is not set):',
+        DEVOPS_INFRASTRUCTURE_LOOKUP,
       ],
-      expression: envExpression('DEVOPS_INFRASTRUCTURE_OBJECT_ID'),
+      example: '<object-id>',
+      summary: 'the DevOpsInfrastructure service principal',
+      expression: requiredFromEnvironment('DEVOPS_INFRASTRUCTURE_OBJECT_ID', 'the object ID of the DevOpsInfrastructure service principal', (read) => read),
+      lookup: { command: DEVOPS_INFRASTRUCTURE_LOOKUP, afterProvider: 'Microsoft.DevOpsInfrastructure' },
     });
   }
   if (answers.agentPool === 'vmss') {
@@ -272,7 +278,9 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
         "SSH public key of the agents' admin account (password sign-in is disabled), for example:",
         'ssh-keygen -t rsa -b 4096 -f ~/.ssh/agents && export AGENT_SSH_PUBLIC_KEY="$(cat ~/.ssh/agents.pub)"',
       ],
-      expression: envExpression('AGENT_SSH_PUBLIC_KEY'),
+      example: '"$(cat ~/.ssh/agents.pub)"',
+      summary: "the agents' SSH public key",
+      expression: requiredFromEnvironment('AGENT_SSH_PUBLIC_KEY', 'the SSH public key of the admin account of the agents', (read) => read),
     });
   }
   return {

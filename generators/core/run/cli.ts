@@ -59,6 +59,36 @@ function generatorPath(name: string): string {
   return fileURLToPath(new URL(`../../${name}/index${extension}`, import.meta.url));
 }
 
+/**
+ * `--x true` and `--x false` (and `--x=true`, `--x=false`) for an answer that is true or false, as
+ * yo reads them, become `--x` and `--no-x`, which parseArgs knows. Control switches (--yes, --force)
+ * take no value. Anything after `--` is left alone.
+ */
+export function normaliseBooleanFlags(command: Pick<Command, 'options'>, argv: string[]): { args: string[]; problems: Problem[] } {
+  const answers = new Set(command.options.filter((o) => o.type === 'boolean' && o.key).map((o) => o.name));
+  const args: string[] = [];
+  const problems: Problem[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    const flag = /^--([a-z][a-z0-9-]*)(?:=([\s\S]*))?$/.exec(arg);
+    if (!flag || !answers.has(flag[1]!)) {
+      args.push(arg);
+      continue;
+    }
+    const name = flag[1]!;
+    let value = flag[2];
+    if (value === undefined && (argv[i + 1] === 'true' || argv[i + 1] === 'false')) value = argv[++i];
+    if (value === undefined || value === 'true') args.push(`--${name}`);
+    else if (value === 'false') args.push(`--no-${name}`);
+    else problems.push({ key: `--${name}`, value, rule: `must be true or false (--${name}, --${name} true, --${name} false or --no-${name})` });
+  }
+  return { args, problems };
+}
+
 function parse(command: Command, argv: string[]) {
   const options: NonNullable<ParseArgsConfig['options']> = {
     help: { type: 'boolean', short: 'h' },
@@ -92,9 +122,8 @@ function usageProblem(command: Command, error: Error): Problem {
   }
   const noValue = /^Option '([^']+)' does not take an argument/.exec(message);
   if (noValue) {
-    const flag = flagIn(noValue[1]!);
-    const answer = command.options.some((o) => o.key && `--${o.name}` === flag);
-    return { key: flag, rule: `is a switch and takes no value${answer ? ` (--no-${flag.slice(2)} turns it off)` : ''}` };
+    // Answers that are true or false take a value (normaliseBooleanFlags); this is a control switch.
+    return { key: flagIn(noValue[1]!), rule: 'is a switch and takes no value' };
   }
   return { key: 'command line', rule: message };
 }
@@ -107,9 +136,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const commandName = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) && argv[0] !== 'app' ? argv[0] : 'app';
   const command = COMMANDS[commandName]!;
   const args = commandName === 'app' ? argv : argv.slice(1);
+  const booleans = normaliseBooleanFlags(command, args);
+  if (booleans.problems.length > 0) {
+    io.err(usageError(command, booleans.problems));
+    return 1;
+  }
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(command, args);
+    parsed = parse(command, booleans.args);
   } catch (error) {
     io.err(usageError(command, [usageProblem(command, error as Error)]));
     return 1;

@@ -87,6 +87,7 @@ export function securityControls(ctx: Context): SecurityControl[] {
   // A cluster-only repository (no workloads) shows the commands with placeholders.
   const first = workloads[0];
   const sample = {
+    serviceAccount: first?.names.serviceAccount ?? '<workload>',
     namespace: first?.namespace ?? '<namespace>',
     identity: first?.names.identity ?? `id-<workload>-${answers.environment}`,
     subject: first ? `system:serviceaccount:${first.namespace}:${first.names.serviceAccount}` : 'system:serviceaccount:<namespace>:<workload>',
@@ -151,10 +152,15 @@ export function securityControls(ctx: Context): SecurityControl[] {
         bicepRow('infra/modules/workload-identity.bicep', 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', 'properties.audiences', { equals: ['api://AzureADTokenExchange'] }),
         k8sRow('k8s/base/workloads/<workload>/deployment.yaml', 'Deployment', 'spec.template.metadata.labels["azure.workload.identity/use"]', { equals: 'true' }, deployments('deployment.yaml')),
         k8sRow('k8s/base/workloads/<workload>/service-account.yaml', 'ServiceAccount', 'automountServiceAccountToken', { equals: false }, deployments('service-account.yaml')),
+        ...(workloads.length > 0 ? [clientIdAnnotation(ctx)] : []),
       ],
       verify: [
         { command: `${show} --query "securityProfile.workloadIdentity.enabled"`, expect: 'true' },
         { command: `az identity federated-credential list --resource-group ${rg} --identity-name ${sample.identity} --query "[].subject"`, expect: `["${sample.subject}"]` },
+        {
+          command: `kubectl get serviceaccount ${sample.serviceAccount} --namespace ${sample.namespace} --output jsonpath='{.metadata.annotations.azure\\.workload\\.identity/client-id}'`,
+          expect: `the client ID of ${sample.identity} (az identity show --resource-group ${rg} --name ${sample.identity} --query clientId --output tsv)`,
+        },
       ],
     },
     {
@@ -347,5 +353,26 @@ function agentsControl(ctx: Context): SecurityControl {
     verify: [
       { command: `az vmss show --resource-group ${rg} --name ${names.agentScaleSet} --query "virtualMachineProfile.networkProfile.networkInterfaceConfigurations[].ipConfigurations[].subnet.id"`, expect: `…/subnets/${names.subnets.agents}` },
     ],
+  };
+}
+
+/** The ServiceAccount annotation the workload identity webhook reads to know which identity a pod signs in as. */
+const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+
+/**
+ * Which managed identity a pod signs in as is the ServiceAccount's `azure.workload.identity/client-id`
+ * annotation. The base carries a placeholder; each workload's overlay component sets it from the
+ * deployment output workloadClientIds.<workload> (deploy-values.env, scripts/write-deploy-values.sh)
+ * by a kustomize replacement, the same value as the SecretProviderClass's clientID.
+ */
+function clientIdAnnotation(ctx: Context): Enforcement {
+  const overlay = (w: string) => `k8s/overlays/${ctx.answers.environment}/workloads/${w}/kustomization.yaml`;
+  const path = 'replacements[0].targets[0].fieldPaths';
+  const expected = { includes: `metadata.annotations.[${CLIENT_ID_ANNOTATION}]` };
+  return {
+    file: overlay('<workload>'),
+    property: `ServiceAccount ${CLIENT_ID_ANNOTATION} annotation, set by ${path}`,
+    value: `${show(expected)}, from deploy-values.env clientId (the identity's client ID)`,
+    checks: ctx.workloads.map((w) => ({ kind: 'yaml' as const, file: overlay(w.name), path, expected })),
   };
 }

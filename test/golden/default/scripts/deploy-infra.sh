@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The first deployment of infra/ from a workstation (after it, the pipeline's Infra stage deploys every
 # change). Checks the prerequisites and the values infra/dev.bicepparam reads from the
-# environment, registers the resource providers the resources need, creates the resource group
-# rg-contoso-dev if it does not exist, then deploys infra/main.bicep as the deployment
+# environment, registers the resource providers the resources need,
+# looks up DEVOPS_INFRASTRUCTURE_OBJECT_ID if it is not set (only now: registering Microsoft.DevOpsInfrastructure
+# is what creates it),
+# creates the resource group rg-contoso-dev if it does not exist, then deploys infra/main.bicep as the deployment
 # infra-contoso-dev (the name the pipeline and scripts/write-deploy-values.sh read outputs from).
 # Every step looks at what exists first, so the script is safe to re-run; --what-if changes nothing.
 set -euo pipefail
@@ -12,7 +14,8 @@ location=westeurope
 deployment=infra-contoso-dev
 what_if=false
 readonly providers=(Microsoft.Compute Microsoft.ContainerRegistry Microsoft.ContainerService Microsoft.DevCenter Microsoft.DevOpsInfrastructure Microsoft.Insights Microsoft.KeyVault Microsoft.ManagedIdentity Microsoft.Network Microsoft.OperationalInsights Microsoft.PolicyInsights)
-readonly required_variables=(AKS_ADMIN_GROUP_OBJECT_IDS DEVOPS_INFRASTRUCTURE_OBJECT_ID)
+# What the operator sets; the others are looked up after the resource providers are registered.
+readonly required_variables=(AKS_ADMIN_GROUP_OBJECT_IDS)
 
 usage() {
   cat <<USAGE
@@ -54,8 +57,10 @@ HELP
       ;;
     DEVOPS_INFRASTRUCTURE_OBJECT_ID)
       cat <<'HELP'
-    Object ID of the DevOpsInfrastructure service principal in your tenant (Managed DevOps Pools' service):
-    az ad sp list --display-name DevOpsInfrastructure --query [0].id --output tsv
+    Object ID of the DevOpsInfrastructure service principal in your tenant (Managed DevOps Pools' service).
+    It exists once the resource provider Microsoft.DevOpsInfrastructure is registered in the subscription
+    (scripts/deploy-infra.sh registers it, then looks the object ID up when this is not set):
+    az ad sp list --display-name DevOpsInfrastructure --query "[0].id" --output tsv
 HELP
       ;;
     *) ;;
@@ -133,6 +138,27 @@ for provider in "${providers[@]}"; do
     az provider register --namespace "$provider" --wait --output none
   fi
 done
+
+# Registering Microsoft.DevOpsInfrastructure (above) is what creates the service principal in the tenant,
+# so it is looked up only now.
+if [[ -z ${DEVOPS_INFRASTRUCTURE_OBJECT_ID:-} ]]; then
+  DEVOPS_INFRASTRUCTURE_OBJECT_ID=$(az ad sp list --display-name DevOpsInfrastructure --query "[0].id" --output tsv 2> /dev/null || true)
+  if [[ -z $DEVOPS_INFRASTRUCTURE_OBJECT_ID ]]; then
+    {
+      echo "deploy-infra: DEVOPS_INFRASTRUCTURE_OBJECT_ID is not set, and it cannot be looked up yet:"
+      variable_help DEVOPS_INFRASTRUCTURE_OBJECT_ID
+      if [[ $what_if == true ]]; then
+        echo "--what-if registers no resource provider: run without --what-if once, or set DEVOPS_INFRASTRUCTURE_OBJECT_ID."
+      else
+        echo "If Microsoft.DevOpsInfrastructure was registered just now, wait a minute and re-run; otherwise check that"
+        echo "your account may read service principals (az ad sp list --display-name DevOpsInfrastructure --query "[0].id" --output tsv), or set DEVOPS_INFRASTRUCTURE_OBJECT_ID."
+      fi
+    } >&2
+    exit 1
+  fi
+  export DEVOPS_INFRASTRUCTURE_OBJECT_ID
+  echo "==> DEVOPS_INFRASTRUCTURE_OBJECT_ID=$DEVOPS_INFRASTRUCTURE_OBJECT_ID (looked up; define it as a pipeline variable too)"
+fi
 
 if [[ $(az group exists --name "$resource_group") == true ]]; then
   echo "==> Resource group $resource_group exists"

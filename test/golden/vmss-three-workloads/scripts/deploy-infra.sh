@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The first deployment of infra/ from a workstation (after it, the pipeline's Infra stage deploys every
 # change). Checks the prerequisites and the values infra/prod.bicepparam reads from the
-# environment, registers the resource providers the resources need, creates the resource group
-# rg-shop-prod if it does not exist, then deploys infra/main.bicep as the deployment
+# environment, registers the resource providers the resources need,
+# creates the resource group rg-shop-prod if it does not exist, then deploys infra/main.bicep as the deployment
 # infra-shop-prod (the name the pipeline and scripts/write-deploy-values.sh read outputs from).
 # Every step looks at what exists first, so the script is safe to re-run; --what-if changes nothing.
 set -euo pipefail
@@ -12,6 +12,7 @@ location=westeurope
 deployment=infra-shop-prod
 what_if=false
 readonly providers=(Microsoft.Compute Microsoft.ContainerRegistry Microsoft.ContainerService Microsoft.Insights Microsoft.KeyVault Microsoft.ManagedIdentity Microsoft.Network Microsoft.OperationalInsights Microsoft.PolicyInsights)
+# What the operator sets.
 readonly required_variables=(AKS_ADMIN_GROUP_OBJECT_IDS AGENT_SSH_PUBLIC_KEY)
 
 usage() {
