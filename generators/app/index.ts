@@ -131,6 +131,6 @@ export default class AppGenerator extends SecureAksGenerator {
     const ctx = buildContext(this.answers, PACKAGE_VERSION);
     this.log(summary(ctx, [...this.files.keys()], this.destinationRoot(), this.env.cwd));
     // On the files as written (edits kept with --skip-existing included).
-    if (this.runOpts.validate) await this._validateWritten(ctx);
+    if (this.runOpts.validate) await this._validateWritten();
   }
 }

@@ -149,7 +149,7 @@ export default class WorkloadGenerator extends SecureAksGenerator {
         '',
       ].join('\n'),
     );
-    if (this.runOpts.validate) await this._validateWritten(buildContext(this.next, PACKAGE_VERSION));
+    if (this.runOpts.validate) await this._validateWritten();
   }
 }
 

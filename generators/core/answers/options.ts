@@ -26,12 +26,13 @@ export const CONTROL_OPTIONS: OptionSpec[] = [
   { name: 'skip-prompts', type: 'boolean', description: 'Same as --yes.' },
   { name: 'force', type: 'boolean', description: 'Overwrite files that differ from what the generator would write.' },
   { name: 'skip-existing', type: 'boolean', description: 'Keep files that differ from what the generator would write.' },
-  { name: 'validate', type: 'boolean', description: 'After writing, run bicep build and kubectl kustomize where installed.' },
+  { name: 'validate', type: 'boolean', description: 'After writing, run the checks of scripts/validate.sh (bicep build, lint and build-params, kubectl kustomize) where the tools are installed.' },
 ];
 
 export const EXIT_CODES = [
   ['0', 'generated (or nothing to change)'],
-  ['1', 'invalid input or a conflict in non-interactive mode (nothing was written), or a failed --validate (the files were written)'],
+  ['1', 'invalid input or a conflict in non-interactive mode (nothing was written), or --validate found an error (the files were written)'],
+  ['3', '--validate could not finish: a check timed out (not found invalid; the files were written)'],
 ] as const;
 
 function pad(text: string, width: number): string {
