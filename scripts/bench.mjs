@@ -21,10 +21,13 @@ const PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
 const FLOOR = join(ROOT, 'bench', 'floor');
 const ANSWERS = join(ROOT, 'bench', 'answers');
 export const SCALE = [1, 10, 50];
+/** Workload counts of the overlay case: `kubectl kustomize` of the generated overlay (bench/answers/workloads-<n>.yaml). */
+export const OVERLAY_SCALE = [10, 100, 300];
 /** Files the floor-files case writes: about what the largest scale case writes, fixed so runs compare. */
 export const FLOOR_FILES = 700;
-export const CASES = ['floor', 'default', ...SCALE.map((n) => `workloads-${n}`), 'subgenerator', 'floor-files'];
-export const TARGETS = { defaultOverFloor: 1.3, msPerWorkload: 10, rss50Mb: 200 };
+export const CASES = ['floor', 'default', ...SCALE.map((n) => `workloads-${n}`), 'subgenerator', 'floor-files', 'overlay'];
+/** overlayRenderS: `kubectl kustomize` of the overlay with OVERLAY_SCALE's largest count, in seconds (median wall). */
+export const TARGETS = { defaultOverFloor: 1.3, msPerWorkload: 10, rss50Mb: 200, overlayRenderS: 5 };
 /** The output folder every run generates into (relative to the run's temp folder). */
 const OUT = 'demo';
 const ADDED_WORKLOAD = 'bench-added';
@@ -33,7 +36,9 @@ const HELP = `Usage: npm run bench -- [options]
 
 Measures whole processes (wall time, CPU time, peak RSS): the floor (an empty Yeoman generator run
 like ours), the default run, answers files with ${SCALE.join(', ')} workloads (bench/answers/), adding one
-workload to a repository with 10, and the floor writing ${FLOOR_FILES} files (Yeoman's cost per file).
+workload to a repository with 10, and the floor writing ${FLOOR_FILES} files (Yeoman's cost per file);
+the overlay case renders the generated overlay with kubectl kustomize at ${OVERLAY_SCALE.join(', ')} workloads
+(kubectl from KUBECTL_PATH, PATH or .tools/kubectl; skipped when there is none).
 Prints median (min-max) per case, default/floor, the added cost per workload and the targets; writes
 the figures to bench-results/bench-<timestamp>.json and latest.json.
 
@@ -136,6 +141,14 @@ export function derive(cases) {
   return derived;
 }
 
+/** The overlay render target from the overlay case's figures (undefined without the largest count). */
+export function deriveOverlay(overlay) {
+  const largest = overlay?.points?.[String(OVERLAY_SCALE.at(-1))];
+  if (!largest) return undefined;
+  const value = largest.wallMs.median / 1000;
+  return { workloads: OVERLAY_SCALE.at(-1), value, target: TARGETS.overlayRenderS, met: value <= TARGETS.overlayRenderS };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Formatting
 
@@ -157,7 +170,7 @@ export function formatResults(results) {
     `${mb(c.rssMb.median)} (${mb(c.rssMb.min)}-${mb(c.rssMb.max)})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const row of [header, ...rows]) lines.push(row.map((cell, i) => (i === 1 || i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
+  for (const row of rows.length > 0 ? [header, ...rows] : []) lines.push(row.map((cell, i) => (i === 1 || i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
   for (const [name, why] of Object.entries(results.skipped ?? {})) lines.push(`${name}: ${why}`);
   lines.push('');
   const r = results.ratios.defaultOverFloor;
@@ -175,11 +188,20 @@ export function formatResults(results) {
     lines.push(`Yeoman per file written (floor-files vs floor): ${y.wallMs.toFixed(2)} ms wall${y.cpuMs === undefined ? '' : `, ${y.cpuMs.toFixed(2)} ms CPU`}`);
     if (p?.yeomanWallMs !== undefined) lines.push(`  a workload adds ${p.files.toFixed(1)} files: ${p.files.toFixed(1)} x ${y.wallMs.toFixed(2)} ms = ${p.yeomanWallMs.toFixed(1)} ms per workload from Yeoman alone (measured: ${p.wallMs.toFixed(1)} ms)`);
   }
+  const o = results.overlay;
+  if (o) {
+    const s = (v) => (v / 1000).toFixed(2);
+    const points = Object.entries(o.points).map(
+      ([n, p]) => `${n} workloads ${s(p.wallMs.median)} s (${s(p.wallMs.min)}-${s(p.wallMs.max)})${p.cpuMs ? `, CPU ${s(p.cpuMs.median)} s` : ''}`,
+    );
+    lines.push(`overlay render (${o.command}, ${o.kubectl}): ${points.join('; ')}`);
+  }
   const t = results.targets;
   const verdict = (x) => (x.met ? 'met' : 'MISSED');
   if (t.defaultOverFloor) lines.push(`target default/floor <= ${t.defaultOverFloor.target}: ${t.defaultOverFloor.value.toFixed(2)} ${verdict(t.defaultOverFloor)}`);
   if (t.msPerWorkload) lines.push(`target <= ${t.msPerWorkload.target} ms per workload, linear to ${SCALE.at(-1)}: ${t.msPerWorkload.value.toFixed(1)} ms (last segment ${t.msPerWorkload.lastSegment.toFixed(1)}) ${verdict(t.msPerWorkload)}`);
   if (t.rss50Mb) lines.push(`target peak RSS <= ${t.rss50Mb.target} MB at ${SCALE.at(-1)} workloads: ${mb(t.rss50Mb.value)} MB (max of runs) ${verdict(t.rss50Mb)}`);
+  if (t.overlayRender) lines.push(`target overlay render <= ${t.overlayRender.target} s at ${t.overlayRender.workloads} workloads: ${t.overlayRender.value.toFixed(2)} s (median wall) ${verdict(t.overlayRender)}`);
   return lines.join('\n');
 }
 
@@ -208,6 +230,10 @@ export function formatComparison(before, now) {
   if (pb && pn) {
     const cpu = pb.cpuMs !== undefined && pn.cpuMs !== undefined ? `, CPU ${pb.cpuMs.toFixed(1)} -> ${pn.cpuMs.toFixed(1)} ms` : '';
     lines.push(`  per workload: wall ${pb.wallMs.toFixed(1)} -> ${pn.wallMs.toFixed(1)} ms (${signed(pn.wallMs - pb.wallMs, 1)})${cpu}, peak RSS ${pb.rssMb.toFixed(2)} -> ${pn.rssMb.toFixed(2)} MB`);
+  }
+  for (const n of OVERLAY_SCALE) {
+    const [ob, on] = [before.overlay?.points?.[n], now.overlay?.points?.[n]];
+    if (ob && on) lines.push(`  overlay render, ${n} workloads: wall ${ms(ob.wallMs.median)} -> ${ms(on.wallMs.median)} ms (${pct(on.wallMs.median, ob.wallMs.median)})`);
   }
   return lines.join('\n');
 }
@@ -318,6 +344,62 @@ export function subgeneratorAvailable(bin, cwd) {
   return workload.stdout !== run(['--help']).stdout;
 }
 
+/** kubectl for the overlay case: KUBECTL_PATH, else PATH, else the copy scripts/install-kubectl.sh made. */
+export function findKubectl(env = process.env) {
+  if (env.KUBECTL_PATH) return existsSync(env.KUBECTL_PATH) ? env.KUBECTL_PATH : undefined;
+  for (const dir of (env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, 'kubectl'))) return join(dir, 'kubectl');
+  const installed = join(ROOT, '.tools', 'kubectl', 'bin', 'kubectl');
+  return existsSync(installed) ? installed : undefined;
+}
+
+/** CPU time (user + system, ms) of this process's children that have been waited for (Linux), else undefined. */
+function childrenCpuMs() {
+  try {
+    // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100 per second).
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The overlay case: generates a repository per OVERLAY_SCALE count (once), then times `kubectl
+ * kustomize k8s/overlays/<environment>` on each, round by round (wall time; CPU time where /proc has it).
+ */
+async function measureOverlay({ work, bin, kubectl, runs, warmup, log }) {
+  const repos = {};
+  for (const n of OVERLAY_SCALE) {
+    const repo = join(work, `overlay-${n}`);
+    const made = spawnSync(process.execPath, [bin, repo, '--answers', join(ANSWERS, `workloads-${n}.yaml`), '--yes'], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    if (made.status !== 0) throw new Error(`generating ${n} workloads for the overlay case failed:\n${`${made.stdout}${made.stderr}`.trim().split('\n').slice(-10).join('\n')}`);
+    const overlays = readdirSync(join(repo, 'k8s', 'overlays'));
+    if (overlays.length !== 1) throw new Error(`expected one overlay in ${repo}/k8s/overlays, found ${overlays.join(', ')}`);
+    repos[n] = join('k8s', 'overlays', overlays[0]);
+  }
+  const version = spawnSync(kubectl, ['version', '--client'], { encoding: 'utf8' }).stdout.match(/Client Version: (\S+)/)?.[1] ?? 'unknown version';
+  const samples = Object.fromEntries(OVERLAY_SCALE.map((n) => [n, []]));
+  for (let round = 0; round < warmup + runs; round++) {
+    const measured = round >= warmup;
+    log(`overlay ${measured ? `run ${round - warmup + 1}/${runs}` : `warm-up ${round + 1}/${warmup}`}: kubectl kustomize at ${OVERLAY_SCALE.join(', ')} workloads`);
+    for (const n of OVERLAY_SCALE) {
+      const cpuBefore = childrenCpuMs();
+      const started = process.hrtime.bigint();
+      const rendered = spawnSync(kubectl, ['kustomize', repos[n]], { cwd: join(work, `overlay-${n}`), stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const cpuAfter = childrenCpuMs();
+      if (rendered.status !== 0) throw new Error(`kubectl kustomize ${repos[n]} (${n} workloads) failed: ${rendered.stderr || rendered.error?.message}`);
+      if (measured) samples[n].push({ wallMs, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore });
+    }
+  }
+  const points = {};
+  for (const n of OVERLAY_SCALE) {
+    const cpu = samples[n].map((s) => s.cpuMs);
+    points[n] = { wallMs: summarize(samples[n].map((s) => s.wallMs)), ...(cpu.every((c) => c !== undefined) ? { cpuMs: summarize(cpu) } : {}) };
+  }
+  return { kubectl: `kubectl ${version}`, command: `kubectl kustomize ${repos[OVERLAY_SCALE[0]]}`, points };
+}
+
 /** The cases to run: each prepares a fresh run folder and says what to run there. */
 function caseDefinitions({ bin, floorBin }, baseRepo) {
   const generate = (extra) => ({ prepare: (runDir) => ({ cwd: runDir, out: join(runDir, OUT) }), argv: [bin, OUT, ...extra, '--yes'] });
@@ -396,7 +478,8 @@ async function openSession({ only, useDist = false, keep = false, log = defaultL
     };
     const argvOf = (name) =>
       [...Object.entries(defs[name].env ?? {}).map(([k, v]) => `${k}=${v}`), ...defs[name].argv.map((a) => (a.startsWith(work) ? relative(work, a) : a.startsWith(ROOT) ? relative(ROOT, a) : a))].join(' ');
-    return { work, staged, skipped, names: only.filter((name) => !skipped[name]), runCase, argvOf, close };
+    // The overlay case is not a generator process: runBench measures it on its own.
+    return { work, staged, skipped, names: only.filter((name) => !skipped[name] && name !== 'overlay'), runCase, argvOf, close };
   } catch (error) {
     close();
     throw error;
@@ -412,7 +495,7 @@ export async function runBench({ runs = 7, warmup = 1, only = CASES, useDist = f
     const samples = Object.fromEntries(names.map((name) => [name, []]));
     const files = {};
     // Interleaved rounds: warm-ups first, then every case once per measured round.
-    for (let round = 0; round < warmup + runs; round++) {
+    for (let round = 0; names.length > 0 && round < warmup + runs; round++) {
       const measured = round >= warmup;
       log(`${measured ? `run ${round - warmup + 1}/${runs}` : `warm-up ${round + 1}/${warmup}`}: ${names.join(', ')}`);
       for (const name of names) {
@@ -432,7 +515,19 @@ export async function runBench({ runs = 7, warmup = 1, only = CASES, useDist = f
         uptimeMs: summarize(samples[name].map((s) => s.uptimeMs)),
       };
     }
+    let overlay;
+    if (only.includes('overlay')) {
+      const kubectl = findKubectl();
+      if (kubectl) overlay = await measureOverlay({ work: session.work, bin: session.staged.bin, kubectl, runs, warmup, log });
+      else {
+        session.skipped.overlay = 'kubectl not found (set KUBECTL_PATH, or run scripts/install-kubectl.sh)';
+        log(`overlay: ${session.skipped.overlay}`);
+      }
+    }
     const cpu = cpus();
+    const derived = derive(cases);
+    const overlayTarget = deriveOverlay(overlay);
+    if (overlayTarget) derived.targets.overlayRender = overlayTarget;
     return {
       schema: 1,
       timestamp: new Date().toISOString(),
@@ -442,7 +537,8 @@ export async function runBench({ runs = 7, warmup = 1, only = CASES, useDist = f
       settings: { warmup, runs, build: session.staged.build },
       cases,
       skipped: session.skipped,
-      ...derive(cases),
+      ...(overlay ? { overlay } : {}),
+      ...derived,
     };
   } finally {
     session.close();

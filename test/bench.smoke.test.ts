@@ -46,6 +46,12 @@ interface Results {
   perWorkload?: { points: number[]; wallMs: number; wallR2: number; wallSegmentsMs: Record<string, number>; cpuMs?: number; rssMb: number; files?: number; yeomanWallMs?: number };
   yeomanPerFile?: { wallMs: number; cpuMs?: number; rssMb: number };
   targets: Record<string, Target>;
+  overlay?: Overlay;
+}
+interface Overlay {
+  kubectl: string;
+  command: string;
+  points: Record<string, { wallMs: Summary; cpuMs?: Summary }>;
 }
 interface Profile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; children?: number[] }>;
@@ -54,7 +60,9 @@ interface Profile {
 }
 interface BenchModule {
   SCALE: number[];
+  OVERLAY_SCALE: number[];
   CASES: string[];
+  deriveOverlay(overlay: Overlay | undefined): (Target & { workloads: number }) | undefined;
   summarize(values: number[]): Summary;
   leastSquares(points: Array<[number, number]>): { slope: number; intercept: number; r2: number };
   derive(cases: Record<string, Partial<CaseResult>>): Pick<Results, 'ratios' | 'perWorkload' | 'yeomanPerFile' | 'targets'>;
@@ -147,6 +155,34 @@ describe('bench statistics', () => {
   });
 });
 
+describe('bench overlay case', () => {
+  const overlay = (seconds: number[]): Overlay => ({
+    kubectl: 'kubectl v1.35.2',
+    command: 'kubectl kustomize k8s/overlays/dev',
+    points: Object.fromEntries(bench.OVERLAY_SCALE.map((n, i) => [String(n), { wallMs: summary(seconds[i]! * 1000, 10), cpuMs: summary(seconds[i]! * 900) }])),
+  });
+
+  it('renders at 10, 100 and 300 workloads and holds the largest to 5 s (median wall)', () => {
+    expect(bench.OVERLAY_SCALE).toEqual([10, 100, 300]);
+    expect(bench.CASES).toContain('overlay');
+    expect(bench.deriveOverlay(overlay([0.2, 1.4, 4.2]))).toEqual({ workloads: 300, value: 4.2, target: 5, met: true });
+    expect(bench.deriveOverlay(overlay([0.2, 1.4, 7.5]))).toMatchObject({ value: 7.5, met: false });
+    expect(bench.deriveOverlay(undefined)).toBeUndefined();
+  });
+
+  it('prints every point with the target and met/MISSED', () => {
+    const missed = overlay([0.25, 1.5, 8]);
+    const text = bench.formatResults({ cases: {}, ratios: {}, overlay: missed, targets: { overlayRender: bench.deriveOverlay(missed)! } });
+    expect(text).toContain('overlay render (kubectl kustomize k8s/overlays/dev, kubectl v1.35.2): 10 workloads 0.25 s (0.24-0.26), CPU 0.23 s; 100 workloads 1.50 s');
+    expect(text).toContain('target overlay render <= 5 s at 300 workloads: 8.00 s (median wall) MISSED');
+    expect(text).not.toContain('case  files');
+    const met = overlay([0.25, 1.5, 4]);
+    expect(bench.formatResults({ cases: {}, ratios: {}, overlay: met, targets: { overlayRender: bench.deriveOverlay(met)! } })).toContain('4.00 s (median wall) met');
+    const deltas = bench.formatComparison({ timestamp: 'then', overlay: missed }, { timestamp: 'now', overlay: met });
+    expect(deltas).toContain('overlay render, 300 workloads: wall 8000 -> 4000 ms (-50.0%)');
+  });
+});
+
 describe('bench profile summary', () => {
   it('tells owners apart by URL: packages (the innermost node_modules), our roots, Node', () => {
     expect(bench.ownerOf('file:///x/node_modules/yeoman-environment/node_modules/@npmcli/arborist/lib/a.js')).toBe('@npmcli/arborist');
@@ -179,7 +215,9 @@ describe('bench profile summary', () => {
 });
 
 describe('bench answers fixtures', () => {
-  it.each(bench.SCALE)('workloads-%i.yaml resolves to exactly that many workloads of { name, namespace, port, secrets }', (n) => {
+  const counts = [...new Set([...bench.SCALE, ...bench.OVERLAY_SCALE])];
+
+  it.each(counts)('workloads-%i.yaml resolves to exactly that many workloads of { name, namespace, port, secrets }', (n) => {
     const read = readAnswersFile(join(ROOT, 'bench', 'answers', `workloads-${n}.yaml`));
     if (!read.ok) throw new Error(JSON.stringify(read.problems));
     const raw = read.values.workloads as Array<Record<string, unknown>>;
@@ -191,7 +229,7 @@ describe('bench answers fixtures', () => {
   });
 
   it('differ only in their workload lists', () => {
-    const rest = bench.SCALE.map((n) => {
+    const rest = counts.map((n) => {
       const read = readAnswersFile(join(ROOT, 'bench', 'answers', `workloads-${n}.yaml`));
       if (!read.ok) throw new Error(JSON.stringify(read.problems));
       const { workloads: _workloads, ...others } = read.values;

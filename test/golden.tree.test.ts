@@ -14,6 +14,7 @@ import {
   GOLDEN_CASES,
   GOLDEN_FOLDER,
   GOLDEN_ROOT,
+  GOLDEN_SNAPSHOTS_DIR,
   diffGolden,
   firstDifference,
   isClean,
@@ -77,9 +78,9 @@ describe('test/golden is inert in this repository', () => {
       .filter((e) => e.isFile())
       .map((e) => relative(ROOT, join(e.parentPath, e.name)).split(sep).join('/'));
 
-  it('holds only the cases, and nothing vitest, tsc, git, Yeoman or an editor would read as its own (no dotfiles, no .ts)', () => {
+  it('holds only the cases (and the reviewed bicep snapshots), and nothing vitest, tsc, git, Yeoman or an editor would read as its own (no dotfiles, no .ts)', () => {
     const dirs = readdirSync(GOLDEN_ROOT, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-    expect(dirs, UPDATE_HINT).toEqual(GOLDEN_CASES.map((c) => c.id).sort());
+    expect(dirs, UPDATE_HINT).toEqual([...GOLDEN_CASES.map((c) => c.id), GOLDEN_SNAPSHOTS_DIR].sort());
     const files = stored();
     expect(files.length).toBeGreaterThan(GOLDEN_CASES.length * 40);
     // vitest includes test/**/*.test.ts and tsc test/**/*.ts; a dotfile (.gitignore, .yo-rc.json,

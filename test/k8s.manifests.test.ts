@@ -78,9 +78,10 @@ interface Scenario {
   fresh: string;
   filled: string;
   overlay: string;
-  /** What kubectl kustomize renders: the base, the fresh overlay (placeholders) and the filled overlay. */
-  base: K8sObject[];
+  /** What kubectl kustomize renders: the fresh overlay (placeholders), the filled overlay, and each
+   * workload's overlay folder of the filled tree on its own (workload name -> objects). */
   placeholders: K8sObject[];
+  units: Map<string, K8sObject[]>;
   objects: K8sObject[];
 }
 
@@ -110,13 +111,15 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         const overlays = overlaysOf(rendered.files.keys());
         expect(overlays, 'one overlay per environment').toEqual([PATHS.kustomizeOverlay(rendered.answers.environment)]);
         const overlay = overlays[0]!;
-        const [base, freshOverlays, objects] = await Promise.all([
-          kustomize(kubectl!, join(fresh, PATHS.kustomizeBase)),
+        const env = rendered.answers.environment;
+        const [freshOverlays, objects, ...units] = await Promise.all([
           renderOverlays(kubectl!, fresh, rendered.files.keys()),
           kustomize(kubectl!, join(filled, overlay)),
+          ...rendered.answers.workloads.map((w) => kustomize(kubectl!, join(filled, PATHS.workloadOverlay(env, w.name)))),
         ]);
         const placeholders = freshOverlays.get(overlay)!;
-        scenarios.set(id, { rendered, values, fresh, filled, overlay, base, placeholders, objects });
+        const unitMap = new Map(rendered.answers.workloads.map((w, i) => [w.name, units[i]!]));
+        scenarios.set(id, { rendered, values, fresh, filled, overlay, placeholders, units: unitMap, objects });
       }),
     );
   });
@@ -154,8 +157,8 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       expect(await yamllint(yamllintPath!, s().fresh, ['.yamllint.yaml', 'k8s'])).toEqual([]);
     });
 
-    it('every rendered object (base, fresh overlay, filled overlay) validates against its schema', () => {
-      for (const objects of [s().base, s().placeholders, s().objects]) {
+    it('every rendered object (fresh overlay, filled overlay, each workload folder) validates against its schema', () => {
+      for (const objects of [s().placeholders, s().objects, ...s().units.values()]) {
         for (const obj of objects) expect(validateObject(obj), nameOf(obj)).toEqual([]);
       }
     });
@@ -271,6 +274,22 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       }
     });
 
+    it('each workload folder of the overlay renders on its own: exactly that workload, with its own client ID', () => {
+      const { objects, rendered, values, units } = s();
+      const shared = [values.acrLoginServer, values.keyVaultName, values.tenantId, values.imageTag];
+      for (const w of rendered.ctx.workloads) {
+        const own = units.get(w.name)!;
+        const inEnvironment = objects.filter((o) => o.kind !== 'Namespace' && o.metadata.labels?.['app.kubernetes.io/name'] === w.name);
+        expect(own.map(nameOf).sort(), w.name).toEqual(inEnvironment.map(nameOf).sort());
+        const sa = must(own, 'ServiceAccount', w.namespace, w.names.serviceAccount);
+        expect(sa.metadata.annotations?.['azure.workload.identity/client-id']).toBe(values.clientIds[w.name]);
+        if (w.hasSecrets) expect(spec(must(own, 'SecretProviderClass', w.namespace, w.names.secretProviderClass)).parameters.clientID).toBe(values.clientIds[w.name]);
+        // The shared values are placed by the environment's kustomization, not by the workload's.
+        for (const value of shared) expect(JSON.stringify(own)).not.toContain(value);
+        expect(own.filter((o) => o.kind === 'ConfigMap').map(nameOf), 'its values file stays local').toEqual([]);
+      }
+    });
+
     it('Key Vault secrets only where answered: SecretProviderClass and CSI volume exactly for workloads with secrets', () => {
       const { objects, rendered, values } = s();
       for (const w of rendered.ctx.workloads) {
@@ -347,6 +366,6 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
   it('with zero workloads the overlay renders nothing, and still renders', () => {
     const zero = scenarios.get('zero workloads (cluster only)')!;
     expect(zero.objects).toEqual([]);
-    expect(zero.base).toEqual([]);
+    expect(zero.placeholders).toEqual([]);
   });
 });

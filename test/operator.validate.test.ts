@@ -1,12 +1,13 @@
 // --validate and the end-of-run summary: the real bicep and kubectl on a generated repository (valid,
-// then broken), tools that are absent (reported, never a failure), the exit code of the real bin when
-// a tool reports an error, the interactive offer to validate, and the summary's steps to running workloads.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// then broken), a check that times out ("slow", not "invalid"), tools that are absent (reported, never
+// a failure), the exit codes of the real bin (1 invalid, 3 slow), a line per check as it finishes, the
+// interactive offer to validate, and the summary's steps to running workloads.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { summary, workloadSummary } from '../generators/core/output/summary.ts';
-import { availableTools, findTool, formatReport, validateOutput } from '../generators/core/output/validate.ts';
+import { availableTools, findTool, formatReport, parameterVariables, timeoutFrom, validateOutput } from '../generators/core/output/validate.ts';
 import { SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
 import { assertBuilt, cli, tempDir } from './helpers/cli.ts';
 import { renderRepository, runApp, writeTree, type Rendered } from './helpers/generate.ts';
@@ -22,10 +23,12 @@ beforeAll(async () => {
 
 const empty = () => mkdtempSync(join(tmpdir(), 'secure-aks-empty-'));
 
-/** A stand-in tool: a shell script that prints `message` to stderr and exits with `code`. */
-function standIn(code: number, message = ''): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-tool-')), 'bicep');
-  writeFileSync(path, `#!/bin/sh\necho '${message}' >&2\nexit ${code}\n`);
+/** A stand-in tool: a shell script that prints `message` to stderr and exits with `code` (after `sleep` seconds). */
+function standIn(code: number, message = '', name = 'bicep', sleep = 0): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-tool-')), name);
+  // The sleep is called by its path: the runs below give the tools a PATH without it.
+  const sleeper = ['/usr/bin/sleep', '/bin/sleep'].find((p) => existsSync(p)) ?? 'sleep';
+  writeFileSync(path, `#!/bin/sh\n${sleep ? `${sleeper} ${sleep}\n` : ''}echo '${message}' >&2\nexit ${code}\n`);
   chmodSync(path, 0o755);
   return path;
 }
@@ -35,17 +38,25 @@ const variables = () => repo.ctx.docs.deployTimeVariables.map((v) => v.env);
 describe.concurrent('validateOutput', () => {
   // bicep build-params compiles the whole template again: its environment is left unset here (the
   // skip is checked below with a stand-in); the infra tests compile the parameter files.
-  it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl', async () => {
+  it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl, reporting each check as it finishes', async () => {
     const root = writeTree(repo.files);
     const env: Record<string, string | undefined> = { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath };
     for (const name of Object.keys(SAMPLE_DEPLOY_ENV)) delete env[name];
-    const report = await validateOutput(root, { environment: 'dev', parameterVariables: variables(), env });
+    const progress: string[] = [];
+    const report = await validateOutput(root, { env, onProgress: (step, index, total) => progress.push(`${index + 1}/${total} ${step.status} ${step.command}`) });
     expect(report.steps.map((s) => [s.command, s.status])).toEqual([
-      ['bicep build infra/main.bicep --stdout', 'passed'],
+      ['bicep build infra/main.bicep', 'passed'],
+      ['bicep lint infra/main.bicep', 'passed'],
       ['bicep build-params infra/dev.bicepparam', 'skipped'],
       ['kubectl kustomize k8s/overlays/dev', 'passed'],
     ]);
+    // One progress line per check, the skipped one at once, the others as they finish.
+    expect(progress).toHaveLength(4);
+    expect(progress[0]).toBe('3/4 skipped bicep build-params infra/dev.bicepparam');
+    expect(new Set(progress)).toEqual(new Set(report.steps.map((s, i) => `${i + 1}/4 ${s.status} ${s.command}`)));
+    expect(report.verdict).toBe('valid');
     expect(report.ok).toBe(true);
+    expect(formatReport(report)).toMatch(/\[1\/4\] passed {3}bicep build infra\/main\.bicep \(\d+\.\d s\)/);
     expect(formatReport(report)).toMatch(/The output is valid/);
   });
 
@@ -54,23 +65,55 @@ describe.concurrent('validateOutput', () => {
     const broken = new Map([...repo.files].filter(([p]) => p.startsWith('k8s/')));
     broken.set('infra/main.bicep', "targetScope = 'resourceGroup'\n\nresource broken 'Microsoft.Nope/things@2020-01-01' = {\n");
     broken.set('k8s/overlays/dev/kustomization.yaml', `${repo.files.get('k8s/overlays/dev/kustomization.yaml')}\npatches:\n  - path: missing-patch.yaml\n`);
-    const report = await validateOutput(writeTree(broken), { environment: 'dev', parameterVariables: variables(), env: { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath } });
+    const report = await validateOutput(writeTree(broken), { env: { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath } });
+    expect(report.verdict).toBe('invalid');
     expect(report.ok).toBe(false);
     const bicep = report.steps.find((s) => s.command.startsWith('bicep build '))!;
-    expect(bicep.status).toBe('failed');
+    expect(bicep.status).toBe('invalid');
     expect(bicep.detail).toMatch(/main\.bicep\(\d+,\d+\) : Error BCP\d+/);
     const kustomize = report.steps.find((s) => s.tool === 'kubectl')!;
-    expect(kustomize.status).toBe('failed');
+    expect(kustomize.status).toBe('invalid');
     expect(kustomize.detail).toMatch(/missing-patch\.yaml/);
-    expect(formatReport(report)).toMatch(/Validation failed: the files were written/);
+    expect(formatReport(report)).toMatch(/Validation failed: the files were written, fix the errors above \(exit code 1\)/);
+  });
+
+  it('tells a check that timed out (slow: not verified) from one that found an error (invalid)', async () => {
+    const root = writeTree(repo.files);
+    const dir = empty();
+    const sleepy = standIn(0, '', 'kubectl', 5);
+    // 3 s: plenty for the instant stand-ins on a busy machine, well short of the sleeping one's 5 s.
+    const slow = await validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0), KUBECTL_PATH: sleepy } });
+    expect(slow.steps.map((s) => [s.command, s.status])).toEqual([
+      ['bicep build infra/main.bicep', 'passed'],
+      ['bicep lint infra/main.bicep', 'passed'],
+      ['bicep build-params infra/dev.bicepparam', 'skipped'],
+      ['kubectl kustomize k8s/overlays/dev', 'slow'],
+    ]);
+    expect(slow.verdict).toBe('slow');
+    expect(slow.ok).toBe(false);
+    const text = formatReport(slow);
+    expect(text).toMatch(/slow {5}kubectl kustomize k8s\/overlays\/dev \(did not finish within 3 s\)/);
+    expect(text).toMatch(/Not verified: kubectl kustomize k8s\/overlays\/dev did not finish within 3 s\. That is not an error found in the files/);
+    expect(text).toMatch(/run bash scripts\/validate\.sh \(no time limit\) or set SECURE_AKS_VALIDATE_TIMEOUT to more seconds \(exit code 3\)/);
+    expect(text).not.toMatch(/Validation failed/);
+    // An error found elsewhere decides: the output is invalid, and the slow check is still named.
+    const both = await validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(1, 'infra/main.bicep(1,1) : Error BCP007: broken'), KUBECTL_PATH: sleepy } });
+    expect(both.verdict).toBe('invalid');
+    expect(formatReport(both)).toMatch(/Validation failed[\s\S]*Not verified: kubectl kustomize/);
+    // SECURE_AKS_VALIDATE_TIMEOUT sets the limit (seconds); anything else leaves the default.
+    expect(timeoutFrom({ SECURE_AKS_VALIDATE_TIMEOUT: '2.5' })).toBe(2500);
+    expect(timeoutFrom({ SECURE_AKS_VALIDATE_TIMEOUT: 'soon' })).toBe(300_000);
+    expect(timeoutFrom({})).toBe(300_000);
   });
 
   it('reports absent tools and is not a failure', async () => {
     const root = writeTree(repo.files);
     const dir = empty();
-    const report = await validateOutput(root, { environment: 'dev', parameterVariables: variables(), env: { PATH: dir, HOME: dir } });
+    const report = await validateOutput(root, { env: { PATH: dir, HOME: dir } });
     expect(report.steps.map((s) => [s.command, s.status])).toEqual([
       ['bicep build infra/main.bicep', 'missing'],
+      ['bicep lint infra/main.bicep', 'missing'],
+      ['bicep build-params infra/dev.bicepparam', 'missing'],
       ['kubectl kustomize k8s/overlays/dev', 'missing'],
     ]);
     expect(report.ok).toBe(true);
@@ -83,11 +126,14 @@ describe.concurrent('validateOutput', () => {
   it('skips build-params, saying which variables to set, when the parameter file\'s environment is not set', async () => {
     const root = writeTree(repo.files);
     const dir = empty();
-    const report = await validateOutput(root, { environment: 'dev', parameterVariables: variables(), env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0) } });
+    expect(parameterVariables(repo.files.get('infra/dev.bicepparam')!)).toEqual(variables());
+    const report = await validateOutput(root, { env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0) } });
     expect(report.steps.find((s) => s.command.startsWith('bicep build-params'))).toMatchObject({
       status: 'skipped',
       detail: 'it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too',
     });
+    const set = await validateOutput(root, { env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0), ...SAMPLE_DEPLOY_ENV } });
+    expect(set.steps.find((s) => s.command.startsWith('bicep build-params'))?.status).toBe('passed');
     expect(report.ok).toBe(true);
   });
 
@@ -110,16 +156,33 @@ describe.concurrent('validateOutput', () => {
 describe.concurrent('create-secure-aks --validate', () => {
   beforeAll(assertBuilt);
 
-  it('exits 1 when a tool reports an error, after writing every file', async () => {
+  it('exits 1 when a tool reports an error, after writing every file, with a line per check before the verdict', async () => {
     const cwd = tempDir();
     const result = await cli(['svc', '--yes', '--validate'], cwd, { BICEP_PATH: standIn(1, 'infra/main.bicep(1,1) : Error BCP007: broken'), KUBECTL_PATH: join(empty(), 'kubectl'), PATH: empty(), HOME: empty() });
     expect(result.exitCode).toBe(1);
     // Yeoman logs to stderr; the run's own error line comes last.
-    expect(result.stderr).toMatch(/failed {3}bicep build infra\/main\.bicep --stdout\n\s+infra\/main\.bicep\(1,1\) : Error BCP007: broken/);
-    expect(result.stderr).toMatch(/missing {2}kubectl kustomize k8s\/overlays\/dev/);
-    expect(result.stderr).toMatch(/create-secure-aks: --validate failed: bicep build infra\/main\.bicep --stdout \(the files were written\)/);
+    expect(result.stderr).toMatch(/Validation \(the checks of scripts\/validate\.sh\):/);
+    expect(result.stderr).toMatch(/\[4\/4\] missing {2}kubectl kustomize k8s\/overlays\/dev/);
+    expect(result.stderr).toMatch(/\[1\/4\] invalid {2}bicep build infra\/main\.bicep \(\d+\.\d s\)\n\s+infra\/main\.bicep\(1,1\) : Error BCP007: broken/);
+    expect(result.stderr).toMatch(/create-secure-aks: --validate failed: bicep build infra\/main\.bicep; bicep lint infra\/main\.bicep \(the files were written\)/);
+    expect(result.stderr.indexOf('[1/4]')).toBeLessThan(result.stderr.indexOf('Validation failed'));
     expect(result.stderr).toContain('Generated ');
     expect(readFileSync(join(cwd, 'svc', 'infra', 'main.bicep'), 'utf8')).toContain('targetScope');
+  });
+
+  it('exits 3, not 1, when a check only timed out: too slow to check, not found invalid', async () => {
+    const cwd = tempDir();
+    const result = await cli(['svc', '--yes', '--validate'], cwd, {
+      BICEP_PATH: standIn(0),
+      KUBECTL_PATH: standIn(0, '', 'kubectl', 5),
+      SECURE_AKS_VALIDATE_TIMEOUT: '1',
+      PATH: empty(),
+      HOME: empty(),
+    });
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(/\[4\/4\] slow {5}kubectl kustomize k8s\/overlays\/dev \(did not finish within 1 s\)/);
+    expect(result.stderr).toMatch(/create-secure-aks: --validate could not finish: kubectl kustomize k8s\/overlays\/dev did not finish within 1 s \(too slow to check here, not found invalid; the files were written\)/);
+    expect(result.stderr).not.toMatch(/--validate failed/);
   });
 
   it('exits 0 without the tools, saying plainly that they are missing', async () => {

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATHS } from '../generators/core/plan/contracts.ts';
 import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import {
   expandPipeline,
@@ -184,13 +185,18 @@ describe.each(CASES.map((c) => c.label))('pipeline: %s', (label) => {
     for (const step of jobs.flatMap((j) => j.steps).filter((s) => 'bash' in s)) expect(scriptOf(step)).not.toMatch(/az (deployment|acr|aks|account)/);
   });
 
-  it('validates with bicep build, bicep lint and what-if', () => {
+  it('validates with scripts/validate.sh (bicep build, lint, build-params; kubectl kustomize with the pinned kubectl), then what-if', () => {
     const { rendered, jobs } = get();
     const validate = jobs.filter((j) => j.stage === 'Validate');
     expect(validate.map((j) => j.kind)).toEqual(['job']);
-    const scripts = validate[0]!.steps.map(scriptOf).join('\n');
-    expect(scripts).toContain('az bicep build --file "$TEMPLATE_FILE"');
-    expect(scripts).toContain('az bicep lint --file "$TEMPLATE_FILE"');
+    const steps = validate[0]!.steps;
+    const kubectl = steps.findIndex((s) => s.task === 'KubectlInstaller@0');
+    const checks = steps.findIndex((s) => scriptOf(s).trim() === `bash ${PATHS.validateScript} --timeout 600`);
+    expect(kubectl).toBeGreaterThan(0);
+    expect(checks, 'the offline checks run after kubectl is installed').toBeGreaterThan(kubectl);
+    expect((steps[kubectl]!.inputs as Obj).kubectlVersion).toBe(rendered.ctx.pipeline.kubectlVersion);
+    expect(rendered.files.has(PATHS.validateScript)).toBe(true);
+    const scripts = steps.map(scriptOf).join('\n');
     expect(scripts).toMatch(/az deployment group what-if \\\n\s+--resource-group "\$RESOURCE_GROUP"/);
     const whatIf = azureCliSteps(validate[0]!).at(-1)!;
     expect(envOf(whatIf)).toEqual({

@@ -25,7 +25,7 @@ import { resolveAnswers } from '../generators/core/answers/resolve.ts';
 import { answerSet, FOLDER_NAME } from './helpers/arbitraries.ts';
 import { compileInfra, formatDiagnostics } from './helpers/bicep.ts';
 import { writeTree, type AnswerInput } from './helpers/generate.ts';
-import { kustomize, nameOf, parseManifests, renderOverlays, validateObject, yamllint } from './helpers/k8s.ts';
+import { nameOf, parseManifests, renderOverlays, validateObject, yamllint } from './helpers/k8s.ts';
 import { parsePipelineYaml, pipelineWorkloads, validatePipelineTree } from './helpers/pipeline.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
@@ -194,7 +194,6 @@ interface Checked {
   generated: Generated;
   dir: string;
   overlays: Map<string, number>;
-  base: number;
   objectProblems: string[];
   bicep?: { diagnostics: string; paramDiagnostics: string; unformatted: string[] };
   yamllint?: string[];
@@ -221,9 +220,8 @@ async function runSample(): Promise<Checked[]> {
       const dir = writeTree(generated.files, 'secure-aks-property-');
       const files = [...generated.files.keys()];
       const scripts = files.filter((f) => f.endsWith('.sh'));
-      const [overlays, base, compiled, lint, shell, ignored] = await Promise.all([
+      const [overlays, compiled, lint, shell, ignored] = await Promise.all([
         kubectl ? renderOverlays(kubectl, dir, files) : Promise.resolve(new Map()),
-        kubectl ? kustomize(kubectl, join(dir, PATHS.kustomizeBase)) : Promise.resolve([]),
         bicep ? compileInfra(generated.files) : Promise.resolve(undefined),
         yamllintPath ? yamllint(yamllintPath, dir, ['.']) : Promise.resolve(undefined),
         shellcheck && scripts.length
@@ -231,14 +229,13 @@ async function runSample(): Promise<Checked[]> {
           : Promise.resolve(undefined),
         gitIgnored(dir, files),
       ]);
-      const objectProblems = [...base, ...[...overlays.values()].flat()].flatMap((o) => validateObject(o).map((p) => `${nameOf(o)}: ${p}`));
+      const objectProblems = [...overlays.values()].flat().flatMap((o) => validateObject(o).map((p) => `${nameOf(o)}: ${p}`));
       return {
         id,
         input,
         generated,
         dir,
         overlays: new Map([...overlays].map(([k, v]) => [k, v.length])),
-        base: base.length,
         objectProblems,
         ...(compiled
           ? {
@@ -324,11 +321,12 @@ describe('property sample through the real tools', () => {
       expect(inMemoryProblems(get().generated), context()).toEqual([]);
     });
 
-    it.skipIf(!kubectl)('kubectl kustomize renders the base and the overlay; every object validates', () => {
-      const { overlays, base, objectProblems, generated } = get();
-      expect([...overlays.keys()]).toEqual([PATHS.kustomizeOverlay(generated.answers.environment)]);
+    it.skipIf(!kubectl)('kubectl kustomize renders the overlay (every namespace and workload); every object validates', () => {
+      const { overlays, objectProblems, generated } = get();
+      const overlay = PATHS.kustomizeOverlay(generated.answers.environment);
+      expect([...overlays.keys()]).toEqual([overlay]);
       const workloads = generated.answers.workloads.length;
-      if (workloads > 0) expect(base, context()).toBeGreaterThan(workloads * 5);
+      if (workloads > 0) expect(overlays.get(overlay), context()).toBeGreaterThan(workloads * 5);
       expect(objectProblems, context()).toEqual([]);
     });
 

@@ -155,8 +155,9 @@ describe.each(Object.keys(CASES) as CaseName[])('%s', (name) => {
   test('the results are published as test results even when a rule fails, and the stage checks before what-if', () => {
     const { validate } = get();
     const kinds = validate.steps.map((s) => (s.task as string | undefined) ?? Object.keys(s)[0]);
-    expect(kinds).toEqual(['checkout', 'bash', 'pwsh', 'PublishTestResults@2', 'AzureCLI@2']);
-    const publish = validate.steps[3]!;
+    // The offline checks (scripts/validate.sh, after kubectl is installed), then PSRule and its results, then what-if.
+    expect(kinds).toEqual(['checkout', 'KubectlInstaller@0', 'bash', 'pwsh', 'PublishTestResults@2', 'AzureCLI@2']);
+    const publish = validate.steps[4]!;
     expect(publish.condition).toBe('succeededOrFailed()');
     expect(publish.inputs).toMatchObject({ testResultsFormat: 'NUnit', testResultsFiles: RESULTS_FILE });
   });

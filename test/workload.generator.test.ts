@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderRepository, repositoryFiles, runWorkload } from './helpers/generate.ts';
+import { PATHS } from '../generators/core/plan/contracts.ts';
 
 const STORE = 'generator-secure-aks';
 
@@ -101,9 +102,10 @@ describe('workload subgenerator (in memory)', () => {
 
   it('stops, naming the file, where an owner edit makes the change impossible', async () => {
     const seed = await repositoryFiles({ name: 'shop' });
-    const target = Object.keys(seed).find((rel) => rel.endsWith('kustomization.yaml') && !rel.includes('/workloads/') && parse(seed[rel]!)?.resources);
-    expect(target).toBeDefined();
-    const broken = { ...seed, [target!]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# resources moved elsewhere by the owner\n' };
-    await expect(runWorkload('orders-api', {}, broken)).rejects.toThrow(new RegExp(`nothing was written[\\s\\S]*${target!.replace(/[./]/g, '\\$&')}: resources was removed, and the generator would change it`));
+    // The environment's kustomization: adding a workload adds its entries to `resources` there.
+    const target = `${PATHS.kustomizeOverlay('dev')}/kustomization.yaml`;
+    expect(parse(seed[target]!)?.resources).toBeDefined();
+    const broken = { ...seed, [target]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# resources moved elsewhere by the owner\n' };
+    await expect(runWorkload('orders-api', {}, broken)).rejects.toThrow(new RegExp(`nothing was written[\\s\\S]*${target.replace(/[./]/g, '\\$&')}: resources was removed, and the generator would change it`));
   });
 });

@@ -139,6 +139,11 @@ function bicepSession(): BicepSession {
   return session;
 }
 
+/** One request to the shared `bicep jsonrpc` process (its environment has SAMPLE_DEPLOY_ENV). */
+export function bicepRpc<T>(method: string, params: unknown): Promise<T> {
+  return bicepSession().call<T>(method, params);
+}
+
 /** Stops the jsonrpc process (optional: it also stops when the test process exits). */
 export function closeBicep(): void {
   session?.close();

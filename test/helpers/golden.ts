@@ -24,6 +24,8 @@ import type { AnswerInput } from './generate.ts';
 export const GOLDEN_ROOT = fileURLToPath(new URL('../golden/', import.meta.url));
 /** The generator version the snapshots show, so a version bump does not rewrite them. */
 export const GOLDEN_VERSION = '0.0.0-golden';
+/** Beside the case folders: the reviewed `bicep snapshot` of a case (test/helpers/golden-snapshot.ts). */
+export const GOLDEN_SNAPSHOTS_DIR = 'snapshots';
 /** The destination folder's name (the default `name`), as in the other generator tests. */
 export const GOLDEN_FOLDER = 'contoso';
 

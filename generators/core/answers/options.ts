@@ -29,12 +29,13 @@ export const CONTROL_OPTIONS: OptionSpec[] = [
   { name: 'conflict-markers', type: 'boolean', description: 'Where your edits and the generator\'s changes conflict, write git-style conflict markers into the file to resolve by hand.' },
   { name: 'allow-destructive', type: 'boolean', description: 'Allow changes that remove an environment or a workload, or re-aim a deployed environment (location, names).' },
   { name: 'dry-run', type: 'boolean', description: 'Show what the run would change, file by file, and write nothing.' },
-  { name: 'validate', type: 'boolean', description: 'After writing, run bicep build and kubectl kustomize where installed.' },
+  { name: 'validate', type: 'boolean', description: 'After writing, run the checks of scripts/validate.sh (bicep build, lint and build-params, kubectl kustomize) where the tools are installed.' },
 ];
 
 export const EXIT_CODES = [
   ['0', 'generated or updated (or nothing to change)'],
-  ['1', 'invalid input, a conflict or a destructive change without its option, another run holding the repository (nothing was written); or conflict markers written, a failed self-check or --validate (the files were written)'],
+  ['1', 'invalid input, a conflict or a destructive change without its option, another run holding the repository (nothing was written); or conflict markers written, a failed self-check, or --validate found an error (the files were written)'],
+  ['3', '--validate could not finish: a check timed out (not found invalid; the files were written)'],
 ] as const;
 
 function pad(text: string, width: number): string {

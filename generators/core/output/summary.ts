@@ -13,7 +13,7 @@ const FOLDERS: Record<string, string> = {
   'infra/': 'Bicep: private AKS, registry, key vault, network, identities, agents',
   'k8s/': 'kustomize base and overlay: hardened workloads with workload identity',
   'pipelines/': 'Azure DevOps pipeline: Validate, Infra, Build, Deploy',
-  'scripts/': 'deploy, bootstrap Azure DevOps, connect, deploy-time values, tear down',
+  'scripts/': 'deploy, bootstrap Azure DevOps, connect, deploy-time values, offline checks, tear down',
   'src/': 'a sample container per workload',
 };
 

@@ -1,26 +1,38 @@
-// `--validate`: after the files are written, `bicep build` of infra/main.bicep (and `bicep build-params`
-// of the parameter file when the values it reads from the environment are set) and `kubectl kustomize`
-// of every overlay, on the files as they are on disk, with whichever of the tools is installed. A tool
-// that is not installed is reported and skipped, never a failure; a tool that reports an error is.
-// execa is loaded only when a tool actually runs.
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+// `--validate`: after the files are written, the offline checks that the generated repository's own
+// scripts/validate.sh runs, on the files as they are on disk: `bicep build` and `bicep lint` of
+// infra/main.bicep, `bicep build-params` of each parameter file (when the environment variables it
+// reads are set), and `kubectl kustomize` of each overlay. Progress is reported per check as it
+// finishes. A tool that is not installed is reported and skipped, never a failure; a tool that
+// reports an error makes the output "invalid"; a check that does not finish in time makes it "slow"
+// (not verified, and not found invalid either). execa is loaded only when a tool actually runs.
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export type ValidationTool = 'bicep' | 'kubectl';
 
+export type StepStatus = 'passed' | 'invalid' | 'slow' | 'missing' | 'skipped';
+
 export interface ValidationStep {
   tool: ValidationTool;
-  /** What ran (or would have), as a user would type it. */
+  /** What ran (or would have), as a user would type it; the same words scripts/validate.sh prints. */
   command: string;
-  status: 'passed' | 'failed' | 'missing' | 'skipped';
-  /** Why it was skipped or missing, or the tool's error output. */
+  status: StepStatus;
+  /** Why it was skipped or missing, the tool's error output, or how long it was given. */
   detail?: string;
+  /** How long it ran, in milliseconds (checks that ran). */
+  ms?: number;
 }
 
+/** valid: no check found an error or timed out; invalid: a tool reported an error; slow: a check timed out. */
+export type Verdict = 'valid' | 'invalid' | 'slow';
+
 export interface ValidationReport {
-  /** False when a tool reported an error; missing tools and skipped steps do not count. */
+  verdict: Verdict;
+  /** verdict === 'valid' (missing tools and skipped steps do not count). */
   ok: boolean;
   steps: ValidationStep[];
+  /** Per command, in milliseconds. */
+  timeout: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -29,6 +41,13 @@ const INSTALL: Record<ValidationTool, string> = {
   bicep: 'install the Bicep CLI (az bicep install) or set BICEP_PATH',
   kubectl: 'install kubectl (az aks install-cli) or set KUBECTL_PATH',
 };
+
+/** Seconds per check unless SECURE_AKS_VALIDATE_TIMEOUT says otherwise. */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+export const TIMEOUT_VARIABLE = 'SECURE_AKS_VALIDATE_TIMEOUT';
+
+/** Exit codes of a run whose --validate found the output invalid, or could not finish a check. */
+export const VALIDATE_EXIT = { invalid: 1, slow: 3 } as const;
 
 function executable(path: string): boolean {
   try {
@@ -61,14 +80,62 @@ export function availableTools(env: Env = process.env): ValidationTool[] {
   return (['bicep', 'kubectl'] as const).filter((tool) => findTool(tool, env) !== undefined);
 }
 
+/** The per-check time limit: SECURE_AKS_VALIDATE_TIMEOUT seconds when it is a positive number, else 300 s. */
+export function timeoutFrom(env: Env = process.env): number {
+  const seconds = Number(env[TIMEOUT_VARIABLE]);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TIMEOUT_SECONDS) * 1000;
+}
+
+/** The environment variables a .bicepparam file reads (readEnvironmentVariable('NAME', ...)), in order. */
+export function parameterVariables(bicepparam: string): string[] {
+  return [...new Set([...bicepparam.matchAll(/readEnvironmentVariable\(\s*'([^']+)'/g)].map((m) => m[1]!))];
+}
+
+/** One check, planned: what it runs, and why it will not run when it will not. */
+interface PlannedStep {
+  tool: ValidationTool;
+  command: string;
+  args: string[];
+  skip?: string;
+}
+
+/** The checks, in the order scripts/validate.sh runs them: main.bicep, each parameter file, each overlay. */
+export function plannedChecks(root: string, env: Env = process.env): PlannedStep[] {
+  const steps: PlannedStep[] = [];
+  const infra = join(root, 'infra');
+  if (existsSync(join(infra, 'main.bicep'))) {
+    steps.push({ tool: 'bicep', command: 'bicep build infra/main.bicep', args: ['build', 'infra/main.bicep', '--stdout'] });
+    steps.push({ tool: 'bicep', command: 'bicep lint infra/main.bicep', args: ['lint', 'infra/main.bicep'] });
+    const parameterFiles = readdirSync(infra).filter((f) => f.endsWith('.bicepparam')).sort();
+    for (const file of parameterFiles) {
+      const unset = parameterVariables(readFileSync(join(infra, file), 'utf8')).filter((name) => !env[name]);
+      steps.push({
+        tool: 'bicep',
+        command: `bicep build-params infra/${file}`,
+        args: ['build-params', `infra/${file}`, '--stdout'],
+        ...(unset.length > 0 ? { skip: `it reads ${unset.join(', ')} from the environment; set them to check it too` } : {}),
+      });
+    }
+  }
+  const overlaysDir = join(root, 'k8s', 'overlays');
+  const overlays = existsSync(overlaysDir)
+    ? readdirSync(overlaysDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(join(overlaysDir, entry.name, 'kustomization.yaml')))
+        .map((entry) => `k8s/overlays/${entry.name}`)
+        .sort()
+    : [];
+  for (const overlay of overlays) steps.push({ tool: 'kubectl', command: `kubectl kustomize ${overlay}`, args: ['kustomize', overlay] });
+  return steps;
+}
+
 export interface ValidateOptions {
-  /** The environment label: infra/<environment>.bicepparam. */
-  environment: string;
-  /** Environment variables the parameter file reads; build-params runs only when all are set. */
-  parameterVariables: readonly string[];
   env?: Env;
-  /** Per command, in milliseconds. */
+  /** Per command, in milliseconds (default: timeoutFrom(env)). */
   timeout?: number;
+  /** Checks running at once (default 2: one per core of a small build agent). */
+  concurrency?: number;
+  /** Called as each check finishes (or is skipped), with its position in the plan. */
+  onProgress?: (step: ValidationStep, index: number, total: number) => void;
 }
 
 /** The lines of a tool's output worth showing: all of a short output, else the error lines; at most 20. */
@@ -78,67 +145,83 @@ function excerpt(output: string): string {
   return (lines.length <= 20 || errors.length === 0 ? lines : errors).slice(0, 20).join('\n');
 }
 
-export async function validateOutput(root: string, options: ValidateOptions): Promise<ValidationReport> {
-  const env = options.env ?? process.env;
-  const timeout = options.timeout ?? 300_000;
-  const bicep = findTool('bicep', env);
-  const kubectl = findTool('kubectl', env);
-  const paramsFile = `infra/${options.environment}.bicepparam`;
-  const overlaysDir = join(root, 'k8s', 'overlays');
-  const overlays = existsSync(overlaysDir)
-    ? readdirSync(overlaysDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && existsSync(join(overlaysDir, entry.name, 'kustomization.yaml')))
-        .map((entry) => `k8s/overlays/${entry.name}`)
-        .sort()
-    : [];
-
-  const run = async (tool: ValidationTool, path: string, args: string[], extraEnv: Env = {}): Promise<ValidationStep> => {
-    const command = `${tool} ${args.join(' ')}`;
-    const { execa } = await import('execa');
-    const result = await execa(path, args, { cwd: root, reject: false, timeout, env: { ...env, ...extraEnv }, extendEnv: false });
-    if (result.exitCode === 0) return { tool, command, status: 'passed' };
-    const reason = result.timedOut ? `timed out after ${timeout / 1000} s` : excerpt(`${result.stderr}\n${result.stdout}`) || `exit code ${result.exitCode}`;
-    return { tool, command, status: 'failed', detail: reason };
-  };
-
-  const pending: Array<Promise<ValidationStep>> = [];
-  if (existsSync(join(root, 'infra', 'main.bicep'))) {
-    if (bicep) {
-      pending.push(run('bicep', bicep, ['build', 'infra/main.bicep', '--stdout']));
-      const unset = options.parameterVariables.filter((name) => !env[name]);
-      if (unset.length === 0) pending.push(run('bicep', bicep, ['build-params', paramsFile, '--stdout']));
-      else {
-        pending.push(Promise.resolve({
-          tool: 'bicep',
-          command: `bicep build-params ${paramsFile}`,
-          status: 'skipped',
-          detail: `it reads ${unset.join(', ')} from the environment; set them to check it too`,
-        }));
-      }
-    } else {
-      pending.push(Promise.resolve({ tool: 'bicep', command: 'bicep build infra/main.bicep', status: 'missing', detail: `bicep is not installed: ${INSTALL.bicep}` }));
-    }
-  }
-  for (const overlay of overlays) {
-    pending.push(
-      kubectl
-        ? run('kubectl', kubectl, ['kustomize', overlay])
-        : Promise.resolve({ tool: 'kubectl', command: `kubectl kustomize ${overlay}`, status: 'missing', detail: `kubectl is not installed: ${INSTALL.kubectl}` }),
-    );
-  }
-  const steps = await Promise.all(pending);
-  return { ok: steps.every((step) => step.status !== 'failed'), steps };
+export function verdictOf(steps: readonly ValidationStep[]): Verdict {
+  if (steps.some((s) => s.status === 'invalid')) return 'invalid';
+  return steps.some((s) => s.status === 'slow') ? 'slow' : 'valid';
 }
 
-/** The report as the generator prints it. */
-export function formatReport(report: ValidationReport): string {
-  const lines = ['', 'Validation:'];
-  for (const step of report.steps) {
-    lines.push(`  ${step.status.padEnd(8)} ${step.command}${step.detail && step.status !== 'failed' ? ` (${step.detail})` : ''}`);
-    if (step.status === 'failed' && step.detail) lines.push(...step.detail.split('\n').map((line) => `             ${line}`));
-  }
+export async function validateOutput(root: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const env = options.env ?? process.env;
+  const timeout = options.timeout ?? timeoutFrom(env);
+  const paths = { bicep: findTool('bicep', env), kubectl: findTool('kubectl', env) };
+  const plan = plannedChecks(root, env);
+  const steps: ValidationStep[] = new Array(plan.length);
+  const done = (index: number, step: ValidationStep) => {
+    steps[index] = step;
+    options.onProgress?.(step, index, plan.length);
+  };
+
+  const run = async (planned: PlannedStep, path: string): Promise<ValidationStep> => {
+    const { execa } = await import('execa');
+    const started = Date.now();
+    const result = await execa(path, planned.args, { cwd: root, reject: false, timeout, env, extendEnv: false });
+    const ms = Date.now() - started;
+    const base = { tool: planned.tool, command: planned.command, ms };
+    if (result.timedOut) return { ...base, status: 'slow', detail: `did not finish within ${timeout / 1000} s` };
+    if (result.exitCode === 0) return { ...base, status: 'passed' };
+    return { ...base, status: 'invalid', detail: excerpt(`${result.stderr}\n${result.stdout}`) || `exit code ${result.exitCode}` };
+  };
+
+  // Skipped and missing checks are reported at once; the others run a few at a time, in plan order.
+  const queue: number[] = [];
+  plan.forEach((planned, index) => {
+    const step = { tool: planned.tool, command: planned.command };
+    if (!paths[planned.tool]) done(index, { ...step, status: 'missing', detail: `${planned.tool} is not installed: ${INSTALL[planned.tool]}` });
+    else if (planned.skip) done(index, { ...step, status: 'skipped', detail: planned.skip });
+    else queue.push(index);
+  });
+  const worker = async () => {
+    for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+      const planned = plan[index]!;
+      done(index, await run(planned, paths[planned.tool]!));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  const verdict = verdictOf(steps);
+  return { verdict, ok: verdict === 'valid', steps, timeout };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** One check as the progress lines show it: `  [2/5] passed   bicep lint infra/main.bicep (2.3 s)`. */
+export function formatStep(step: ValidationStep, index: number, total: number): string {
+  const width = String(total).length;
+  const position = `[${String(index + 1).padStart(width)}/${total}]`;
+  const note = step.status === 'passed' || step.status === 'invalid' ? ` (${seconds(step.ms ?? 0)})` : step.detail ? ` (${step.detail})` : '';
+  const lines = [`  ${position} ${step.status.padEnd(8)} ${step.command}${note}`];
+  if (step.status === 'invalid' && step.detail) lines.push(...step.detail.split('\n').map((line) => `${' '.repeat(position.length + 12)}${line}`));
+  return lines.join('\n');
+}
+
+/** The verdict and what to do about it, after the progress lines. */
+export function formatVerdict(report: ValidationReport): string {
+  const lines: string[] = [];
   const missing = [...new Set(report.steps.filter((s) => s.status === 'missing').map((s) => s.tool))];
   if (missing.length > 0) lines.push(`  Not checked: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed (not an error).`);
-  lines.push(report.ok ? '  The output is valid.' : '  Validation failed: the files were written, fix the errors above (exit code 1).');
+  const slow = report.steps.filter((s) => s.status === 'slow').map((s) => s.command);
+  if (report.verdict === 'valid') lines.push('  The output is valid.');
+  else if (report.verdict === 'invalid') lines.push(`  Validation failed: the files were written, fix the errors above (exit code ${VALIDATE_EXIT.invalid}).`);
+  if (slow.length > 0) {
+    lines.push(
+      `  Not verified: ${slow.join(', ')} did not finish within ${report.timeout / 1000} s. That is not an error found in the files;`,
+      `  run bash scripts/validate.sh (no time limit) or set ${TIMEOUT_VARIABLE} to more seconds${report.verdict === 'slow' ? ` (exit code ${VALIDATE_EXIT.slow})` : ''}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The whole report as the generator prints it: a heading, each check, the verdict. */
+export function formatReport(report: ValidationReport): string {
+  const lines = ['', 'Validation:', ...report.steps.map((step, index) => formatStep(step, index, report.steps.length)), formatVerdict(report)];
   return `${lines.join('\n')}\n`;
 }

@@ -28,8 +28,15 @@ export const PATHS = {
   infraWorkloads: 'infra/workloads.json',
   /** Fills the kustomize deploy-time values from a deployment's outputs. */
   writeDeployValues: 'scripts/write-deploy-values.sh',
-  kustomizeBase: 'k8s/base',
+  /** The offline checks (bicep build, lint, build-params; kubectl kustomize): the pipeline's Validate stage runs it. */
+  validateScript: 'scripts/validate.sh',
+  /** A namespace's environment-neutral kustomization (Namespace, default-deny policy). */
+  namespaceBase: (namespace: string) => `k8s/base/namespaces/${namespace}`,
+  /** A workload's environment-neutral kustomization. */
+  workloadBase: (workload: string) => `k8s/base/workloads/${workload}`,
   kustomizeOverlay: (environment: string) => `k8s/overlays/${environment}`,
+  /** A workload in an environment: its base plus its own deploy-time value (a kustomization per workload). */
+  workloadOverlay: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}`,
   /** The overlay's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, imageTag), KEY=value lines. */
   deployValues: (environment: string) => `k8s/overlays/${environment}/deploy-values.env`,
   /** A workload's own deploy-time value (its clientId); one folder per workload under the overlay. */

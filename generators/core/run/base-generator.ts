@@ -5,8 +5,7 @@ import Generator from 'yeoman-generator';
 import type { Answers } from '../answers/model.ts';
 import type { OptionSpec } from '../answers/options.ts';
 import type { FileChange } from '../output/update.ts';
-import { formatReport, validateOutput, availableTools } from '../output/validate.ts';
-import type { Context } from '../plan/context.ts';
+import { availableTools, formatStep, formatVerdict, validateOutput, VALIDATE_EXIT } from '../output/validate.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../support/paths.ts';
 import type { RepositoryState } from './repository.ts';
 import type { RunOptions } from './session.ts';
@@ -111,25 +110,27 @@ export abstract class SecureAksGenerator extends Generator {
    */
   protected async _afterUpdate(result: UpdateResult, validate: boolean): Promise<void> {
     const selfCheck = (result.keptConflicts.length > 0 || result.forced.length > 0) && availableTools().length > 0;
-    if (result.wrote && (validate || selfCheck)) await this._validateWritten(result.ctx);
+    if (result.wrote && (validate || selfCheck)) await this._validateWritten();
     if (result.markers.length > 0) {
       throw Object.assign(new Error(`conflict markers were written into ${result.markers.join(', ')}: resolve them (search for <<<<<<<), then commit`), { name: 'ConflictError' });
     }
   }
 
   /**
-   * --validate on the files as written: a missing tool is reported, not a failure; a tool's error
-   * fails the run (exit 1), the files staying written.
+   * --validate on the files as written, one line per check as it finishes: a missing tool is reported,
+   * not a failure; a tool's error fails the run (exit 1), a check that times out makes it "not verified"
+   * (exit 3), the files staying written either way.
    */
-  protected async _validateWritten(ctx: Context): Promise<void> {
-    const report = await validateOutput(this.destinationRoot(), {
-      environment: ctx.answers.environment,
-      parameterVariables: ctx.docs.deployTimeVariables.map((v) => v.env),
-    });
-    this.log(formatReport(report));
-    if (!report.ok) {
-      const failed = report.steps.filter((s) => s.status === 'failed').map((s) => s.command);
-      throw Object.assign(new Error(`--validate failed: ${failed.join('; ')} (the files were written)`), { name: 'ValidationError' });
-    }
+  protected async _validateWritten(): Promise<void> {
+    this.log('\nValidation (the checks of scripts/validate.sh):');
+    const report = await validateOutput(this.destinationRoot(), { onProgress: (step, index, total) => this.log(formatStep(step, index, total)) });
+    this.log(`${formatVerdict(report)}\n`);
+    if (report.verdict === 'valid') return;
+    const failed = (status: string) => report.steps.filter((s) => s.status === status).map((s) => s.command);
+    const message =
+      report.verdict === 'invalid'
+        ? `--validate failed: ${failed('invalid').join('; ')} (the files were written)`
+        : `--validate could not finish: ${failed('slow').join('; ')} did not finish within ${report.timeout / 1000} s (too slow to check here, not found invalid; the files were written)`;
+    throw Object.assign(new Error(message), { name: 'ValidationError', exitCode: VALIDATE_EXIT[report.verdict] });
   }
 }

@@ -180,12 +180,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     await env.run([command.namespace, ...parsed.positionals], options as never);
     return 0;
   } catch (error) {
-    if (error instanceof InputError || (error as Error).name === 'InputError') {
-      io.err(`${command.usage}: ${(error as Error).message}\n`);
-    } else {
-      io.err(`${command.usage}: ${(error as Error).message}\n`);
-    }
-    return 1;
+    io.err(`${command.usage}: ${(error as Error).message}\n`);
+    // --validate says which way it did not pass: 1 a tool reported an error, 3 a check timed out.
+    const exitCode = (error as { name?: string; exitCode?: unknown }).name === 'ValidationError' ? (error as { exitCode?: unknown }).exitCode : undefined;
+    return typeof exitCode === 'number' ? exitCode : 1;
   }
 }
 

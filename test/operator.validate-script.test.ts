@@ -1,0 +1,200 @@
+// scripts/validate.sh, the generated repository's offline checks for its owners' CI, run for real with
+// bash: shellcheck-clean; the same checks, in the same words, as create-secure-aks --validate (compared
+// line by line on a repository with two environments); a pass with the real bicep and kubectl; the
+// tool's own error and exit 1 when a check fails; exit 3 (slow, not invalid) when a check outlives
+// --timeout; exit 2 for a missing tool or a bad argument; the az bicep fallback; parameter files
+// built only when the variables they read are set.
+import { execFile } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATHS } from '../generators/core/plan/contracts.ts';
+import { formatStep, validateOutput } from '../generators/core/output/validate.ts';
+import { SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
+import { renderRepository, writeTree, type Rendered } from './helpers/generate.ts';
+import { toolOrSkip } from './helpers/tools.ts';
+
+const execFileAsync = promisify(execFile);
+const shellcheckPath = toolOrSkip('shellcheck');
+const bicepPath = toolOrSkip('bicep');
+const kubectlPath = toolOrSkip('kubectl');
+
+const BASH = existsSync('/usr/bin/bash') ? '/usr/bin/bash' : '/bin/bash';
+/** The commands the script uses besides the tools it checks with. */
+const SYSTEM = ['bash', 'cat', 'dirname', 'basename', 'grep', 'sed', 'awk', 'mktemp', 'rm', 'timeout', 'sleep', 'sh'];
+
+const temps: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+};
+
+let repo: Rendered;
+let tree: string;
+beforeAll(async () => {
+  repo = await renderRepository({});
+  tree = writeTree(repo.files, 'secure-aks-validate-sh-');
+  temps.push(tree);
+});
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A folder of commands: the system tools above plus stand-ins (name -> shell script body). */
+function binWith(standIns: Record<string, string> = {}): string {
+  const bin = temp('secure-aks-bin-');
+  for (const tool of SYSTEM) {
+    const found = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find((p) => existsSync(p));
+    if (found) symlinkSync(found, join(bin, tool));
+  }
+  for (const [name, body] of Object.entries(standIns)) {
+    writeFileSync(join(bin, name), `#!${BASH}\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  }
+  return bin;
+}
+
+/** A stand-in that appends its arguments to $STANDIN_LOG, then runs `then` (default: exit 0). */
+const recording = (then = 'exit 0') => `printf '%s %s\\n' "$(basename "$0")" "$*" >>"$STANDIN_LOG"\n${then}`;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  calls: string[];
+}
+
+async function validate(root: string, args: string[], env: Record<string, string>): Promise<Run> {
+  const log = join(temp('secure-aks-log-'), 'calls.log');
+  writeFileSync(log, '');
+  const home = temp('secure-aks-home-');
+  let result: { code: number; stdout: string; stderr: string };
+  try {
+    const { stdout, stderr } = await execFileAsync(BASH, [join(root, PATHS.validateScript), ...args], { cwd: tmpdir(), env: { HOME: home, STANDIN_LOG: log, ...env }, timeout: 280_000 });
+    result = { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    result = { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
+  }
+  return { ...result, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+/** Progress lines without their timings, for comparing the script with --validate. */
+const withoutTimes = (lines: string[]) => lines.map((line) => line.replace(/ \(\d+\.\d s\)$/, ''));
+
+describe('scripts/validate.sh', () => {
+  it.skipIf(!shellcheckPath)('is shellcheck-clean (style), parses with bash -n and is emitted executable for every repository', async () => {
+    const script = join(tree, PATHS.validateScript);
+    expect(readFileSync(script, 'utf8')).toMatch(/^#!\/usr\/bin\/env bash\n[\s\S]*^set -euo pipefail$/m);
+    await execFileAsync(shellcheckPath!, ['--severity=style', script]);
+    await execFileAsync(BASH, ['-n', script]);
+    const zero = await renderRepository({ name: 'platform', workloads: [], bastion: false, agentPool: 'vmss' });
+    expect(zero.files.get(PATHS.validateScript)).toBe(repo.files.get(PATHS.validateScript));
+  });
+
+  it('--help exits 0; a bad argument or --timeout value exits 2 before checking anything', async () => {
+    const bin = binWith({ bicep: recording(), kubectl: recording() });
+    const help = await validate(tree, ['--help'], { PATH: bin });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: scripts/validate.sh [--timeout SECONDS]');
+    for (const args of [['--bogus'], ['--timeout'], ['--timeout', 'soon'], ['--timeout=0']]) {
+      const bad = await validate(tree, args, { PATH: bin });
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr).toMatch(/^validate: (unknown argument: --bogus|--timeout needs a number of seconds)/);
+      expect(bad.calls).toEqual([]);
+    }
+  });
+
+  it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment', async () => {
+    // A second environment (parameter file and overlay), as a repository grows one.
+    const root = writeTree(repo.files, 'secure-aks-validate-sh-');
+    temps.push(root);
+    cpSync(join(root, 'infra/dev.bicepparam'), join(root, 'infra/prod.bicepparam'));
+    cpSync(join(root, 'k8s/overlays/dev'), join(root, 'k8s/overlays/prod'), { recursive: true });
+    const bin = binWith({ bicep: recording(), kubectl: recording() });
+    const env = { PATH: bin, AKS_ADMIN_GROUP_OBJECT_IDS: SAMPLE_DEPLOY_ENV.AKS_ADMIN_GROUP_OBJECT_IDS! };
+    const script = await validate(root, [], env);
+    expect(script.code, script.stderr).toBe(0);
+    const report = await validateOutput(root, { env: { ...env, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
+    const lines = script.stdout.split('\n').filter((line) => /^ {2}\[/.test(line));
+    expect(withoutTimes(lines)).toEqual(withoutTimes(report.steps.map((step, i) => formatStep(step, i, report.steps.length))));
+    expect(withoutTimes(lines)).toEqual([
+      '  [1/6] passed   bicep build infra/main.bicep',
+      '  [2/6] passed   bicep lint infra/main.bicep',
+      '  [3/6] skipped  bicep build-params infra/dev.bicepparam (it reads DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
+      '  [4/6] skipped  bicep build-params infra/prod.bicepparam (it reads DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
+      '  [5/6] passed   kubectl kustomize k8s/overlays/dev',
+      '  [6/6] passed   kubectl kustomize k8s/overlays/prod',
+    ]);
+    expect(script.calls).toEqual([
+      'bicep build infra/main.bicep --stdout',
+      'bicep lint infra/main.bicep',
+      'kubectl kustomize k8s/overlays/dev',
+      'kubectl kustomize k8s/overlays/prod',
+    ]);
+    expect(script.stdout).toMatch(/^validate: 4 passed, 2 skipped, 0 found an error, 0 did not finish$/m);
+  });
+
+  // Two Bicep CLI processes in a row (5-6 s each on an idle 2-core machine, far more beside the rest of
+  // the suite). build-params would be a third: its command line is checked with a stand-in below.
+  it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl', { timeout: 300_000 }, async () => {
+    const bin = binWith();
+    const result = await validate(tree, [], { PATH: bin, BICEP_PATH: bicepPath!, KUBECTL_PATH: kubectlPath! });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)))).toEqual([
+      '  [1/4] passed   bicep build infra/main.bicep',
+      '  [2/4] passed   bicep lint infra/main.bicep',
+      '  [3/4] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
+      '  [4/4] passed   kubectl kustomize k8s/overlays/dev',
+    ]);
+    expect(result.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
+  });
+
+  it.skipIf(!kubectlPath)('exits 1 on a broken overlay, with kubectl\'s own error under the check, and runs the other checks', async () => {
+    const root = writeTree(new Map([...repo.files, ['k8s/overlays/dev/kustomization.yaml', `${repo.files.get('k8s/overlays/dev/kustomization.yaml')}patches:\n  - path: missing-patch.yaml\n`]]), 'secure-aks-validate-sh-');
+    temps.push(root);
+    const result = await validate(root, [], { PATH: binWith({ bicep: recording() }), KUBECTL_PATH: kubectlPath! });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\[4\/4\] invalid {2}kubectl kustomize k8s\/overlays\/dev \(\d+\.\d s\)\n {8}error: [\s\S]*missing-patch\.yaml/);
+    expect(result.calls).toEqual(['bicep build infra/main.bicep --stdout', 'bicep lint infra/main.bicep']);
+    expect(result.stderr).toBe('validate: 2 passed, 1 skipped, 1 found an error, 0 did not finish: fix the errors above\n');
+  });
+
+  it('exits 3, not 1, when a check only outlives --timeout (slow: not verified, not found invalid)', async () => {
+    const bin = binWith({ bicep: recording(), kubectl: recording('sleep 5') });
+    const result = await validate(tree, ['--timeout', '1'], { PATH: bin });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('  [4/4] slow     kubectl kustomize k8s/overlays/dev (did not finish within 1 s)');
+    expect(result.stderr).toBe('validate: 2 passed, 1 skipped, 0 found an error, 1 did not finish: not an error found in the files; rerun with a larger --timeout\n');
+    // An error elsewhere decides the exit code.
+    const both = await validate(tree, ['--timeout=1'], { PATH: binWith({ bicep: recording('echo "main.bicep(1,1) : Error BCP007: broken" >&2; exit 1'), kubectl: recording('sleep 5') }) });
+    expect(both.code).toBe(1);
+    expect(both.stdout).toMatch(/\[1\/4\] invalid {2}bicep build infra\/main\.bicep \(\d+\.\d s\)\n {8}main\.bicep\(1,1\) : Error BCP007: broken/);
+  });
+
+  it('exits 2 naming a missing tool, before running anything', async () => {
+    const noBicep = await validate(tree, [], { PATH: binWith({ kubectl: recording() }) });
+    expect(noBicep.code).toBe(2);
+    expect(noBicep.stderr).toBe('validate: bicep is not installed: az bicep install (or set BICEP_PATH)\n');
+    expect(noBicep.calls).toEqual([]);
+    const noKubectl = await validate(tree, [], { PATH: binWith({ bicep: recording() }) });
+    expect(noKubectl.code).toBe(2);
+    expect(noKubectl.stderr).toBe('validate: kubectl is not installed: az aks install-cli (or set KUBECTL_PATH)\n');
+    expect(noKubectl.calls).toEqual([]);
+  });
+
+  it('falls back to az bicep (as on a pipeline agent), and builds the parameter file once its variables are set', async () => {
+    const bin = binWith({ az: recording(), kubectl: recording() });
+    const result = await validate(tree, [], { PATH: bin, ...SAMPLE_DEPLOY_ENV });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.calls).toEqual([
+      'az bicep build --file infra/main.bicep --stdout',
+      'az bicep lint --file infra/main.bicep',
+      'az bicep build-params --file infra/dev.bicepparam --stdout',
+      'kubectl kustomize k8s/overlays/dev',
+    ]);
+  });
+});
