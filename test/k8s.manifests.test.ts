@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../generators/core/plan/contracts.ts';
-import { DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/plan/k8s.ts';
+import { DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKER_PROBE_COMMAND, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/plan/k8s.ts';
 import { overlaps, parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import {
@@ -30,14 +30,14 @@ const yamllintPath = toolOrSkip('yamllint');
 const SCENARIOS: Array<{ id: string; input: AnswerInput }> = [
   { id: 'default repository', input: {} },
   {
-    id: 'three workloads (two share a namespace, one has no secrets), no zones',
+    id: 'three workloads (two share a namespace, one is a worker, one has no secrets), no zones',
     input: {
       name: 'shop',
       environment: 'prod',
       availabilityZones: [],
       workloads: [
         { name: 'orders', namespace: 'commerce', port: 8080, replicas: 2, secrets: ['orders-db', 'api-key'] },
-        { name: 'payments', namespace: 'commerce', port: 9090, replicas: 3, secrets: ['psp-key'] },
+        { name: 'payments', namespace: 'commerce', kind: 'worker' as const, replicas: 3, secrets: ['psp-key'] },
         { name: 'web', namespace: 'frontend', port: 3000, replicas: 1, secrets: [] },
       ],
     },
@@ -202,7 +202,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       }
     });
 
-    it('every workload has its ServiceAccount, Deployment, Service, PDB, HPA and NetworkPolicy', () => {
+    it('every workload has its ServiceAccount, Deployment, PDB, HPA and NetworkPolicy; a web workload its Service and HTTP probes, a worker neither', () => {
       const { objects, rendered } = s();
       for (const w of rendered.ctx.workloads) {
         const sa = must(objects, 'ServiceAccount', w.namespace, w.names.serviceAccount);
@@ -216,9 +216,18 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         for (const [k, v] of Object.entries(selector)) expect(template.metadata.labels[k]).toBe(v);
 
         const [container] = template.spec.containers;
-        expect(container.ports).toEqual([{ name: 'http', containerPort: w.port, protocol: 'TCP' }]);
-        for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-          expect(container[probe]?.httpGet, `${w.name} ${probe}`).toEqual({ path: '/healthz', port: 'http' });
+        if (w.web) {
+          expect(container.ports).toEqual([{ name: 'http', containerPort: w.port, protocol: 'TCP' }]);
+          for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+            expect(container[probe]?.httpGet, `${w.name} ${probe}`).toEqual({ path: '/healthz', port: 'http' });
+          }
+        } else {
+          // A worker listens on nothing: no port, probes that run a command in the container.
+          expect(container.ports, `${w.name}: a worker exposes no port`).toBeUndefined();
+          for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+            expect(container[probe], `${w.name} ${probe}`).toMatchObject({ exec: { command: [...WORKER_PROBE_COMMAND] } });
+            expect(container[probe].httpGet ?? container[probe].tcpSocket ?? container[probe].grpc, `${w.name} ${probe}`).toBeUndefined();
+          }
         }
         expect(container.resources.requests.cpu).toBeDefined();
         expect(container.resources.requests.memory).toBeDefined();
@@ -229,9 +238,13 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         const zone = spread.find((t) => t.topologyKey === 'topology.kubernetes.io/zone')!;
         expect(zone.whenUnsatisfiable).toBe(rendered.answers.availabilityZones.length >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway');
 
-        const service = must(objects, 'Service', w.namespace, w.name);
-        expect(spec(service).selector).toEqual(selector);
-        expect(spec(service).ports.map((p: { targetPort: unknown }) => p.targetPort)).toEqual(['http']);
+        if (w.web) {
+          const service = must(objects, 'Service', w.namespace, w.name);
+          expect(spec(service).selector).toEqual(selector);
+          expect(spec(service).ports.map((p: { targetPort: unknown }) => p.targetPort)).toEqual(['http']);
+        } else {
+          expect(find(objects, 'Service', w.namespace, w.name), `${w.name}: a worker has no Service`).toBeUndefined();
+        }
         const pdb = must(objects, 'PodDisruptionBudget', w.namespace, w.name);
         expect(spec(pdb).selector.matchLabels).toEqual(selector);
         const hpa = must(objects, 'HorizontalPodAutoscaler', w.namespace, w.name);
@@ -316,10 +329,15 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       for (const w of rendered.ctx.workloads) {
         const policy = spec(must(objects, 'NetworkPolicy', w.namespace, w.name));
         expect(policy.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
-        expect(policy.ingress).toHaveLength(1);
-        expect(policy.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
-        expect(policy.ingress[0].from).toContainEqual({ podSelector: {} });
-        for (const peer of policy.ingress[0].from) expect(peer.ipBlock, 'no address-based ingress').toBeUndefined();
+        if (w.web) {
+          expect(policy.ingress).toHaveLength(1);
+          expect(policy.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
+          expect(policy.ingress[0].from).toContainEqual({ podSelector: {} });
+          for (const peer of policy.ingress[0].from) expect(peer.ipBlock, 'no address-based ingress').toBeUndefined();
+        } else {
+          // Ingress is a policy type with no rule: nothing may connect to a worker.
+          expect(policy.ingress ?? [], `${w.name}: a worker admits no traffic`).toEqual([]);
+        }
 
         const egress = policy.egress as Array<{ to: Array<Record<string, any>>; ports?: Array<{ protocol: string; port: unknown }> }>;
         const dns = egress.find((r) => r.to.some((p) => p.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns'))!;

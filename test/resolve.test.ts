@@ -34,7 +34,7 @@ describe('precedence: flags > answers file > stored > prompts > defaults', () =>
     expect(answers.acrName).toMatch(/^crbillingprod[0-9a-f]{4}$/);
     expect(answers.keyVaultName).toMatch(/^kv-billing-prod-[0-9a-f]{4}$/);
     expect(answers.serviceConnection).toBe('sc-billing-prod');
-    expect(answers.workloads).toEqual([{ name: 'billing', namespace: 'billing', port: 8080, replicas: 2, secrets: ['app-secret'] }]);
+    expect(answers.workloads).toEqual([{ name: 'billing', namespace: 'billing', kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'] }]);
   });
 
   it('the folder name is the default name', () => {
@@ -122,9 +122,17 @@ describe('workloads', () => {
   it('fills in defaults', () => {
     const answers = answersOf({ file: { workloads: [{ name: 'orders-api' }, { name: 'billing', namespace: 'orders', port: 9000, replicas: 3, secrets: ['stripe-key'] }] } });
     expect(answers.workloads).toEqual([
-      { name: 'orders-api', namespace: 'orders-api', port: 8080, replicas: 2, secrets: [] },
-      { name: 'billing', namespace: 'orders', port: 9000, replicas: 3, secrets: ['stripe-key'] },
+      { name: 'orders-api', namespace: 'orders-api', kind: 'web', port: 8080, replicas: 2, secrets: [] },
+      { name: 'billing', namespace: 'orders', kind: 'web', port: 9000, replicas: 3, secrets: ['stripe-key'] },
     ]);
+  });
+
+  it('a workload is web unless it says worker; stored answers from before kinds existed stay web', () => {
+    const answers = answersOf({ stored: { workloads: [{ name: 'api', namespace: 'api', port: 8080, replicas: 2, secrets: [] }] }, file: {} });
+    expect(answers.workloads[0]!.kind).toBe('web');
+    expect(answersOf({ file: { workloads: [{ name: 'queue', kind: 'worker' }] } }).workloads[0]).toMatchObject({ name: 'queue', kind: 'worker' });
+    expect(problemsOf({ file: { workloads: [{ name: 'queue', kind: 'job' }] } })).toEqual(['workloads[0].kind "job": one of web, worker']);
+    expect(problemsOf({ file: { workloads: [{ name: 'queue', kind: 1 }] } })).toEqual(['workloads[0].kind 1: must be a string']);
   });
 
   it('accepts an empty list (a cluster without workloads)', () => {

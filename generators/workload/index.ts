@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { SecureAksGenerator } from '../core/run/base-generator.ts';
 import { storedAnswersProblem } from '../core/output/destination.ts';
 import { buildContext } from '../core/plan/context.ts';
-import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/answers/model.ts';
+import { WORKLOAD_FIELDS, WORKLOAD_KINDS, type Answers, type Workload } from '../core/answers/model.ts';
 import { PACKAGE_VERSION, templateRoot } from '../core/support/paths.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
 import { writeOptions } from '../core/output/files.ts';
@@ -77,7 +77,8 @@ export default class WorkloadGenerator extends SecureAksGenerator {
     const questions = [
       { name: 'name', message: 'Workload name', type: 'input', validate: check('name'), when: () => this.given.name === undefined },
       { name: 'namespace', message: 'Kubernetes namespace', type: 'input', default: (a: Record<string, unknown>) => current('namespace', a.name ?? this.given.name), validate: check('namespace') },
-      { name: 'port', message: 'Container port', type: 'input', default: String(current('port', 8080)), validate: check('port') },
+      { name: 'kind', message: 'Kind (web: serves HTTP; worker: background process, no inbound traffic)', type: 'list', choices: [...WORKLOAD_KINDS], default: current('kind', 'web') },
+      { name: 'port', message: 'Container port', type: 'input', default: String(current('port', 8080)), validate: check('port'), when: (a: Record<string, unknown>) => (a.kind ?? current('kind', 'web')) === 'web' },
       { name: 'replicas', message: 'Replicas', type: 'input', default: String(current('replicas', 2)), validate: check('replicas') },
       { name: 'secrets', message: 'Key Vault secrets to mount (comma-separated, empty for none)', type: 'input', default: [current('secrets', [])].flat().join(','), validate: check('secrets') },
     ].filter((q) => q.name === 'name' || this.given[q.name] === undefined);

@@ -167,6 +167,8 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'port-too-high', description: 'port 65536', answersFile: workload('    port: 65536\n'), expect: { key: 'workloads[0].port', rule: 'a port from 1024 to 65535' } },
   { id: 'port-string', description: 'port as a quoted string', answersFile: workload('    port: "8080"\n'), expect: { key: 'workloads[0].port', rule: 'must be a whole number' } },
   { id: 'replicas-zero', description: 'no replicas', answersFile: workload('    replicas: 0\n'), expect: { key: 'workloads[0].replicas', rule: 'a whole number from 1 to 50' } },
+  { id: 'kind-unknown', description: 'a workload kind that does not exist', answersFile: workload('    kind: cronjob\n'), expect: { key: 'workloads[0].kind', rule: 'one of web, worker' } },
+  { id: 'kind-case', description: 'a workload kind in capitals', answersFile: workload('    kind: Worker\n'), expect: { key: 'workloads[0].kind', rule: 'one of web, worker' } },
 
   // --- workloads and secrets ------------------------------------------------------------------------
   { id: 'workload-duplicate', description: 'two workloads with one name', answersFile: 'workloads:\n  - name: api\n  - name: api\n    namespace: other\n', expect: { key: 'workloads[1].name', rule: 'duplicates workloads[0].name' } },

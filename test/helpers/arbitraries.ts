@@ -5,7 +5,7 @@
 // module yields must resolve; the property tests assert that it does, so a rule added to the model
 // that these arbitraries do not know about shows up as a failing property, not as silent drift.
 import fc from 'fast-check';
-import { FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/answers/model.ts';
+import { FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, WORKLOAD_KINDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/answers/model.ts';
 import { fromNumber, parseCidr, type Cidr } from '../../generators/core/answers/network.ts';
 import { checkDerivedNames, checkRanges } from '../../generators/core/answers/resolve.ts';
 import type { AnswerInput } from './generate.ts';
@@ -139,7 +139,7 @@ const workloadCount = fc.oneof(
 
 /**
  * 0-10 workloads with unique names. Namespaces come from a small pool per answer set (so some are
- * shared), or are left out (the namespace defaults to the workload's name); port, replicas and
+ * shared), or are left out (the namespace defaults to the workload's name); kind, port, replicas and
  * secrets are sometimes left to their defaults too.
  */
 export const workloads: fc.Arbitrary<WorkloadInput[]> = fc.tuple(fc.uniqueArray(namespaceName, { minLength: 1, maxLength: 3 }), workloadCount).chain(([pool, count]) =>
@@ -148,6 +148,7 @@ export const workloads: fc.Arbitrary<WorkloadInput[]> = fc.tuple(fc.uniqueArray(
       {
         name: workloadName,
         namespace: fc.constantFrom(...pool),
+        kind: fc.constantFrom(...WORKLOAD_KINDS),
         port,
         replicas,
         secrets: fc.uniqueArray(secretName, { maxLength: 3, selector: (s) => s.toLowerCase() }),

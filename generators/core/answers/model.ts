@@ -10,10 +10,18 @@ export const ZONES = ['1', '2', '3'] as const;
 /** AKS minors that are generally available and supported; the default is AKS's default minor. */
 export const KUBERNETES_MINORS = ['1.33', '1.34', '1.35', '1.36'] as const;
 export const DEFAULT_KUBERNETES_VERSION = '1.35';
+/**
+ * What a workload is: `web` serves HTTP on its port (a Service, HTTP probes on /healthz); `worker` is a
+ * background process that accepts no connections (no Service, no inbound network policy rule, exec probes).
+ */
+export const WORKLOAD_KINDS = ['web', 'worker'] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export interface Workload {
   name: string;
   namespace: string;
+  kind: WorkloadKind;
+  /** The container port of a web workload (a worker listens on none). */
   port: number;
   replicas: number;
   secrets: string[];
@@ -110,7 +118,7 @@ export function defaultKeyVaultName(name: string, environment: string): string {
 }
 
 export function defaultWorkload(name: string): Workload {
-  return { name, namespace: name, port: 8080, replicas: 2, secrets: ['app-secret'] };
+  return { name, namespace: name, kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'] };
 }
 
 export const FIELDS = [
@@ -372,7 +380,7 @@ export const FIELDS = [
   field({
     key: 'workloads',
     kind: 'workloads',
-    description: 'Workloads: list of { name, namespace, port, replicas, secrets[] } (answers file or the workload subgenerator).',
+    description: 'Workloads: list of { name, namespace, kind, port, replicas, secrets[] } (answers file or the workload subgenerator).',
     defaultText: 'one workload named after <name>',
     default: (input) => [defaultWorkload(nameOf(input))],
     ruleText: 'unique names; see the workload rules',
@@ -392,7 +400,12 @@ export function fieldOf(key: Key): Field {
 export const WORKLOAD_FIELDS = {
   name: { rule: rules.dnsLabel(40), ruleText: '2-40 lowercase letters, digits and hyphens', description: 'Workload name (Deployment, ServiceAccount and identity name).' },
   namespace: { rule: rules.namespaceName, ruleText: 'a DNS label, not a reserved namespace', description: 'Kubernetes namespace of the workload.' },
-  port: { rule: rules.port, ruleText: '1024-65535', description: 'Container and service port.' },
+  kind: {
+    rule: rules.oneOf(WORKLOAD_KINDS),
+    ruleText: WORKLOAD_KINDS.join(' or '),
+    description: 'web: serves HTTP on its port (Service, probes on /healthz); worker: a background process that accepts no connections (no Service, no inbound traffic, exec probes).',
+  },
+  port: { rule: rules.port, ruleText: '1024-65535', description: 'Container and service port of a web workload (a worker ignores it).' },
   replicas: { rule: rules.integerRange(1, 50), ruleText: '1-50', description: 'Replicas (the HPA minimum).' },
   secrets: { rule: rules.secretName, ruleText: 'Key Vault secret names', description: 'Key Vault secrets mounted through the Secrets Store CSI driver.' },
 } as const;

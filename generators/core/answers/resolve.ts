@@ -186,9 +186,12 @@ export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr
   return problems;
 }
 
-const WORKLOAD_DEFAULTS = { port: 8080, replicas: 2, secrets: [] as string[] };
+const WORKLOAD_DEFAULTS = { kind: 'web', port: 8080, replicas: 2, secrets: [] as string[] };
 
-/** Validates and completes a workload list (namespace defaults to the name, port 8080, 2 replicas). */
+/**
+ * Validates and completes a workload list (namespace defaults to the name, kind web, port 8080, 2
+ * replicas). Stored answers written before workloads had a kind have none: they stay web.
+ */
 export function checkWorkloads(raw: unknown[]): { workloads: Workload[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const workloads: Workload[] = [];

@@ -15,6 +15,12 @@ export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => b
   'infra/modules/agent-pool.bicep.ejs': (ctx) => ctx.answers.agentPool === 'managedDevOpsPool',
   'infra/modules/agent-scale-set.bicep.ejs': (ctx) => ctx.answers.agentPool === 'vmss',
   'k8s/base/workloads/__workload__/secret-provider-class.yaml.ejs': (_ctx, w) => w?.hasSecrets === true,
+  // A worker accepts no connections: no Service; its sample is a shell loop, not a web server.
+  'k8s/base/workloads/__workload__/service.yaml.ejs': (_ctx, w) => w?.web === true,
+  'src/__workload__/default.conf.ejs': (_ctx, w) => w?.web === true,
+  'src/__workload__/html/index.html.ejs': (_ctx, w) => w?.web === true,
+  'src/__workload__/worker.sh.ejs': (_ctx, w) => w?.web === false,
+  'src/__workload__/healthcheck.sh.ejs': (_ctx, w) => w?.web === false,
 };
 
 /** Output path of a template path, or undefined for partials. */

@@ -5,8 +5,8 @@
 // Layout (a new workload is new files plus list entries in kustomization.yaml files):
 //   k8s/base/kustomization.yaml                 resources: namespaces/<ns>, workloads/<w>
 //   k8s/base/namespaces/<ns>/                   Namespace (Pod Security restricted) + default-deny policy
-//   k8s/base/workloads/<w>/                     ServiceAccount, Deployment, Service, PDB, HPA, NetworkPolicy,
-//                                               SecretProviderClass (only with secrets)
+//   k8s/base/workloads/<w>/                     ServiceAccount, Deployment, Service (web only), PDB, HPA,
+//                                               NetworkPolicy, SecretProviderClass (only with secrets)
 //   k8s/overlays/<env>/kustomization.yaml       resources: ../../base; components: workloads/<w>;
 //                                               the shared deploy-time values and their replacements
 //   k8s/overlays/<env>/deploy-values.env        acrLoginServer, keyVaultName, tenantId, imageTag
@@ -16,7 +16,7 @@
 import { INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { yaml } from './escape.ts';
 import type { Answers, Workload } from '../answers/model.ts';
-import { SAMPLE_UID } from './pipeline.ts';
+import { SAMPLE_UID, SAMPLE_WORKER } from './pipeline.ts';
 
 /** Placeholder of every deploy-time value until scripts/write-deploy-values.sh fills it in. */
 export const PLACEHOLDER = 'REPLACE-ME';
@@ -82,6 +82,12 @@ export interface K8sWorkload {
   resources: string[];
 }
 
+/**
+ * The exec probe of a worker (it has no port to probe): the sample's health check, which fails when the
+ * heartbeat file is older than SAMPLE_WORKER.staleAfterSeconds. Replace it with your worker's own check.
+ */
+export const WORKER_PROBE_COMMAND = ['/bin/sh', `${SAMPLE_WORKER.dir}/${SAMPLE_WORKER.healthcheck}`] as const;
+
 export interface K8sContext {
   /** Distinct namespaces of the workloads, in first-use order (one Namespace object each). */
   namespaces: string[];
@@ -105,11 +111,14 @@ export interface K8sContext {
   /** Zone spreading is a hard rule only when the node pools span two or more zones. */
   zoneSpread: 'DoNotSchedule' | 'ScheduleAnyway';
   network: { privateEndpointsCidr: string; publicEgressExcept: readonly string[]; ingressNamespace: string };
+  /** The exec probe command of every worker. */
+  workerProbe: typeof WORKER_PROBE_COMMAND;
   /** Quotes a Kubernetes name only where YAML would misread it (see yamlName). */
   name: (value: string) => string;
 }
 
 export function k8sWorkload(workload: Workload): K8sWorkload {
+  const web = workload.kind === 'web';
   return {
     image: `${PLACEHOLDER_REGISTRY}/${workload.name}:${PLACEHOLDER}`,
     valuesConfigMap: `${DEPLOY_VALUES_CONFIGMAP}-${workload.name}`,
@@ -119,7 +128,7 @@ export function k8sWorkload(workload: Workload): K8sWorkload {
       'service-account.yaml',
       ...(workload.secrets.length > 0 ? ['secret-provider-class.yaml'] : []),
       'deployment.yaml',
-      'service.yaml',
+      ...(web ? ['service.yaml'] : []),
       'pod-disruption-budget.yaml',
       'horizontal-pod-autoscaler.yaml',
       'network-policy.yaml',
@@ -146,6 +155,7 @@ export function k8sContext(answers: Answers, privateEndpointsCidr: string): K8sC
     resources: { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
     zoneSpread: answers.availabilityZones.length >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway',
     network: { privateEndpointsCidr, publicEgressExcept: PUBLIC_EGRESS_EXCEPT, ingressNamespace: INGRESS_NAMESPACE },
+    workerProbe: WORKER_PROBE_COMMAND,
     name: yamlName,
   };
 }

@@ -6,8 +6,10 @@ import { workloadNames, type WorkloadNames } from '../answers/naming.ts';
 export interface WorkloadContext extends Workload {
   names: WorkloadNames;
   hasSecrets: boolean;
+  /** Serves HTTP on its port (kind web): it has a Service and HTTP probes; a worker has neither. */
+  web: boolean;
 }
 
 export function workloadContext(workload: Workload, environment: string): WorkloadContext {
-  return { ...workload, names: workloadNames(workload, environment), hasSecrets: workload.secrets.length > 0 };
+  return { ...workload, names: workloadNames(workload, environment), hasSecrets: workload.secrets.length > 0, web: workload.kind === 'web' };
 }

@@ -53,7 +53,7 @@ export function architecture(ctx: Context): Diagram {
     node('systemPool', `System node pool: ${infra.systemPool.minCount}-${infra.systemPool.maxCount} x ${infra.systemPool.vmSize}`),
     node('userPool', `User node pool: ${infra.userPool.minCount}-${infra.userPool.maxCount} x ${infra.userPool.vmSize}`),
     // One line per workload (no namespace subgraphs), so adding a workload adds lines and moves none.
-    ...workloads.map((w) => node(wid(w), `Workload ${w.name} in namespace ${w.namespace}: service account ${w.names.serviceAccount}`, 'round')),
+    ...workloads.map((w) => node(wid(w), `${w.web ? 'Web workload' : 'Worker'} ${w.name} in namespace ${w.namespace}: service account ${w.names.serviceAccount}`, 'round')),
   ];
 
   const vnetChildren: Array<DiagramNode | DiagramGroup> = [
