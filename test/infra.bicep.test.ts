@@ -27,6 +27,7 @@ import {
 import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { ADMIN_GROUPS, MATRIX, twoAtATime } from './helpers/infra-matrix.ts';
 import { toolOrSkip } from './helpers/tools.ts';
+import { fromNumber, parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 
 type TreeName = keyof typeof MATRIX;
 
@@ -328,8 +329,10 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
     });
 
     test('private DNS zones of the registry and the key vault are linked to the VNet, without auto-registration', () => {
+      // The private endpoints' zones, and the private zone of the workloads' host names (ingress.bicep).
+      const zoneName = trees.defaults.rendered.answers.privateDnsZone;
       const zones = get('defaults', 'Microsoft.Network/privateDnsZones').map((z) => z.name).sort();
-      expect(zones).toEqual(['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net']);
+      expect(zones).toEqual([zoneName, 'privatelink.azurecr.io', 'privatelink.vaultcore.azure.net'].sort());
       const links = get('defaults', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks');
       expect(links.map((l) => l.name.split('/')[0]).sort()).toEqual(zones);
       for (const link of links) {
@@ -338,6 +341,25 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       }
       const main = trees.defaults.compiled.template.resources as Record<string, { properties: { parameters: Record<string, { value: string }> } }>;
       expect(main.privateDns!.properties.parameters.virtualNetworkId!.value).toBe("[reference('network').outputs.virtualNetworkId.value]");
+      expect(main.ingress!.properties.parameters.virtualNetworkId!.value).toBe("[reference('network').outputs.virtualNetworkId.value]");
+    });
+
+    test.each(each)('%s: an A record per exposed workload in the private zone, pointing at the gateway\'s fixed address in the ingress subnet', (tree) => {
+      const { ctx } = trees[tree].rendered;
+      const records = get(tree, 'Microsoft.Network/privateDnsZones/A');
+      expect(records.map((r) => r.name).sort()).toEqual(ctx.workloads.filter((w) => w.exposed).map((w) => `${ctx.answers.privateDnsZone}/${w.name}`).sort());
+      for (const r of records) expect(r.properties.aRecords).toEqual([{ ipv4Address: ctx.network.ingressGatewayIp }]);
+      const ingress = parseCidr(ctx.network.subnet.ingress!.cidr) as Cidr;
+      expect(ingress.prefix).toBe(28);
+      expect(ctx.network.ingressGatewayIp).toBe(fromNumber(ingress.first + 4));
+      // The gateway's identity: federated with exactly its service account, Key Vault Secrets User on the vault.
+      const identity = only(get(tree, 'Microsoft.ManagedIdentity/userAssignedIdentities', (i) => i.name === ctx.names.gatewayIdentity), 'gateway identity');
+      expect(identity.modules).toEqual(['ingress']);
+      const credential = only(get(tree, 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', (f) => f.name.startsWith(`${ctx.names.gatewayIdentity}/`)), 'gateway federated credential');
+      expect(credential.properties.subject).toBe(`system:serviceaccount:${ctx.k8s.gateway.spec.namespace}:${ctx.k8s.gateway.spec.serviceAccount}`);
+      const reader = only(get(tree, 'Microsoft.Authorization/roleAssignments', (a) => a.modules[0] === 'ingress'), 'gateway role assignment');
+      expect(roleOf(reader)).toBe(ROLES.keyVaultSecretsUser.id);
+      expect(reader.scope).toBe(`${rg}/providers/Microsoft.KeyVault/vaults/${ctx.names.keyVault}`);
     });
   });
 
@@ -439,17 +461,18 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       }
     });
 
-    test('the control plane has a user-assigned identity with exactly one role: Network Contributor on the node subnet', () => {
+    test('the control plane has a user-assigned identity with two roles: Network Contributor on the node subnet and on the ingress subnet', () => {
       const { names } = trees.defaults.rendered.ctx;
       const c = cluster();
       const identity = only(get('defaults', 'Microsoft.ManagedIdentity/userAssignedIdentities', (i) => i.name === names.clusterIdentity), 'control-plane identity');
       expect(c.identity?.type).toBe('UserAssigned');
       expect(Object.keys(c.identity?.userAssignedIdentities as object)).toEqual([identity.id]);
       const assignments = get('defaults', 'Microsoft.Authorization/roleAssignments', (a) => String(a.properties.principalId).includes("'controlPlaneIdentity'"));
-      const assignment = only(assignments, 'control-plane role assignment');
-      expect(roleOf(assignment)).toBe(ROLES.networkContributor.id);
-      expect(assignment.scope).toBe(`${rg}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}/subnets/${names.subnets.nodes}`);
+      expect(assignments.map((a) => [roleOf(a), a.scope])).toEqual(
+        [names.subnets.nodes, names.subnets.ingress].map((subnet) => [ROLES.networkContributor.id, `${rg}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}/subnets/${subnet}`]),
+      );
       expect(c.raw.dependsOn).toContain('controlPlaneNetworkContributor');
+      expect(c.raw.dependsOn).toContain('controlPlaneIngressNetworkContributor');
     });
 
     test('the kubelet identity gets AcrPull on the registry and nothing more', () => {
@@ -668,15 +691,17 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
         [ROLES.aksClusterUser.id, cluster],
         [ROLES.aksRbacAdmin.id, `${cluster}/namespaces/shop`],
         [ROLES.aksRbacAdmin.id, `${cluster}/namespaces/jobs`],
+        [ROLES.aksRbacAdmin.id, `${cluster}/namespaces/${trees[tree].rendered.ctx.k8s.gateway.spec.namespace}`],
         [namespaceDeployer(tree).name, cluster],
       ]);
     });
 
-    test.each(each)('%s: RBAC Admin only in the workload namespaces, to the pipeline identity; RBAC Writer assigned nowhere', (tree) => {
+    test.each(each)('%s: RBAC Admin only in the workload namespaces (and the gateway\'s, when a workload is exposed), to the pipeline identity; RBAC Writer assigned nowhere', (tree) => {
       const { ctx } = trees[tree].rendered;
       const all = get(tree, 'Microsoft.Authorization/roleAssignments');
       const admins = all.filter((a) => roleOf(a) === ROLES.aksRbacAdmin.id);
-      expect(admins.map((a) => a.scope)).toEqual([...new Set(ctx.workloads.map((w) => w.namespace))].map((ns) => `${clusterId(tree)}/namespaces/${ns}`));
+      const namespaces = [...new Set(ctx.workloads.map((w) => w.namespace)), ...(ctx.k8s.gateway.enabled ? [ctx.k8s.gateway.spec.namespace] : [])];
+      expect(admins.map((a) => a.scope)).toEqual(namespaces.map((ns) => `${clusterId(tree)}/namespaces/${ns}`));
       for (const a of admins) {
         expect(a.modules).toEqual(['pipelineIdentity']);
         expect(a.properties.principalId).toBe("[reference('identity').principalId]");

@@ -61,7 +61,7 @@ describe('core/plan/infra.ts', () => {
     const { ctx, files } = await renderRepository({
       workloads: [
         { name: 'web', namespace: 'shop', port: 8080, replicas: 2, secrets: ['a'] },
-        { name: 'api', namespace: 'shop', port: 8081, replicas: 1, secrets: [] },
+        { name: 'api', namespace: 'shop', port: 8081, replicas: 1, secrets: [], expose: 'none' },
       ],
     });
     const entries = ctx.workloads.map(infraWorkloadEntry);
@@ -72,7 +72,9 @@ describe('core/plan/infra.ts', () => {
       identityName: ctx.workloads[1]!.names.identity,
       federatedCredentialName: ctx.workloads[1]!.names.federatedCredential,
       readsSecrets: false,
+      exposed: false,
     });
+    expect(entries[0]!.exposed).toBe(true);
     expect(files.get('infra/workloads.json')).toBe(renderInfraWorkloads(entries));
     expect(renderInfraWorkloads(entries)).toMatch(/^\[\n {2}\{\n {4}"name": "web",/);
   });
@@ -87,6 +89,7 @@ describe('core/plan/infra.ts', () => {
       'infra/modules/agent-pool.bicep',
       'infra/modules/aks.bicep',
       'infra/modules/bastion.bicep',
+      'infra/modules/ingress.bicep',
       'infra/modules/key-vault.bicep',
       'infra/modules/monitoring.bicep',
       'infra/modules/network.bicep',

@@ -285,7 +285,8 @@ describe.skipIf(!bicepPath || !kubectlPath).each(Object.keys(CASES) as CaseName[
     const readme = repo.files.get('README.md')!;
     for (const w of repo.ctx.workloads) {
       const secrets = w.secrets.length > 0 ? w.secrets.map((s) => `\`${s}\``).join(', ') : 'none';
-      expect(readme).toContain(`| \`${w.name}\` | ${w.kind} | \`${w.namespace}\` | ${w.web ? w.port : 'none'} | ${w.replicas} | \`${w.names.identity}\` | ${secrets} |`);
+      const https = w.exposed ? `\`https://${w.name}.${repo.answers.privateDnsZone}\`` : 'not exposed';
+      expect(readme).toContain(`| \`${w.name}\` | ${w.kind} | \`${w.namespace}\` | ${w.web ? w.port : 'none'} | ${https} | ${w.replicas} | \`${w.names.identity}\` | ${secrets} |`);
     }
   });
 

@@ -22,18 +22,20 @@ function changed(result: Result, seed: Record<string, string>): string[] {
 describe('workload subgenerator (in memory)', () => {
   it('adds two workloads: the result is what the app generator writes for all three', async () => {
     const seed = await repositoryFiles({ name: 'shop' });
-    const first = await runWorkload('orders-api', { 'workload-namespace': 'orders', port: '8081', secrets: 'db-password,api-key' }, seed);
+    const first = await runWorkload('orders-api', { 'workload-namespace': 'orders', port: '8081', secrets: 'db-password,api-key', expose: 'none' }, seed);
     const afterFirst = Object.fromEntries(Object.keys(first.getSnapshot()).map((p) => [p.replace(`${first.cwd}/`, ''), read(first, p.replace(`${first.cwd}/`, ''))!]));
     const second = await runWorkload('billing-worker', { kind: 'worker', secrets: 'stripe-key' }, { ...seed, ...afterFirst });
     expect(storedWorkloads(second)).toEqual([
-      { name: 'shop', namespace: 'shop', kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'] },
-      { name: 'orders-api', namespace: 'orders', kind: 'web', port: 8081, replicas: 2, secrets: ['db-password', 'api-key'] },
-      { name: 'billing-worker', namespace: 'billing-worker', kind: 'worker', port: 8080, replicas: 2, secrets: ['stripe-key'] },
+      { name: 'shop', namespace: 'shop', kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'], expose: 'internal' },
+      { name: 'orders-api', namespace: 'orders', kind: 'web', port: 8081, replicas: 2, secrets: ['db-password', 'api-key'], expose: 'none' },
+      { name: 'billing-worker', namespace: 'billing-worker', kind: 'worker', port: 8080, replicas: 2, secrets: ['stripe-key'], expose: 'none' },
     ]);
     // The worker got a worker's files: no Service, the worker sample.
     expect(second.fs.exists(`${second.cwd}/k8s/base/workloads/billing-worker/service.yaml`)).toBe(false);
     expect(read(second, 'src/billing-worker/worker.sh')).toContain('#!/bin/sh');
     expect(read(second, 'k8s/base/workloads/orders-api/service.yaml')).toContain('kind: Service');
+    expect(second.fs.exists(`${second.cwd}/k8s/base/workloads/orders-api/http-route.yaml`), 'expose none: no route').toBe(false);
+    expect(read(second, 'k8s/base/workloads/shop/http-route.yaml')).toContain('kind: HTTPRoute');
     // Unedited shared files end up exactly as a fresh generation with all three workloads.
     const expected = await renderRepository({ name: 'shop', workloads: storedWorkloads(second) });
     for (const [rel, content] of expected.files) expect(read(second, rel), rel).toBe(content);
@@ -65,6 +67,11 @@ describe('workload subgenerator (in memory)', () => {
     await expect(runWorkload('shop', { port: '9090' }, seed)).rejects.toThrow(/name "shop": a workload with this name exists already with other answers; rerun with --force/);
     const forced = await runWorkload('shop', { port: '9090', force: true }, seed);
     expect(storedWorkloads(forced)[0]).toMatchObject({ name: 'shop', port: 9090 });
+    // Turning the exposed web workload into a worker brings a worker's exposure (none) along.
+    const worker = await runWorkload('shop', { kind: 'worker', force: true }, seed);
+    expect(storedWorkloads(worker)[0]).toMatchObject({ name: 'shop', kind: 'worker', expose: 'none' });
+    expect(worker.fs.exists(`${worker.cwd}/k8s/base/gateway/gateway.yaml`), 'no exposed workload left: no gateway').toBe(false);
+    await expect(runWorkload('shop', { kind: 'worker', expose: 'internal', force: true }, seed)).rejects.toThrow(/expose "internal": a worker accepts no connections/);
   });
 
   it('rejects invalid workload answers by flag, writing nothing', async () => {
@@ -84,7 +91,7 @@ describe('workload subgenerator (in memory)', () => {
 
   it('stops, naming the file, where an owner edit makes the change impossible', async () => {
     const seed = await repositoryFiles({ name: 'shop' });
-    const target = Object.keys(seed).find((rel) => rel.endsWith('kustomization.yaml') && !rel.includes('/workloads/') && parse(seed[rel]!)?.resources);
+    const target = Object.keys(seed).find((rel) => rel.endsWith('kustomization.yaml') && !rel.includes('/workloads/') && !rel.includes('/gateway/') && parse(seed[rel]!)?.resources);
     expect(target).toBeDefined();
     const broken = { ...seed, [target!]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# resources moved elsewhere by the owner\n' };
     await expect(runWorkload('orders-api', {}, broken)).rejects.toThrow(new RegExp(`${target!.replace(/[./]/g, '\\$&')}: cannot be updated structurally`));

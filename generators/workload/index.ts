@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { SecureAksGenerator } from '../core/run/base-generator.ts';
 import { storedAnswersProblem } from '../core/output/destination.ts';
 import { buildContext } from '../core/plan/context.ts';
-import { WORKLOAD_FIELDS, WORKLOAD_KINDS, type Answers, type Workload } from '../core/answers/model.ts';
+import { EXPOSURES, WORKLOAD_FIELDS, WORKLOAD_KINDS, type Answers, type Workload } from '../core/answers/model.ts';
 import { PACKAGE_VERSION, templateRoot } from '../core/support/paths.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
 import { writeOptions } from '../core/output/files.ts';
@@ -81,6 +81,14 @@ export default class WorkloadGenerator extends SecureAksGenerator {
       { name: 'port', message: 'Container port', type: 'input', default: String(current('port', 8080)), validate: check('port'), when: (a: Record<string, unknown>) => (a.kind ?? current('kind', 'web')) === 'web' },
       { name: 'replicas', message: 'Replicas', type: 'input', default: String(current('replicas', 2)), validate: check('replicas') },
       { name: 'secrets', message: 'Key Vault secrets to mount (comma-separated, empty for none)', type: 'input', default: [current('secrets', [])].flat().join(','), validate: check('secrets') },
+      {
+        name: 'expose',
+        message: 'Expose it through the private HTTPS gateway? (internal: https://<name>.<private DNS zone>, inside the virtual network only)',
+        type: 'list',
+        choices: [...EXPOSURES],
+        default: current('expose', 'internal'),
+        when: (a: Record<string, unknown>) => (a.kind ?? current('kind', 'web')) === 'web',
+      },
     ].filter((q) => q.name === 'name' || this.given[q.name] === undefined);
     const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
     for (const [key, value] of Object.entries(answers)) if (value !== undefined) this.given[key] = value;
@@ -96,6 +104,8 @@ export default class WorkloadGenerator extends SecureAksGenerator {
       else entry[key] = value;
     }
     if (this.given.namespace === undefined && !this.existing) entry.namespace = entry.name;
+    // A new kind brings its own default exposure (a worker is never exposed) unless one is given too.
+    if (this.given.kind !== undefined && this.given.expose === undefined) delete entry.expose;
     const checked = checkWorkload(entry, 'workload');
     if (!checked.workload) throw new InputError(checked.problems.map(toFlagProblem));
     const workload = checked.workload;

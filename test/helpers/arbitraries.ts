@@ -5,7 +5,7 @@
 // module yields must resolve; the property tests assert that it does, so a rule added to the model
 // that these arbitraries do not know about shows up as a failing property, not as silent drift.
 import fc from 'fast-check';
-import { FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, WORKLOAD_KINDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/answers/model.ts';
+import { EXPOSURES, FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, WORKLOAD_KINDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/answers/model.ts';
 import { fromNumber, parseCidr, type Cidr } from '../../generators/core/answers/network.ts';
 import { checkDerivedNames, checkRanges } from '../../generators/core/answers/resolve.ts';
 import type { AnswerInput } from './generate.ts';
@@ -152,9 +152,11 @@ export const workloads: fc.Arbitrary<WorkloadInput[]> = fc.tuple(fc.uniqueArray(
         port,
         replicas,
         secrets: fc.uniqueArray(secretName, { maxLength: 3, selector: (s) => s.toLowerCase() }),
+        expose: fc.constantFrom(...EXPOSURES),
       },
       { requiredKeys: ['name'] },
-    ),
+    // A worker cannot be exposed (checkWorkload): it keeps its default, none.
+    ).map((w) => (w.kind === 'worker' && w.expose === 'internal' ? withoutUndefined({ ...w, expose: undefined }) : w)),
     { minLength: count, maxLength: count, selector: (w) => w.name },
   ),
 );
@@ -183,6 +185,9 @@ const explicit = {
   adoProject: fc.oneof(fc.constantFrom('Platform Team', 'web.shop', 'my_project-2'), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/)).filter(valid('adoProject')),
   serviceConnection: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).filter(valid('serviceConnection')),
   agentPoolName: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,42}[a-z0-9]$/).filter(valid('agentPoolName')),
+  privateDnsZone: fc
+    .oneof(fc.constantFrom('orders.contoso.corp', 'dev.internal', 'on.yes.internal'), fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/), { minLength: 2, maxLength: 4 }).map((l) => `${l.join('.')}.internal`))
+    .filter(valid('privateDnsZone')),
 };
 
 const kubernetesVersion = fc

@@ -16,6 +16,13 @@ export const DEFAULT_KUBERNETES_VERSION = '1.35';
  */
 export const WORKLOAD_KINDS = ['web', 'worker'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+/**
+ * How a web workload is reached from outside the cluster: `none` (only from pods in its namespace) or
+ * `internal` (an HTTPS route through the private gateway, with its host name in the private DNS zone).
+ * Public exposure is deliberately not an answer: it belongs behind a web application firewall.
+ */
+export const EXPOSURES = ['none', 'internal'] as const;
+export type Exposure = (typeof EXPOSURES)[number];
 
 export interface Workload {
   name: string;
@@ -25,6 +32,8 @@ export interface Workload {
   port: number;
   replicas: number;
   secrets: string[];
+  /** internal: an HTTPS route through the private gateway (web workloads only). */
+  expose: Exposure;
 }
 
 export interface Answers {
@@ -52,6 +61,7 @@ export interface Answers {
   adoProject: string;
   serviceConnection: string;
   agentPoolName: string;
+  privateDnsZone: string;
   workloads: Workload[];
 }
 
@@ -112,13 +122,18 @@ export function defaultAcrName(name: string, environment: string): string {
   return `cr${name.replace(/[^a-z0-9]/g, '').slice(0, 48 - suffix.length)}${suffix}`;
 }
 
+/** The private DNS zone of the workloads' host names: `.internal` is reserved for private use (ICANN, 2024). */
+export function defaultPrivateDnsZone(name: string, environment: string): string {
+  return `${environment}.${name}.internal`;
+}
+
 export function defaultKeyVaultName(name: string, environment: string): string {
   const suffix = `-${environment}-${uniqueSuffix(name, environment)}`;
   return trimHyphens(`kv-${trimHyphens(name.slice(0, 24 - 3 - suffix.length))}${suffix}`);
 }
 
 export function defaultWorkload(name: string): Workload {
-  return { name, namespace: name, kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'] };
+  return { name, namespace: name, kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'], expose: 'internal' };
 }
 
 export const FIELDS = [
@@ -378,9 +393,19 @@ export const FIELDS = [
     ruleText: '3-44 lowercase letters, digits and single hyphens',
   }),
   field({
+    key: 'privateDnsZone',
+    kind: 'string',
+    description: "Private DNS zone of the exposed workloads' HTTPS host names (<workload>.<zone>), resolvable only inside the virtual network; the gateway's Key Vault certificate covers *.<zone>.",
+    message: 'Private DNS zone of the workloads\' host names',
+    defaultText: '<environment>.<name>.internal',
+    default: (input) => defaultPrivateDnsZone(nameOf(input), envOf(input)),
+    rule: rules.privateDnsZone,
+    ruleText: 'a lowercase DNS name of 2 or more labels, at most 200 characters, not an Azure privatelink zone',
+  }),
+  field({
     key: 'workloads',
     kind: 'workloads',
-    description: 'Workloads: list of { name, namespace, kind, port, replicas, secrets[] } (answers file or the workload subgenerator).',
+    description: 'Workloads: list of { name, namespace, kind, port, replicas, secrets[], expose } (answers file or the workload subgenerator).',
     defaultText: 'one workload named after <name>',
     default: (input) => [defaultWorkload(nameOf(input))],
     ruleText: 'unique names; see the workload rules',
@@ -408,6 +433,11 @@ export const WORKLOAD_FIELDS = {
   port: { rule: rules.port, ruleText: '1024-65535', description: 'Container and service port of a web workload (a worker ignores it).' },
   replicas: { rule: rules.integerRange(1, 50), ruleText: '1-50', description: 'Replicas (the HPA minimum).' },
   secrets: { rule: rules.secretName, ruleText: 'Key Vault secret names', description: 'Key Vault secrets mounted through the Secrets Store CSI driver.' },
+  expose: {
+    rule: rules.oneOf(EXPOSURES),
+    ruleText: `${EXPOSURES.join(' or ')}; a worker only none`,
+    description: "internal: an HTTPS route through the private gateway at <workload>.<privateDnsZone>, reachable only inside the virtual network; none: only pods of its namespace reach it. Default: internal for a web workload, none for a worker.",
+  },
 } as const;
 
 export const WORKLOAD_KEYS = Object.keys(WORKLOAD_FIELDS) as (keyof Workload)[];

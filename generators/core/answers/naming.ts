@@ -6,7 +6,7 @@ export interface Names {
   resourceGroup: string;
   nodeResourceGroup: string;
   virtualNetwork: string;
-  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string };
+  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string };
   natGateway: string;
   natPublicIp: string;
   cluster: string;
@@ -17,6 +17,10 @@ export interface Names {
   bastion: string;
   bastionPublicIp: string;
   pipelineIdentity: string;
+  /** The private ingress gateway's identity: it reads the gateway's TLS certificate from Key Vault. */
+  gatewayIdentity: string;
+  /** Federated credential on the gateway identity that trusts the gateway namespace's service account. */
+  gatewayFederatedCredential: string;
   /** Federated credential on the pipeline identity that trusts the Azure DevOps service connection. */
   pipelineFederatedCredential: string;
   devCenter: string;
@@ -38,6 +42,7 @@ export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'a
       privateEndpoints: 'snet-private-endpoints',
       agents: 'snet-devops-agents',
       bastion: 'AzureBastionSubnet',
+      ingress: 'snet-aks-ingress',
     },
     natGateway: `ng-${base}`,
     natPublicIp: `pip-ng-${base}`,
@@ -49,6 +54,8 @@ export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'a
     bastion: `bas-${base}`,
     bastionPublicIp: `pip-bas-${base}`,
     pipelineIdentity: `id-pipeline-${base}`,
+    gatewayIdentity: `id-gateway-${base}`,
+    gatewayFederatedCredential: 'fic-internal-gateway',
     pipelineFederatedCredential: 'fic-ado-pipeline',
     devCenter: `dc-${base}`,
     devCenterProject: `dcp-${base}`,

@@ -54,7 +54,7 @@ export const AKS_RESERVED_RANGES = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0
 );
 
 export interface SubnetRequest {
-  key: 'nodes' | 'bastion' | 'privateEndpoints' | 'agents';
+  key: 'nodes' | 'bastion' | 'privateEndpoints' | 'agents' | 'ingress';
   /** The Azure subnet name. */
   name: string;
   prefix: number;
@@ -71,6 +71,7 @@ export function subnetRequests(options: { bastion: boolean; names: Record<Subnet
     { key: 'nodes', name: options.names.nodes, prefix: 22, purpose: 'AKS nodes (pods use the overlay range)' },
     { key: 'privateEndpoints', name: options.names.privateEndpoints, prefix: 27, purpose: 'private endpoints of ACR and Key Vault' },
     { key: 'agents', name: options.names.agents, prefix: 27, purpose: 'self-hosted Azure DevOps agents' },
+    { key: 'ingress', name: options.names.ingress, prefix: 28, purpose: 'the private ingress gateway\'s internal load balancer (a fixed address)' },
   ];
   if (options.bastion) {
     requests.splice(1, 0, { key: 'bastion', name: 'AzureBastionSubnet', prefix: 26, purpose: 'Azure Bastion' });
@@ -97,6 +98,11 @@ export function planSubnets(space: Cidr, requests: SubnetRequest[]): PlannedSubn
   }
   // Keep the order of the requests (nodes first) for readable output.
   return requests.map((r) => planned.find((p) => p.key === r.key)!);
+}
+
+/** The first address Azure lets a subnet hand out (it keeps the network address and the next three). */
+export function firstUsableAddress(subnet: Cidr): string {
+  return fromNumber(subnet.first + 4);
 }
 
 /** The DNS service IP AKS uses: the tenth address of the service range. */

@@ -1,6 +1,6 @@
 // Command-line options, --help text, answers.schema.json and the README's answers table, all derived
 // from the answers model.
-import { FIELDS, flagOf, WORKLOAD_FIELDS, WORKLOAD_KINDS, type Field } from './model.ts';
+import { EXPOSURES, FIELDS, flagOf, WORKLOAD_FIELDS, WORKLOAD_KINDS, type Field } from './model.ts';
 
 export interface OptionSpec {
   name: string;
@@ -94,6 +94,7 @@ function fieldSchema(field: Field): JsonSchema {
             port: { type: 'integer', minimum: 1024, maximum: 65535, description: `${WORKLOAD_FIELDS.port.description} Default: 8080.` },
             replicas: { type: 'integer', minimum: 1, maximum: 50, description: `${WORKLOAD_FIELDS.replicas.description} Default: 2.` },
             secrets: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[0-9a-zA-Z-]{1,127}$' }, description: WORKLOAD_FIELDS.secrets.description },
+            expose: { enum: [...EXPOSURES], description: WORKLOAD_FIELDS.expose.description },
           },
         },
       };

@@ -125,6 +125,7 @@ export const DERIVED_NAME_LIMITS: Partial<Record<keyof Names, NameLimit>> = {
   bastion: { type: 'Microsoft.Network/bastionHosts', max: 80 },
   bastionPublicIp: { type: 'Microsoft.Network/publicIPAddresses', max: 80 },
   pipelineIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', max: 128 },
+  gatewayIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', max: 128 },
   devCenter: { type: 'Microsoft.DevCenter/devcenters', max: 26, when: (a) => a.agentPool === 'managedDevOpsPool' },
   devCenterProject: { type: 'Microsoft.DevCenter/projects', max: 63, when: (a) => a.agentPool === 'managedDevOpsPool' },
   agentScaleSet: { type: 'Microsoft.Compute/virtualMachineScaleSets', max: 64, when: (a) => a.agentPool === 'vmss' },
@@ -180,7 +181,7 @@ export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr
     }
   }
   if (parsed.addressSpace) {
-    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet' } }));
+    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet', ingress: 'ingress' } }));
     if (typeof plan === 'string') problems.push({ key: 'addressSpace', value: answers.addressSpace, rule: plan });
   }
   return problems;
@@ -227,7 +228,9 @@ export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): 
   }
   const name = entry.name;
   const namespace = entry.namespace ?? name;
-  const values: Record<string, unknown> = { ...WORKLOAD_DEFAULTS, ...entry, namespace };
+  // A web workload is exposed through the private gateway unless it says otherwise; a worker never is.
+  const expose = entry.expose ?? ((entry.kind ?? WORKLOAD_DEFAULTS.kind) === 'worker' ? 'none' : 'internal');
+  const values: Record<string, unknown> = { ...WORKLOAD_DEFAULTS, ...entry, namespace, expose };
   const typed: Record<string, unknown> = {};
   for (const key of WORKLOAD_KEYS) {
     const value = values[key];
@@ -250,6 +253,9 @@ export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): 
       const problem = rule(coerced.value);
       if (problem) problems.push({ key: `${at}.${key}`, value, rule: problem });
     }
+  }
+  if (typed.kind === 'worker' && typed.expose === 'internal') {
+    problems.push({ key: `${at}.expose`, value: typed.expose, rule: 'a worker accepts no connections, so it cannot be exposed: none (or make it kind web)' });
   }
   return problems.length === 0 ? { workload: typed as unknown as Workload, problems } : { problems };
 }

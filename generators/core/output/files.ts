@@ -15,6 +15,14 @@ export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => b
   'infra/modules/agent-pool.bicep.ejs': (ctx) => ctx.answers.agentPool === 'managedDevOpsPool',
   'infra/modules/agent-scale-set.bicep.ejs': (ctx) => ctx.answers.agentPool === 'vmss',
   'k8s/base/workloads/__workload__/secret-provider-class.yaml.ejs': (_ctx, w) => w?.hasSecrets === true,
+  // The private gateway exists once a workload is exposed; each exposed workload attaches a route.
+  'k8s/base/gateway/kustomization.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/namespace.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/service-account.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/gateway.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/http-redirect.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/network-policy.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/workloads/__workload__/http-route.yaml.ejs': (_ctx, w) => w?.exposed === true,
   // A worker accepts no connections: no Service; its sample is a shell loop, not a web server.
   'k8s/base/workloads/__workload__/service.yaml.ejs': (_ctx, w) => w?.web === true,
   'src/__workload__/default.conf.ejs': (_ctx, w) => w?.web === true,

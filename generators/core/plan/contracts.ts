@@ -17,6 +17,8 @@ export const INFRA_OUTPUTS = {
   /** Object: workload name -> client ID of its user-assigned identity. */
   workloadClientIds: 'workloadClientIds',
   pipelineIdentityClientId: 'pipelineIdentityClientId',
+  /** Client ID of the private gateway's identity (reads its TLS certificate from Key Vault). */
+  gatewayClientId: 'gatewayClientId',
 } as const;
 
 /** Repository-relative paths that more than one concern refers to. */
@@ -30,7 +32,7 @@ export const PATHS = {
   writeDeployValues: 'scripts/write-deploy-values.sh',
   kustomizeBase: 'k8s/base',
   kustomizeOverlay: (environment: string) => `k8s/overlays/${environment}`,
-  /** The overlay's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, imageTag), KEY=value lines. */
+  /** The overlay's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag), KEY=value lines. */
   deployValues: (environment: string) => `k8s/overlays/${environment}/deploy-values.env`,
   /** A workload's own deploy-time value (its clientId); one folder per workload under the overlay. */
   workloadDeployValues: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}/deploy-values.env`,

@@ -48,9 +48,11 @@ export interface RoleAssignmentPlan {
 export function roleAssignmentPlan(answers: Pick<Answers, 'agentPool'>): RoleAssignmentPlan[] {
   const plan: RoleAssignmentPlan[] = [
     { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'node subnet' },
+    { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'ingress subnet (the private gateway\'s internal load balancer)' },
     { role: 'acrPull', principal: 'kubelet identity', scope: 'container registry' },
     { role: 'aksRbacClusterAdmin', principal: 'admin groups', scope: 'cluster' },
     { role: 'keyVaultSecretsUser', principal: 'each workload identity that reads secrets', scope: 'key vault' },
+    { role: 'keyVaultSecretsUser', principal: 'private gateway identity (reads its TLS certificate)', scope: 'key vault' },
     { role: 'contributor', principal: 'pipeline identity', scope: 'resource group', operatorOnly: true },
     { role: 'roleBasedAccessControlAdministrator', principal: 'pipeline identity', scope: 'resource group (with a condition)', operatorOnly: true },
     { role: 'acrPush', principal: 'pipeline identity', scope: 'container registry' },
@@ -109,6 +111,8 @@ export interface InfraWorkload {
   federatedCredentialName: string;
   /** Gets "Key Vault Secrets User" on the vault (the workload mounts Key Vault secrets). */
   readsSecrets: boolean;
+  /** Reached through the private gateway: an A record for it in the private DNS zone. */
+  exposed: boolean;
 }
 
 export function infraWorkloadEntry(w: WorkloadContext): InfraWorkload {
@@ -119,6 +123,7 @@ export function infraWorkloadEntry(w: WorkloadContext): InfraWorkload {
     identityName: w.names.identity,
     federatedCredentialName: w.names.federatedCredential,
     readsSecrets: w.hasSecrets,
+    exposed: w.exposed,
   };
 }
 
@@ -154,7 +159,7 @@ export interface DeployTimeParameter {
 
 /** Names of the resources only infra/ refers to (CAF abbreviations: nsg, pe, dcr). */
 export interface InfraNames {
-  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string };
+  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string };
   registryPrivateEndpoint: string;
   keyVaultPrivateEndpoint: string;
   dataCollectionRule: string;
@@ -168,6 +173,7 @@ export function infraNames(names: Names, answers: Pick<Answers, 'name' | 'enviro
       privateEndpoints: `nsg-${base}-private-endpoints`,
       agents: `nsg-${base}-devops-agents`,
       bastion: `nsg-${base}-bastion`,
+      ingress: `nsg-${base}-aks-ingress`,
     },
     registryPrivateEndpoint: `pe-${names.registry}`,
     // Key Vault names may have capitals; private endpoint names are lowercase (Azure.PrivateEndpoint.Name).

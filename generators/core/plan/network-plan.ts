@@ -2,7 +2,7 @@
 // address space (answers/network.ts does the packing), and the cluster's DNS service address.
 import type { Answers } from '../answers/model.ts';
 import type { Names } from '../answers/naming.ts';
-import { dnsServiceIp, parseCidr, planSubnets, subnetRequests, type Cidr, type PlannedSubnet } from '../answers/network.ts';
+import { dnsServiceIp, firstUsableAddress, parseCidr, planSubnets, subnetRequests, type Cidr, type PlannedSubnet } from '../answers/network.ts';
 
 export interface NetworkPlan {
   addressSpace: string;
@@ -12,6 +12,8 @@ export interface NetworkPlan {
   serviceCidr: string;
   podCidr: string;
   dnsServiceIp: string;
+  /** The private gateway's fixed address: the first usable one of the ingress subnet (its A records point here). */
+  ingressGatewayIp: string;
 }
 
 export function networkPlan(answers: Answers, names: Names): NetworkPlan {
@@ -25,5 +27,6 @@ export function networkPlan(answers: Answers, names: Names): NetworkPlan {
     serviceCidr: answers.serviceCidr,
     podCidr: answers.podCidr,
     dnsServiceIp: dnsServiceIp(parseCidr(answers.serviceCidr) as Cidr),
+    ingressGatewayIp: firstUsableAddress(parseCidr(plan.find((s) => s.key === 'ingress')!.cidr) as Cidr),
   };
 }

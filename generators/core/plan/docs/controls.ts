@@ -232,6 +232,7 @@ export function securityControls(ctx: Context): SecurityControl[] {
         { command: `az network vnet subnet list --resource-group ${rg} --vnet-name ${names.virtualNetwork} --query "[].{subnet: name, nsg: networkSecurityGroup.id, defaultOutbound: defaultOutboundAccess}" --output table`, expect: 'every subnet has an NSG; defaultOutbound False' },
       ],
     },
+    ingressControl(ctx),
     {
       id: 'network-policy',
       control: 'Kubernetes network policies (Cilium): every namespace denies all traffic by default',
@@ -312,6 +313,44 @@ export function securityControls(ctx: Context): SecurityControl[] {
   return controls
     .map((control) => ({ ...control, enforcedBy: control.enforcedBy.filter((e) => e.checks.length > 0) }))
     .filter((control) => control.enforcedBy.length > 0);
+}
+
+function ingressControl(ctx: Context): SecurityControl {
+  const { names, answers, workloads } = ctx;
+  const aks = 'infra/modules/aks.bicep';
+  const cluster = 'Microsoft.ContainerService/managedClusters';
+  const gateway = ctx.k8s.gateway;
+  const gw = gateway.spec;
+  const gatewayFile = 'k8s/base/gateway/gateway.yaml';
+  const redirectFile = 'k8s/base/gateway/http-redirect.yaml';
+  const exposed = workloads.filter((w) => w.exposed);
+  const sample = exposed[0];
+  const host = sample?.host ?? `<workload>.${answers.privateDnsZone}`;
+  const instances = (file: string, kind: 'gateway' | 'redirect') =>
+    gateway.enabled ? [{ file, name: kind === 'gateway' ? gw.name : gw.redirectRoute, namespace: gw.namespace }] : [];
+  return {
+    id: 'private-ingress',
+    control: `Private HTTPS ingress only: the application routing add-on's Gateway API gateway on an internal load balancer (${ctx.network.ingressGatewayIp}), TLS from a Key Vault certificate, HTTP redirected to HTTPS, each exposed workload reachable only from the gateway's pods`,
+    enforcedBy: [
+      bicepRow(aks, cluster, 'properties.ingressProfile.gatewayAPI.installation', { equals: 'Standard' }),
+      bicepRow(aks, cluster, 'properties.ingressProfile.webAppRouting.gatewayAPIImplementations.appRoutingIstio.mode', { equals: 'Enabled' }),
+      bicepRow(aks, cluster, 'properties.ingressProfile.webAppRouting.nginx.defaultIngressControllerType', { equals: 'None' }),
+      k8sRow(gatewayFile, 'Gateway', `spec.infrastructure.annotations["${gw.loadBalancerAnnotations.internal}"]`, { equals: 'true' }, instances(gatewayFile, 'gateway')),
+      k8sRow(gatewayFile, 'Gateway', `spec.listeners[name=${gw.listeners.https}].tls.options["${gw.tlsOptions.keyVaultUri}"]`, { equals: gateway.certificateUri }, instances(gatewayFile, 'gateway')),
+      k8sRow(redirectFile, 'HTTPRoute', 'spec.rules[0].filters[0].requestRedirect.scheme', { equals: 'https' }, instances(redirectFile, 'redirect')),
+      k8sRow('k8s/base/workloads/<workload>/network-policy.yaml', 'NetworkPolicy', `spec.ingress[0].from[1].podSelector.matchLabels["${gw.podLabel}"]`, { equals: gw.name },
+        exposed.map((w) => ({ file: workloadFile(w, 'network-policy.yaml'), name: w.name, namespace: w.namespace }))),
+      ...(gateway.enabled
+        ? [bicepRow('infra/modules/ingress.bicep', 'Microsoft.Network/privateDnsZones/A', 'properties.aRecords[0].ipv4Address', { equals: ctx.network.ingressGatewayIp })]
+        : []),
+    ],
+    verify: [
+      { command: `kubectl get gateway ${gw.name} --namespace ${gw.namespace} --output jsonpath="{.status.addresses[0].value}"`, expect: `${ctx.network.ingressGatewayIp} (a private address; the Service has no public IP)` },
+      { command: `curl --silent --head http://${host}/ (from inside ${names.virtualNetwork})`, expect: `301 to https://${host}/` },
+      { command: `curl --silent https://${host}/healthz (from inside ${names.virtualNetwork}, trusting your CA)`, expect: `ok, with the certificate ${gw.certificateName} from ${names.keyVault}` },
+      { command: `kubectl get secret ${gateway.syncedSecret} --namespace ${gw.namespace} --output jsonpath="{.type}"`, expect: 'kubernetes.io/tls, synced by the application routing operator from Key Vault' },
+    ],
+  };
 }
 
 function agentsControl(ctx: Context): SecurityControl {

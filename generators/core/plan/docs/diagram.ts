@@ -40,7 +40,7 @@ const roles = (...keys: (RoleKey | CustomRoleKey)[]) => keys.map((k) => ({ ...RO
 
 export function architecture(ctx: Context): Diagram {
   const { names, answers, network, infra, workloads } = ctx;
-  const subnet = (key: 'nodes' | 'privateEndpoints' | 'agents' | 'bastion') => {
+  const subnet = (key: 'nodes' | 'privateEndpoints' | 'agents' | 'bastion' | 'ingress') => {
     const planned = network.subnet[key]!;
     return `${names.subnets[key]} ${planned.cidr}, NSG ${infra.names.networkSecurityGroups[key]}`;
   };
@@ -53,8 +53,16 @@ export function architecture(ctx: Context): Diagram {
     node('systemPool', `System node pool: ${infra.systemPool.minCount}-${infra.systemPool.maxCount} x ${infra.systemPool.vmSize}`),
     node('userPool', `User node pool: ${infra.userPool.minCount}-${infra.userPool.maxCount} x ${infra.userPool.vmSize}`),
     // One line per workload (no namespace subgraphs), so adding a workload adds lines and moves none.
-    ...workloads.map((w) => node(wid(w), `${w.web ? 'Web workload' : 'Worker'} ${w.name} in namespace ${w.namespace}: service account ${w.names.serviceAccount}`, 'round')),
+    ...workloads.map((w) =>
+      node(wid(w), `${w.web ? 'Web workload' : 'Worker'} ${w.name} in namespace ${w.namespace}: service account ${w.names.serviceAccount}${w.exposed ? `, https://${w.host}` : ''}`, 'round'),
+    ),
   ];
+  const gateway = ctx.k8s.gateway;
+  if (gateway.enabled) {
+    clusterChildren.push(
+      node('gateway', `Private gateway ${gateway.spec.name} (${gateway.spec.className}) in namespace ${gateway.spec.namespace}: HTTPS with the Key Vault certificate ${gateway.spec.certificateName}, HTTP redirected`, 'hexagon'),
+    );
+  }
 
   const vnetChildren: Array<DiagramNode | DiagramGroup> = [
     group('nodesSubnet', subnet('nodes'), [group('cluster', `AKS cluster ${names.cluster}: every namespace Pod Security restricted, default-deny network policies`, clusterChildren)]),
@@ -62,6 +70,7 @@ export function architecture(ctx: Context): Diagram {
       node('registryEndpoint', `Private endpoint ${infra.names.registryPrivateEndpoint}`),
       node('vaultEndpoint', `Private endpoint ${infra.names.keyVaultPrivateEndpoint}`),
     ]),
+    group('ingressSubnet', subnet('ingress'), [node('gatewayLoadBalancer', `Internal load balancer of the private gateway: ${network.ingressGatewayIp}, no public IP`)]),
     group('agentsSubnet', subnet('agents'), [
       mdp
         ? node('agents', `Managed DevOps Pool ${names.agentPool}, dev center ${names.devCenter}, project ${names.devCenterProject}`)
@@ -81,11 +90,13 @@ export function architecture(ctx: Context): Diagram {
       node('registry', `Container registry ${names.registry}: Premium, public access disabled`, 'cylinder'),
       node('vault', `Key vault ${names.keyVault}: Azure RBAC, public access disabled, purge protection`, 'cylinder'),
       node('dns', 'Private DNS zones privatelink.azurecr.io and privatelink.vaultcore.azure.net, linked to the virtual network'),
+      node('workloadDns', `Private DNS zone ${answers.privateDnsZone}, linked to the virtual network: an A record per exposed workload`),
       node('nat', `NAT gateway ${names.natGateway}, public IP ${names.natPublicIp}`),
       node('logs', `Log Analytics ${names.logAnalytics}, data collection rule ${infra.names.dataCollectionRule}`, 'cylinder'),
       node('clusterIdentity', `Managed identity ${names.clusterIdentity}: cluster control plane`, 'hexagon'),
       node('kubeletIdentity', `Kubelet identity: created by AKS in ${names.nodeResourceGroup}`, 'hexagon'),
       node('pipelineIdentity', `Managed identity ${names.pipelineIdentity}: pipeline`, 'hexagon'),
+      node('gatewayIdentity', `Managed identity ${names.gatewayIdentity}: private gateway certificate`, 'hexagon'),
       ...workloads.map((w) => node(idOf(w), `Managed identity ${w.names.identity}: workload ${w.name}`, 'hexagon')),
     ]),
   ];
@@ -114,7 +125,9 @@ export function architecture(ctx: Context): Diagram {
     solid('dns', 'vaultEndpoint', 'resolves'),
     solid('userPool', 'registryEndpoint', 'image pull'),
     dotted('kubeletIdentity', 'registry', roles('acrPull')),
-    dotted('clusterIdentity', 'apiServer', `${roles('networkContributor')} on ${names.subnets.nodes}`),
+    dotted('clusterIdentity', 'apiServer', `${roles('networkContributor')} on ${names.subnets.nodes} and ${names.subnets.ingress}`),
+    dotted('gatewayIdentity', 'vault', `${roles('keyVaultSecretsUser')}: the gateway's TLS certificate`),
+    solid('workloadDns', 'gatewayLoadBalancer', `resolves *.${answers.privateDnsZone}`),
     solid('userPool', 'nat', 'egress'),
     solid('agents', 'nat', 'egress'),
     dotted('apiServer', 'logs', 'audit logs, Container insights, Defender'),
@@ -123,7 +136,16 @@ export function architecture(ctx: Context): Diagram {
   );
   if (answers.bastion) edges.push(dotted('bastion', 'logs', 'diagnostic settings'));
   if (mdp) edges.push(dotted('devOpsInfrastructure', 'agents', `${roles('reader')}, ${roles('networkContributor')} on ${names.virtualNetwork}`));
+  if (gateway.enabled) {
+    edges.push(
+      solid('gatewayLoadBalancer', 'gateway', 'HTTPS 443 (HTTP 80 redirects)'),
+      dotted('gateway', 'gatewayIdentity', `federated credential: service account ${gateway.spec.serviceAccount} syncs the certificate`),
+    );
+  } else {
+    edges.push(dotted('apiServer', 'gatewayIdentity', 'federated credential, used once a workload is exposed'));
+  }
   for (const w of workloads) {
+    if (w.exposed) edges.push(solid('gateway', wid(w), `https://${w.host}`));
     edges.push(dotted(wid(w), idOf(w), 'federated credential: signs in with its service account token'));
     if (w.hasSecrets) {
       edges.push(dotted(idOf(w), 'vault', roles('keyVaultSecretsUser')), solid(wid(w), 'vaultEndpoint', 'secrets mounted by the CSI driver, rotated'));

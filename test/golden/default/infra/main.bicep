@@ -63,12 +63,14 @@ module network 'modules/network.bicep' = {
       bastion: '10.42.4.0/26'
       privateEndpoints: '10.42.4.64/27'
       agents: '10.42.4.96/27'
+      ingress: '10.42.4.128/28'
     }
     networkSecurityGroupNames: {
       nodes: 'nsg-contoso-dev-aks-nodes'
       bastion: 'nsg-contoso-dev-bastion'
       privateEndpoints: 'nsg-contoso-dev-private-endpoints'
       agents: 'nsg-contoso-dev-devops-agents'
+      ingress: 'nsg-contoso-dev-aks-ingress'
     }
     natGatewayName: 'ng-contoso-dev'
     natGatewayPublicIpName: 'pip-ng-contoso-dev'
@@ -129,6 +131,7 @@ module aks 'modules/aks.bicep' = {
     controlPlaneIdentityName: 'id-aks-contoso-dev'
     virtualNetworkName: 'vnet-contoso-dev'
     nodesSubnetName: 'snet-aks-nodes'
+    ingressSubnetName: 'snet-aks-ingress'
     systemPool: {
       vmSize: 'Standard_D4ds_v5'
       count: 3
@@ -153,6 +156,26 @@ module aks 'modules/aks.bicep' = {
   dependsOn: [
     network
     registry
+  ]
+}
+
+module ingress 'modules/ingress.bicep' = {
+  params: {
+    location: location
+    tags: tags
+    zoneName: 'dev.contoso.internal'
+    virtualNetworkId: network.outputs.virtualNetworkId
+    gatewayIp: '10.42.4.132'
+    workloads: workloads
+    identityName: 'id-gateway-contoso-dev'
+    federatedCredentialName: 'fic-internal-gateway'
+    oidcIssuerUrl: aks.outputs.oidcIssuerUrl
+    serviceAccountNamespace: 'internal-gateway'
+    serviceAccountName: 'gateway-certificate'
+    keyVaultName: 'kv-contoso-dev-d40d'
+  }
+  dependsOn: [
+    keyVault
   ]
 }
 
@@ -196,7 +219,11 @@ module pipelineIdentity 'modules/pipeline-identity.bicep' = {
     federationSubject: pipelineFederationSubject
     registryName: 'crcontosodevd40d'
     clusterName: 'aks-contoso-dev'
-    namespaces: union(map(workloads, w => w.namespace), [])
+    // The workload namespaces, and the private gateway's once a workload is exposed.
+    namespaces: union(
+      map(workloads, w => w.namespace),
+      empty(filter(workloads, w => w.exposed)) ? [] : ['internal-gateway']
+    )
   }
   dependsOn: [
     registry
@@ -234,3 +261,6 @@ output workloadClientIds clientIdsByWorkload = toObject(
 
 @description('Client ID of the pipeline identity, for the Azure DevOps service connection.')
 output pipelineIdentityClientId string = pipelineIdentity.outputs.clientId
+
+@description('Client ID of the private gateway\'s identity, for its service account.')
+output gatewayClientId string = ingress.outputs.clientId

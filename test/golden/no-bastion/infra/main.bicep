@@ -62,11 +62,13 @@ module network 'modules/network.bicep' = {
       nodes: '10.42.0.0/22'
       privateEndpoints: '10.42.4.0/27'
       agents: '10.42.4.32/27'
+      ingress: '10.42.4.64/28'
     }
     networkSecurityGroupNames: {
       nodes: 'nsg-contoso-dev-aks-nodes'
       privateEndpoints: 'nsg-contoso-dev-private-endpoints'
       agents: 'nsg-contoso-dev-devops-agents'
+      ingress: 'nsg-contoso-dev-aks-ingress'
     }
     natGatewayName: 'ng-contoso-dev'
     natGatewayPublicIpName: 'pip-ng-contoso-dev'
@@ -115,6 +117,7 @@ module aks 'modules/aks.bicep' = {
     controlPlaneIdentityName: 'id-aks-contoso-dev'
     virtualNetworkName: 'vnet-contoso-dev'
     nodesSubnetName: 'snet-aks-nodes'
+    ingressSubnetName: 'snet-aks-ingress'
     systemPool: {
       vmSize: 'Standard_D4ds_v5'
       count: 3
@@ -139,6 +142,26 @@ module aks 'modules/aks.bicep' = {
   dependsOn: [
     network
     registry
+  ]
+}
+
+module ingress 'modules/ingress.bicep' = {
+  params: {
+    location: location
+    tags: tags
+    zoneName: 'dev.contoso.internal'
+    virtualNetworkId: network.outputs.virtualNetworkId
+    gatewayIp: '10.42.4.68'
+    workloads: workloads
+    identityName: 'id-gateway-contoso-dev'
+    federatedCredentialName: 'fic-internal-gateway'
+    oidcIssuerUrl: aks.outputs.oidcIssuerUrl
+    serviceAccountNamespace: 'internal-gateway'
+    serviceAccountName: 'gateway-certificate'
+    keyVaultName: 'kv-contoso-dev-d40d'
+  }
+  dependsOn: [
+    keyVault
   ]
 }
 
@@ -182,7 +205,11 @@ module pipelineIdentity 'modules/pipeline-identity.bicep' = {
     federationSubject: pipelineFederationSubject
     registryName: 'crcontosodevd40d'
     clusterName: 'aks-contoso-dev'
-    namespaces: union(map(workloads, w => w.namespace), [])
+    // The workload namespaces, and the private gateway's once a workload is exposed.
+    namespaces: union(
+      map(workloads, w => w.namespace),
+      empty(filter(workloads, w => w.exposed)) ? [] : ['internal-gateway']
+    )
   }
   dependsOn: [
     registry
@@ -220,3 +247,6 @@ output workloadClientIds clientIdsByWorkload = toObject(
 
 @description('Client ID of the pipeline identity, for the Azure DevOps service connection.')
 output pipelineIdentityClientId string = pipelineIdentity.outputs.clientId
+
+@description('Client ID of the private gateway\'s identity, for its service account.')
+output gatewayClientId string = ingress.outputs.clientId

@@ -62,12 +62,14 @@ module network 'modules/network.bicep' = {
       bastion: '10.42.4.0/26'
       privateEndpoints: '10.42.4.64/27'
       agents: '10.42.4.96/27'
+      ingress: '10.42.4.128/28'
     }
     networkSecurityGroupNames: {
       nodes: 'nsg-shop-prod-aks-nodes'
       bastion: 'nsg-shop-prod-bastion'
       privateEndpoints: 'nsg-shop-prod-private-endpoints'
       agents: 'nsg-shop-prod-devops-agents'
+      ingress: 'nsg-shop-prod-aks-ingress'
     }
     natGatewayName: 'ng-shop-prod'
     natGatewayPublicIpName: 'pip-ng-shop-prod'
@@ -128,6 +130,7 @@ module aks 'modules/aks.bicep' = {
     controlPlaneIdentityName: 'id-aks-shop-prod'
     virtualNetworkName: 'vnet-shop-prod'
     nodesSubnetName: 'snet-aks-nodes'
+    ingressSubnetName: 'snet-aks-ingress'
     systemPool: {
       vmSize: 'Standard_D4ds_v5'
       count: 3
@@ -152,6 +155,26 @@ module aks 'modules/aks.bicep' = {
   dependsOn: [
     network
     registry
+  ]
+}
+
+module ingress 'modules/ingress.bicep' = {
+  params: {
+    location: location
+    tags: tags
+    zoneName: 'prod.shop.internal'
+    virtualNetworkId: network.outputs.virtualNetworkId
+    gatewayIp: '10.42.4.132'
+    workloads: workloads
+    identityName: 'id-gateway-shop-prod'
+    federatedCredentialName: 'fic-internal-gateway'
+    oidcIssuerUrl: aks.outputs.oidcIssuerUrl
+    serviceAccountNamespace: 'internal-gateway'
+    serviceAccountName: 'gateway-certificate'
+    keyVaultName: 'kv-shop-prod-8ad5'
+  }
+  dependsOn: [
+    keyVault
   ]
 }
 
@@ -191,7 +214,11 @@ module pipelineIdentity 'modules/pipeline-identity.bicep' = {
     federationSubject: pipelineFederationSubject
     registryName: 'crshopprod8ad5'
     clusterName: 'aks-shop-prod'
-    namespaces: union(map(workloads, w => w.namespace), [])
+    // The workload namespaces, and the private gateway's once a workload is exposed.
+    namespaces: union(
+      map(workloads, w => w.namespace),
+      empty(filter(workloads, w => w.exposed)) ? [] : ['internal-gateway']
+    )
   }
   dependsOn: [
     registry
@@ -229,3 +256,6 @@ output workloadClientIds clientIdsByWorkload = toObject(
 
 @description('Client ID of the pipeline identity, for the Azure DevOps service connection.')
 output pipelineIdentityClientId string = pipelineIdentity.outputs.clientId
+
+@description('Client ID of the private gateway\'s identity, for its service account.')
+output gatewayClientId string = ingress.outputs.clientId

@@ -1,7 +1,8 @@
 // The AKS cluster. Private API server, Microsoft Entra ID sign-in with Azure RBAC and no local
 // accounts, workload identity, the Key Vault secrets provider, Azure Policy, Microsoft Defender,
-// Container insights and audit logs, Azure CNI Overlay with Cilium network policies, automatic
-// upgrades in maintenance windows, and a control-plane identity that holds one role.
+// Container insights and audit logs, Azure CNI Overlay with Cilium network policies, Gateway API
+// ingress (application routing), automatic upgrades in maintenance windows, and a control-plane
+// identity that may only manage the network of its own subnets.
 
 import { nodePool, tags as resourceTags } from '../types.bicep'
 
@@ -28,6 +29,9 @@ param virtualNetworkName string
 
 @description('Name of the node subnet; the API server\'s private endpoint is placed there too.')
 param nodesSubnetName string
+
+@description('Name of the subnet of the private ingress gateway\'s internal load balancer.')
+param ingressSubnetName string
 
 @description('The system node pool: only critical add-ons run there.')
 param systemPool nodePool
@@ -65,6 +69,10 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' existing 
   resource nodesSubnet 'subnets' existing = {
     name: nodesSubnetName
   }
+
+  resource ingressSubnet 'subnets' existing = {
+    name: ingressSubnetName
+  }
 }
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' existing = {
@@ -77,13 +85,28 @@ resource controlPlaneIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@
   tags: tags
 }
 
-// The control plane's only role: join the nodes, their load balancers and the API server's private
-// endpoint to the node subnet.
+// The control plane's roles: join the nodes, their load balancers and the API server's private
+// endpoint to the node subnet...
 resource controlPlaneNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(virtualNetwork::nodesSubnet.id, controlPlaneIdentity.id, '4d97b98b-1d4f-4787-a291-c67834d212e7')
   scope: virtualNetwork::nodesSubnet
   properties: {
     description: 'AKS control plane of ${name}: manages the cluster\'s network resources in the node subnet.'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '4d97b98b-1d4f-4787-a291-c67834d212e7'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ...and place the private gateway's internal load balancer in the ingress subnet.
+resource controlPlaneIngressNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(virtualNetwork::ingressSubnet.id, controlPlaneIdentity.id, '4d97b98b-1d4f-4787-a291-c67834d212e7')
+  scope: virtualNetwork::ingressSubnet
+  properties: {
+    description: 'AKS control plane of ${name}: places the private gateway\'s internal load balancer in the ingress subnet.'
     roleDefinitionId: subscriptionResourceId(
       'Microsoft.Authorization/roleDefinitions',
       '4d97b98b-1d4f-4787-a291-c67834d212e7'
@@ -143,6 +166,27 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
         logAnalyticsWorkspaceResourceId: workspaceId
         securityMonitoring: {
           enabled: true
+        }
+      }
+    }
+    // Ingress through the Kubernetes Gateway API: the application routing add-on's Gateway API
+    // implementation (GatewayClass approuting-istio, Envoy managed by AKS) on the Gateway API CRDs that
+    // AKS installs and upgrades (standard channel). The add-on's NGINX controller, whose support ends in
+    // November 2026, is not deployed. The add-on's operator syncs the gateway's TLS certificate from
+    // Key Vault; the Gateway itself is in k8s/base/gateway.
+    ingressProfile: {
+      gatewayAPI: {
+        installation: 'Standard'
+      }
+      webAppRouting: {
+        enabled: true
+        nginx: {
+          defaultIngressControllerType: 'None'
+        }
+        gatewayAPIImplementations: {
+          appRoutingIstio: {
+            mode: 'Enabled'
+          }
         }
       }
     }
@@ -235,6 +279,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
   }
   dependsOn: [
     controlPlaneNetworkContributor
+    controlPlaneIngressNetworkContributor
   ]
 
   resource kubernetesUpgradeWindow 'maintenanceConfigurations' = {
