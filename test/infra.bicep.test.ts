@@ -4,6 +4,7 @@
 // Then the security properties, each asserted on the compiled ARM JSON (nested deployments walked,
 // parameters, loops and conditions evaluated): turning one off in a template fails its test.
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INFRA_OUTPUTS } from '../generators/core/plan/contracts.ts';
@@ -246,18 +247,88 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       else expect(bastion).toBeUndefined();
     });
 
-    test.each(each)('%s: every subnet has a network security group and no default outbound access', (tree) => {
+    test.each(each)('%s: every subnet (but AzureFirewallSubnet, which takes none) has a network security group, and none has default outbound access', (tree) => {
       const nsgIds = new Set(get(tree, 'Microsoft.Network/networkSecurityGroups').map((n) => n.id));
       const vnet = only(get(tree, 'Microsoft.Network/virtualNetworks'), 'virtual network');
       for (const subnet of vnet.properties.subnets as { name: string; properties: Record<string, unknown> }[]) {
         expect(subnet.properties.defaultOutboundAccess, subnet.name).toBe(false);
         const nsg = (subnet.properties.networkSecurityGroup as { id?: string } | undefined)?.id;
-        expect(nsgIds.has(nsg), `${subnet.name} -> ${nsg}`).toBe(true);
+        if (subnet.name === 'AzureFirewallSubnet') expect(nsg, 'Azure rejects an NSG on AzureFirewallSubnet').toBeUndefined();
+        else expect(nsgIds.has(nsg), `${subnet.name} -> ${nsg}`).toBe(true);
       }
     });
 
-    test.each(each)('%s: nodes and agents leave through one Standard NAT gateway with a static Standard public IP', (tree) => {
+    test.each(each)('%s: egress firewall: nodes and agents route everything to Azure Firewall Standard, which allows only the allow-list, denies threats and logs', (tree) => {
       const { rendered } = trees[tree];
+      const { ctx } = rendered;
+      const vnet = only(get(tree, 'Microsoft.Network/virtualNetworks'), 'virtual network');
+      const subnets = vnet.properties.subnets as { name: string; properties: { natGateway?: { id: string }; routeTable?: { id: string }; addressPrefix: string } }[];
+      if (rendered.answers.egress !== 'firewall') {
+        expect(get(tree, 'Microsoft.Network/azureFirewalls')).toEqual([]);
+        expect(get(tree, 'Microsoft.Network/routeTables')).toEqual([]);
+        expect(subnets.map((s) => s.name)).not.toContain('AzureFirewallSubnet');
+        return;
+      }
+      expect(get(tree, 'Microsoft.Network/natGateways'), 'no NAT gateway beside the firewall').toEqual([]);
+      const table = only(get(tree, 'Microsoft.Network/routeTables'), 'route table');
+      expect(table.name).toBe(ctx.names.egressRouteTable);
+      expect(table.properties.disableBgpRoutePropagation).toBe(true);
+      expect(table.properties.routes).toEqual([{ name: 'internet-through-firewall', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: ctx.network.firewallIp } }]);
+      for (const s of subnets) {
+        const routed = [ctx.names.subnets.nodes, ctx.names.subnets.agents].includes(s.name);
+        expect(s.properties.routeTable?.id, s.name).toBe(routed ? table.id : undefined);
+        expect(s.properties.natGateway, s.name).toBeUndefined();
+      }
+      // The route's next hop is the firewall's address: Azure gives it the first usable one of AzureFirewallSubnet (a /26).
+      const firewallSubnet = subnets.find((s) => s.name === 'AzureFirewallSubnet')!;
+      const cidr = parseCidr(firewallSubnet.properties.addressPrefix) as Cidr;
+      expect(cidr.prefix).toBe(26);
+      expect(ctx.network.firewallIp).toBe(fromNumber(cidr.first + 4));
+      const firewall = only(get(tree, 'Microsoft.Network/azureFirewalls'), 'firewall');
+      expect(firewall.properties.sku).toEqual({ name: 'AZFW_VNet', tier: 'Standard' });
+      expect(firewall.zones ?? []).toEqual(ctx.answers.availabilityZones);
+      const configs = firewall.properties.ipConfigurations as { properties: { subnet: { id: string } } }[];
+      expect(configs.map((c) => c.properties.subnet.id)).toEqual(["[parameters('subnetId')]"]);
+      const modules = trees[tree].compiled.template.resources as Record<string, { properties: { parameters: Record<string, { value: string }> } }>;
+      expect(modules.firewall!.properties.parameters.subnetId!.value).toBe("[reference('network').outputs.firewallSubnetId.value]");
+      const policy = only(get(tree, 'Microsoft.Network/firewallPolicies'), 'firewall policy');
+      expect(policy.properties).toMatchObject({ sku: { tier: 'Standard' }, threatIntelMode: 'Deny' });
+      expect((firewall.properties.firewallPolicy as { id: string }).id).toBe(policy.id);
+      // Application rules only (anything not allowed is denied), each from one subnet, built from the allow-list.
+      const group = only(get(tree, 'Microsoft.Network/firewallPolicies/ruleCollectionGroups'), 'rule collection group');
+      const collections = group.properties.ruleCollections as { name: string; action: { type: string }; rules: { ruleType: string; name: string; sourceAddresses: string[]; fqdnTags?: string[]; targetFqdns?: string[] }[] }[];
+      expect(collections.map((c) => c.name)).toEqual(['aks-nodes', 'devops-agents']);
+      for (const c of collections) expect(c.action.type).toBe('Allow');
+      const nodes = collections[0]!.rules;
+      const agents = collections[1]!.rules;
+      expect(nodes.every((r) => r.ruleType === 'ApplicationRule' && isDeepStrictEqual(r.sourceAddresses, [ctx.network.subnet.nodes!.cidr]))).toBe(true);
+      expect(agents.every((r) => r.ruleType === 'ApplicationRule' && isDeepStrictEqual(r.sourceAddresses, [ctx.network.subnet.agents!.cidr]))).toBe(true);
+      expect(nodes[0]).toMatchObject({ name: 'aks-required', fqdnTags: ['AzureKubernetesService'] });
+      const allowlist = ctx.infra.egress.allowlist!;
+      expect(nodes.slice(1).map((r) => r.name)).toEqual(allowlist.nodes.map((r) => r.name));
+      expect(agents.map((r) => r.targetFqdns)).toEqual(allowlist.agents.map((r) => r.targetFqdns));
+      expect(rendered.files.get('infra/egress-allowlist.json')).toBe(ctx.infra.egress.allowlistJson);
+      const fqdns = [...nodes, ...agents].flatMap((r) => r.targetFqdns ?? []);
+      for (const needed of [`${ctx.answers.location}.handler.control.monitor.azure.com`, 'data.policy.core.windows.net', 'dev.azure.com', 'management.azure.com', 'dl.k8s.io']) expect(fqdns, needed).toContain(needed);
+      if (ctx.answers.agentPool === 'managedDevOpsPool') expect(fqdns).toContain('*.prod.manageddevops.microsoft.com');
+      else expect(fqdns).not.toContain('*.prod.manageddevops.microsoft.com');
+      // Nothing broader than a domain: no bare wildcard, no IP rule.
+      expect(fqdns.filter((f) => f === '*' || /^\*\.[^.]+$/.test(f))).toEqual([]);
+      expect(get(tree, 'Microsoft.Network/firewallPolicies/ruleCollectionGroups').flatMap((g) => (g.properties.ruleCollections as { rules: { ruleType: string }[] }[]).flatMap((c) => c.rules)).filter((r) => r.ruleType !== 'ApplicationRule')).toEqual([]);
+      const logs = only(get(tree, 'Microsoft.Insights/diagnosticSettings', (d) => d.scope === firewall.id), 'firewall diagnostic setting');
+      expect((logs.properties.logs as { category: string; enabled: boolean }[]).filter((l) => l.enabled).map((l) => l.category)).toEqual(['AzureFirewallApplicationRule', 'AzureFirewallNetworkRule', 'AzureFirewallDnsProxy']);
+      const cluster = only(get(tree, 'Microsoft.ContainerService/managedClusters'), 'cluster');
+      expect((cluster.properties.networkProfile as { outboundType: string }).outboundType).toBe('userDefinedRouting');
+      const main = trees[tree].compiled.template.resources as Record<string, { dependsOn?: string[] }>;
+      expect(main.aks!.dependsOn, 'the cluster is created once its egress works').toContain('firewall');
+    });
+
+    test.each(each)('%s: egress natGateway: nodes and agents leave through one Standard NAT gateway with a static Standard public IP', (tree) => {
+      const { rendered } = trees[tree];
+      if (rendered.answers.egress !== 'natGateway') {
+        expect(get(tree, 'Microsoft.Network/natGateways')).toEqual([]);
+        return;
+      }
       const nat = only(get(tree, 'Microsoft.Network/natGateways'), 'NAT gateway');
       expect(nat.sku?.name).toBe('Standard');
       const ipIds = (nat.properties.publicIpAddresses as { id: string }[]).map((p) => p.id);

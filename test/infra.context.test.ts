@@ -85,10 +85,12 @@ describe('core/plan/infra.ts', () => {
     expect(defaults).toEqual([
       'infra/bicepconfig.json',
       'infra/dev.bicepparam',
+      'infra/egress-allowlist.json',
       'infra/main.bicep',
       'infra/modules/agent-pool.bicep',
       'infra/modules/aks.bicep',
       'infra/modules/bastion.bicep',
+      'infra/modules/firewall.bicep',
       'infra/modules/ingress.bicep',
       'infra/modules/key-vault.bicep',
       'infra/modules/monitoring.bicep',
@@ -100,8 +102,10 @@ describe('core/plan/infra.ts', () => {
       'infra/types.bicep',
       'infra/workloads.json',
     ]);
-    const other = await paths({ bastion: false, agentPool: 'vmss', environment: 'prod' });
+    const other = await paths({ bastion: false, agentPool: 'vmss', environment: 'prod', egress: 'natGateway' });
     expect(other).toContain('infra/modules/agent-scale-set.bicep');
+    expect(other).not.toContain('infra/modules/firewall.bicep');
+    expect(other).not.toContain('infra/egress-allowlist.json');
     expect(other).toContain('infra/prod.bicepparam');
     expect(other).not.toContain('infra/modules/bastion.bicep');
     expect(other).not.toContain('infra/modules/agent-pool.bicep');

@@ -209,6 +209,7 @@ const optional = {
   userNodeVmSize: vmSize,
   availabilityZones: fc.shuffledSubarray([...ZONES]),
   bastionSku: choice<Answers['bastionSku']>('bastionSku'),
+  egress: choice<Answers['egress']>('egress'),
   agentMaxConcurrency: range('agentMaxConcurrency'),
   ...explicit,
 };

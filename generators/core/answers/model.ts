@@ -6,6 +6,12 @@ import * as rules from './rules.ts';
 
 export const BASTION_SKUS = ['Standard', 'Premium'] as const;
 export const AGENT_POOL_KINDS = ['managedDevOpsPool', 'vmss'] as const;
+/**
+ * How the nodes and agents reach the internet: through an Azure Firewall that allows only the listed
+ * destinations (FQDN allow-list, threat intelligence in deny mode, every connection logged), or
+ * through a NAT gateway that allows any destination.
+ */
+export const EGRESS_KINDS = ['firewall', 'natGateway'] as const;
 export const ZONES = ['1', '2', '3'] as const;
 /** AKS minors that are generally available and supported; the default is AKS's default minor. */
 export const KUBERNETES_MINORS = ['1.33', '1.34', '1.35', '1.36'] as const;
@@ -44,6 +50,7 @@ export interface Answers {
   addressSpace: string;
   serviceCidr: string;
   podCidr: string;
+  egress: (typeof EGRESS_KINDS)[number];
   kubernetesVersion: string;
   systemNodeVmSize: string;
   systemNodeCount: number;
@@ -210,6 +217,18 @@ export const FIELDS = [
     defaultText: '192.168.0.0/16',
     default: () => '192.168.0.0/16',
     ruleText: 'private IPv4 CIDR from /8 to /21, overlapping no other range',
+  }),
+  field({
+    key: 'egress',
+    kind: 'string',
+    description:
+      'Egress of the nodes and agents: firewall (Azure Firewall Standard: only the listed destinations, threat intelligence denies known-malicious ones, every connection logged; about 1.25 USD an hour) or natGateway (any destination, no log of where traffic went).',
+    message: 'Egress: through Azure Firewall (allow-list, logged) or a NAT gateway (anywhere)?',
+    defaultText: 'firewall',
+    default: () => 'firewall' as const,
+    choices: EGRESS_KINDS,
+    rule: rules.oneOf(EGRESS_KINDS),
+    ruleText: EGRESS_KINDS.join(' or '),
   }),
   field({
     key: 'kubernetesVersion',

@@ -1,14 +1,19 @@
 // Resource names, following the Azure Cloud Adoption Framework abbreviations
-// (rg, vnet, snet, nsg, ng, pip, aks, cr, kv, log, bas, id, pe, dc, vmss).
+// (rg, vnet, snet, nsg, ng, pip, afw, afwp, rt, aks, cr, kv, log, bas, id, pe, dc, vmss).
 import type { Answers, Workload } from './model.ts';
 
 export interface Names {
   resourceGroup: string;
   nodeResourceGroup: string;
   virtualNetwork: string;
-  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string };
+  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string; firewall: string };
   natGateway: string;
   natPublicIp: string;
+  firewall: string;
+  firewallPolicy: string;
+  firewallPublicIp: string;
+  /** Sends the nodes' and agents' internet-bound traffic to the firewall. */
+  egressRouteTable: string;
   cluster: string;
   clusterIdentity: string;
   registry: string;
@@ -43,9 +48,14 @@ export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'a
       agents: 'snet-devops-agents',
       bastion: 'AzureBastionSubnet',
       ingress: 'snet-aks-ingress',
+      firewall: 'AzureFirewallSubnet',
     },
     natGateway: `ng-${base}`,
     natPublicIp: `pip-ng-${base}`,
+    firewall: `afw-${base}`,
+    firewallPolicy: `afwp-${base}`,
+    firewallPublicIp: `pip-afw-${base}`,
+    egressRouteTable: `rt-${base}-egress`,
     cluster: `aks-${base}`,
     clusterIdentity: `id-aks-${base}`,
     registry: answers.acrName,

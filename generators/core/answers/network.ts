@@ -54,7 +54,7 @@ export const AKS_RESERVED_RANGES = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0
 );
 
 export interface SubnetRequest {
-  key: 'nodes' | 'bastion' | 'privateEndpoints' | 'agents' | 'ingress';
+  key: 'nodes' | 'bastion' | 'privateEndpoints' | 'agents' | 'ingress' | 'firewall';
   /** The Azure subnet name. */
   name: string;
   prefix: number;
@@ -65,8 +65,8 @@ export interface PlannedSubnet extends SubnetRequest {
   cidr: string;
 }
 
-/** The subnets the emitted VNet holds; AzureBastionSubnet must be /26 or larger. */
-export function subnetRequests(options: { bastion: boolean; names: Record<SubnetRequest['key'], string> }): SubnetRequest[] {
+/** The subnets the emitted VNet holds; AzureBastionSubnet and AzureFirewallSubnet must be /26 or larger. */
+export function subnetRequests(options: { bastion: boolean; egress: 'firewall' | 'natGateway'; names: Record<SubnetRequest['key'], string> }): SubnetRequest[] {
   const requests: SubnetRequest[] = [
     { key: 'nodes', name: options.names.nodes, prefix: 22, purpose: 'AKS nodes (pods use the overlay range)' },
     { key: 'privateEndpoints', name: options.names.privateEndpoints, prefix: 27, purpose: 'private endpoints of ACR and Key Vault' },
@@ -75,6 +75,10 @@ export function subnetRequests(options: { bastion: boolean; names: Record<Subnet
   ];
   if (options.bastion) {
     requests.splice(1, 0, { key: 'bastion', name: 'AzureBastionSubnet', prefix: 26, purpose: 'Azure Bastion' });
+  }
+  if (options.egress === 'firewall') {
+    // The Standard SKU needs no AzureFirewallManagementSubnet (only Basic, or forced tunnelling, does).
+    requests.push({ key: 'firewall', name: 'AzureFirewallSubnet', prefix: 26, purpose: 'Azure Firewall (egress)' });
   }
   return requests;
 }

@@ -102,7 +102,9 @@ function crossChecks(answers: Partial<Answers>): Problem[] {
     problems.push(...checkDerivedNames({ name: answers.name, environment: answers.environment, agentPool: answers.agentPool }));
   }
   if (answers.addressSpace !== undefined && answers.serviceCidr !== undefined && answers.podCidr !== undefined) {
-    problems.push(...checkRanges({ addressSpace: answers.addressSpace, serviceCidr: answers.serviceCidr, podCidr: answers.podCidr, bastion: answers.bastion ?? true }));
+    problems.push(
+      ...checkRanges({ addressSpace: answers.addressSpace, serviceCidr: answers.serviceCidr, podCidr: answers.podCidr, bastion: answers.bastion ?? true, egress: answers.egress ?? 'firewall' }),
+    );
   }
   return problems;
 }
@@ -119,6 +121,10 @@ export const DERIVED_NAME_LIMITS: Partial<Record<keyof Names, NameLimit>> = {
   virtualNetwork: { type: 'Microsoft.Network/virtualNetworks', max: 64 },
   natGateway: { type: 'Microsoft.Network/natGateways', max: 80 },
   natPublicIp: { type: 'Microsoft.Network/publicIPAddresses', max: 80 },
+  firewall: { type: 'Microsoft.Network/azureFirewalls', max: 80 },
+  firewallPolicy: { type: 'Microsoft.Network/firewallPolicies', max: 80 },
+  firewallPublicIp: { type: 'Microsoft.Network/publicIPAddresses', max: 80 },
+  egressRouteTable: { type: 'Microsoft.Network/routeTables', max: 80 },
   cluster: { type: 'Microsoft.ContainerService/managedClusters', max: 63 },
   clusterIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', max: 128 },
   logAnalytics: { type: 'Microsoft.OperationalInsights/workspaces', max: 63 },
@@ -156,7 +162,7 @@ const RANGE_LIMITS = {
 } as const;
 
 /** CIDR syntax, sizes, private ranges, pairwise overlaps, AKS reserved ranges, and the subnet plan. */
-export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr' | 'podCidr' | 'bastion'>): Problem[] {
+export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr' | 'podCidr' | 'bastion'> & Partial<Pick<Answers, 'egress'>>): Problem[] {
   const problems: Problem[] = [];
   const parsed: Partial<Record<keyof typeof RANGE_LIMITS, Cidr>> = {};
   for (const key of Object.keys(RANGE_LIMITS) as (keyof typeof RANGE_LIMITS)[]) {
@@ -181,7 +187,7 @@ export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr
     }
   }
   if (parsed.addressSpace) {
-    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet', ingress: 'ingress' } }));
+    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, egress: answers.egress ?? 'firewall', names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet', ingress: 'ingress', firewall: 'AzureFirewallSubnet' } }));
     if (typeof plan === 'string') problems.push({ key: 'addressSpace', value: answers.addressSpace, rule: plan });
   }
   return problems;

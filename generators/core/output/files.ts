@@ -14,6 +14,8 @@ export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => b
   'infra/modules/bastion.bicep.ejs': (ctx) => ctx.answers.bastion,
   'infra/modules/agent-pool.bicep.ejs': (ctx) => ctx.answers.agentPool === 'managedDevOpsPool',
   'infra/modules/agent-scale-set.bicep.ejs': (ctx) => ctx.answers.agentPool === 'vmss',
+  'infra/modules/firewall.bicep.ejs': (ctx) => ctx.infra.egress.firewall,
+  'infra/egress-allowlist.json.ejs': (ctx) => ctx.infra.egress.firewall,
   'k8s/base/workloads/__workload__/secret-provider-class.yaml.ejs': (_ctx, w) => w?.hasSecrets === true,
   // The private gateway exists once a workload is exposed; each exposed workload attaches a route.
   'k8s/base/gateway/kustomization.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,

@@ -28,6 +28,8 @@ export const PATHS = {
   bicepParams: (environment: string) => `infra/${environment}.bicepparam`,
   /** The workload list the Bicep reads (edited structurally by the workload subgenerator). */
   infraWorkloads: 'infra/workloads.json',
+  /** The egress firewall's allowed destinations (egress firewall only); add an entry to allow one more. */
+  egressAllowlist: 'infra/egress-allowlist.json',
   /** Fills the kustomize deploy-time values from a deployment's outputs. */
   writeDeployValues: 'scripts/write-deploy-values.sh',
   kustomizeBase: 'k8s/base',

@@ -8,6 +8,7 @@ import type { Answers } from '../answers/model.ts';
 import type { Names } from '../answers/naming.ts';
 import { CUSTOM_ROLES, isCustomRole, ROLES, type CustomRoleKey, type RoleKey } from './roles.ts';
 import type { WorkloadContext } from './workload.ts';
+import { AKS_FQDN_TAG, egressAllowlist, renderEgressAllowlist, type EgressAllowlist } from './egress.ts';
 
 /**
  * Resource API versions: the newest generally available version of each type in the type index of
@@ -226,6 +227,18 @@ export interface InfraContext {
   roleAssignments: RoleAssignmentPlan[];
   /** Content of infra/workloads.json. */
   workloadsJson: string;
+  egress: {
+    /** Through Azure Firewall (route table on the node and agent subnets, outbound type userDefinedRouting). */
+    firewall: boolean;
+    natGateway: boolean;
+    /** AKS's outbound type for the answer. */
+    outboundType: 'userDefinedRouting' | 'userAssignedNATGateway';
+    allowlist?: EgressAllowlist;
+    /** Content of infra/egress-allowlist.json (egress firewall only). */
+    allowlistJson?: string;
+    /** The FQDN tag of AKS's required endpoints, in the rule firewall.bicep writes itself. */
+    aksFqdnTag: typeof AKS_FQDN_TAG;
+  };
 }
 
 export const AGENT_VM_SIZE = 'Standard_D2ads_v5';
@@ -326,5 +339,13 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
     customRoles: CUSTOM_ROLES,
     roleAssignments: plan,
     workloadsJson: renderInfraWorkloads(workloads.map(infraWorkloadEntry)),
+    egress: egressContext(answers),
   };
+}
+
+function egressContext(answers: Answers): InfraContext['egress'] {
+  const firewall = answers.egress === 'firewall';
+  if (!firewall) return { firewall, natGateway: true, outboundType: 'userAssignedNATGateway', aksFqdnTag: AKS_FQDN_TAG };
+  const allowlist = egressAllowlist(answers);
+  return { firewall, natGateway: false, outboundType: 'userDefinedRouting', allowlist, allowlistJson: renderEgressAllowlist(allowlist), aksFqdnTag: AKS_FQDN_TAG };
 }

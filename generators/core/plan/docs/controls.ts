@@ -222,16 +222,16 @@ export function securityControls(ctx: Context): SecurityControl[] {
     },
     {
       id: 'network',
-      control: 'Network: a network security group on every subnet, no default outbound access, egress through the NAT gateway',
+      control: `Network: a network security group on every subnet${answers.egress === 'firewall' ? ' (but AzureFirewallSubnet, which takes none)' : ''}, no default outbound access`,
       enforcedBy: [
         bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', 'properties.subnets[*].properties.defaultOutboundAccess', { equals: false }),
-        bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', `properties.subnets[name=${names.subnets.nodes}].properties.natGateway.id`, { includes: names.natGateway }),
-        bicepRow(aks, cluster, 'properties.networkProfile.outboundType', { equals: 'userAssignedNATGateway' }),
+        ...ctx.network.withNsg.map((s) => bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', `properties.subnets[name=${s.name}].properties.networkSecurityGroup.id`, { includes: ctx.infra.names.networkSecurityGroups[s.key] })),
       ],
       verify: [
         { command: `az network vnet subnet list --resource-group ${rg} --vnet-name ${names.virtualNetwork} --query "[].{subnet: name, nsg: networkSecurityGroup.id, defaultOutbound: defaultOutboundAccess}" --output table`, expect: 'every subnet has an NSG; defaultOutbound False' },
       ],
     },
+    egressControl(ctx),
     ingressControl(ctx),
     {
       id: 'network-policy',
@@ -313,6 +313,51 @@ export function securityControls(ctx: Context): SecurityControl[] {
   return controls
     .map((control) => ({ ...control, enforcedBy: control.enforcedBy.filter((e) => e.checks.length > 0) }))
     .filter((control) => control.enforcedBy.length > 0);
+}
+
+function egressControl(ctx: Context): SecurityControl {
+  const { names, answers } = ctx;
+  const rg = names.resourceGroup;
+  const aks = 'infra/modules/aks.bicep';
+  const cluster = 'Microsoft.ContainerService/managedClusters';
+  const network = 'infra/modules/network.bicep';
+  const vnet = 'Microsoft.Network/virtualNetworks';
+  const egressSubnets = [names.subnets.nodes, names.subnets.agents];
+  if (answers.egress === 'natGateway') {
+    return {
+      id: 'egress',
+      control: 'Egress of the nodes and agents through the NAT gateway (egress: natGateway): any destination, no default outbound access',
+      enforcedBy: [
+        ...egressSubnets.map((s) => bicepRow(network, vnet, `properties.subnets[name=${s}].properties.natGateway.id`, { includes: names.natGateway })),
+        bicepRow(aks, cluster, 'properties.networkProfile.outboundType', { equals: 'userAssignedNATGateway' }),
+      ],
+      verify: [
+        { command: `az network vnet subnet list --resource-group ${rg} --vnet-name ${names.virtualNetwork} --query "[].{subnet: name, nat: natGateway.id}" --output table`, expect: `${egressSubnets.join(' and ')} use ${names.natGateway}` },
+      ],
+    };
+  }
+  const firewall = 'infra/modules/firewall.bicep';
+  const policy = 'Microsoft.Network/firewallPolicies';
+  return {
+    id: 'egress',
+    control: 'Egress of the nodes and agents only through Azure Firewall Standard: only the destinations of infra/egress-allowlist.json, threat intelligence denies known-malicious ones, every decision logged',
+    enforcedBy: [
+      bicepRow(network, 'Microsoft.Network/routeTables', 'properties.routes[0].properties.nextHopType', { equals: 'VirtualAppliance' }),
+      bicepRow(network, 'Microsoft.Network/routeTables', 'properties.routes[0].properties.nextHopIpAddress', { equals: ctx.network.firewallIp }),
+      ...egressSubnets.map((s) => bicepRow(network, vnet, `properties.subnets[name=${s}].properties.routeTable.id`, { includes: names.egressRouteTable })),
+      bicepRow(aks, cluster, 'properties.networkProfile.outboundType', { equals: 'userDefinedRouting' }),
+      bicepRow(firewall, 'Microsoft.Network/azureFirewalls', 'properties.sku.tier', { equals: 'Standard' }),
+      bicepRow(firewall, policy, 'properties.threatIntelMode', { equals: 'Deny' }),
+      bicepRow(firewall, `${policy}/ruleCollectionGroups`, 'properties.ruleCollections[name=aks-nodes].rules[name=aks-required].fqdnTags', { includes: 'AzureKubernetesService' }),
+      bicepRow(firewall, 'Microsoft.Insights/diagnosticSettings', 'properties.logs[category=AzureFirewallApplicationRule].enabled', { equals: true }),
+    ],
+    verify: [
+      { command: `az network firewall policy show --resource-group ${rg} --name ${names.firewallPolicy} --query "{tier: sku.tier, threatIntel: threatIntelMode}"`, expect: '"Standard", "Deny"' },
+      { command: `az network route-table show --resource-group ${rg} --name ${names.egressRouteTable} --query "{routes: routes[].{prefix: addressPrefix, hop: nextHopIpAddress}, subnets: subnets[].id}"`, expect: `0.0.0.0/0 to ${ctx.network.firewallIp}, on ${egressSubnets.join(' and ')}` },
+      { command: 'curl --silent --max-time 10 https://example.com (in a pipeline job on the agents)', expect: 'fails: no rule allows it; AzureDiagnostics shows "Action: Deny. Reason: No rule matched"' },
+      { command: `az monitor log-analytics query --workspace $(az monitor log-analytics workspace show --resource-group ${rg} --workspace-name ${names.logAnalytics} --query customerId --output tsv) --analytics-query "AzureDiagnostics | where Category == 'AzureFirewallApplicationRule' | take 20"`, expect: 'the firewall\'s allow and deny decisions' },
+    ],
+  };
 }
 
 function ingressControl(ctx: Context): SecurityControl {

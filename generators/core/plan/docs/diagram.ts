@@ -80,6 +80,14 @@ export function architecture(ctx: Context): Diagram {
   if (answers.bastion) {
     vnetChildren.unshift(group('bastionSubnet', subnet('bastion'), [node('bastion', `Azure Bastion ${names.bastion} (${answers.bastionSku}, native client tunnelling), public IP ${names.bastionPublicIp}`)]));
   }
+  const firewall = infra.egress.firewall;
+  if (firewall) {
+    vnetChildren.push(
+      group('firewallSubnet', `${names.subnets.firewall} ${network.subnet.firewall!.cidr}`, [
+        node('firewall', `Azure Firewall ${names.firewall} (Standard, ${network.firewallIp}), policy ${names.firewallPolicy} with rule collection group egress-allowlist: threat intelligence deny; public IP ${names.firewallPublicIp}`),
+      ]),
+    );
+  }
 
   const items: Array<DiagramNode | DiagramGroup> = [
     node('operators', 'Operators: members of the cluster admin groups', 'stadium'),
@@ -91,7 +99,9 @@ export function architecture(ctx: Context): Diagram {
       node('vault', `Key vault ${names.keyVault}: Azure RBAC, public access disabled, purge protection`, 'cylinder'),
       node('dns', 'Private DNS zones privatelink.azurecr.io and privatelink.vaultcore.azure.net, linked to the virtual network'),
       node('workloadDns', `Private DNS zone ${answers.privateDnsZone}, linked to the virtual network: an A record per exposed workload`),
-      node('nat', `NAT gateway ${names.natGateway}, public IP ${names.natPublicIp}`),
+      firewall
+        ? node('egressRoutes', `Route table ${names.egressRouteTable}: 0.0.0.0/0 to the firewall, on ${names.subnets.nodes} and ${names.subnets.agents}`)
+        : node('nat', `NAT gateway ${names.natGateway}, public IP ${names.natPublicIp}`),
       node('logs', `Log Analytics ${names.logAnalytics}, data collection rule ${infra.names.dataCollectionRule}`, 'cylinder'),
       node('clusterIdentity', `Managed identity ${names.clusterIdentity}: cluster control plane`, 'hexagon'),
       node('kubeletIdentity', `Kubelet identity: created by AKS in ${names.nodeResourceGroup}`, 'hexagon'),
@@ -128,8 +138,14 @@ export function architecture(ctx: Context): Diagram {
     dotted('clusterIdentity', 'apiServer', `${roles('networkContributor')} on ${names.subnets.nodes} and ${names.subnets.ingress}`),
     dotted('gatewayIdentity', 'vault', `${roles('keyVaultSecretsUser')}: the gateway's TLS certificate`),
     solid('workloadDns', 'gatewayLoadBalancer', `resolves *.${answers.privateDnsZone}`),
-    solid('userPool', 'nat', 'egress'),
-    solid('agents', 'nat', 'egress'),
+    ...(firewall
+      ? [
+          solid('userPool', 'egressRoutes', 'egress'),
+          solid('agents', 'egressRoutes', 'egress'),
+          solid('egressRoutes', 'firewall', 'next hop'),
+          dotted('firewall', 'logs', 'diagnostic settings: every allow and deny'),
+        ]
+      : [solid('userPool', 'nat', 'egress'), solid('agents', 'nat', 'egress')]),
     dotted('apiServer', 'logs', 'audit logs, Container insights, Defender'),
     dotted('registry', 'logs', 'diagnostic settings'),
     dotted('vault', 'logs', 'diagnostic settings'),

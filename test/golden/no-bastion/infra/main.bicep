@@ -14,7 +14,7 @@
 
 targetScope = 'resourceGroup'
 
-import { clientIdsByWorkload, workload } from 'types.bicep'
+import { clientIdsByWorkload, egressAllowlist, workload } from 'types.bicep'
 
 @description('Azure region of every resource.')
 param location string = resourceGroup().location
@@ -36,6 +36,9 @@ param pipelineFederationSubject string = ''
 
 @description('The workloads. Add one by adding an entry to workloads.json (the workload generator does that).')
 var workloads workload[] = loadJsonContent('workloads.json')
+
+@description('What the nodes and agents may reach through the egress firewall. Allow one more destination by adding an entry to egress-allowlist.json.')
+var egressRules egressAllowlist = loadJsonContent('egress-allowlist.json')
 
 @description('Tags of every resource.')
 var tags = {
@@ -60,9 +63,10 @@ module network 'modules/network.bicep' = {
     addressPrefix: '10.42.0.0/16'
     subnetPrefixes: {
       nodes: '10.42.0.0/22'
-      privateEndpoints: '10.42.4.0/27'
-      agents: '10.42.4.32/27'
-      ingress: '10.42.4.64/28'
+      privateEndpoints: '10.42.4.64/27'
+      agents: '10.42.4.96/27'
+      ingress: '10.42.4.128/28'
+      firewall: '10.42.4.0/26'
     }
     networkSecurityGroupNames: {
       nodes: 'nsg-contoso-dev-aks-nodes'
@@ -70,9 +74,24 @@ module network 'modules/network.bicep' = {
       agents: 'nsg-contoso-dev-devops-agents'
       ingress: 'nsg-contoso-dev-aks-ingress'
     }
-    natGatewayName: 'ng-contoso-dev'
-    natGatewayPublicIpName: 'pip-ng-contoso-dev'
+    egressRouteTableName: 'rt-contoso-dev-egress'
+    firewallIp: '10.42.4.4'
+  }
+}
+
+module firewall 'modules/firewall.bicep' = {
+  params: {
+    location: location
+    tags: tags
+    name: 'afw-contoso-dev'
+    policyName: 'afwp-contoso-dev'
+    publicIpName: 'pip-afw-contoso-dev'
+    subnetId: network.outputs.firewallSubnetId
     availabilityZones: ['1', '2', '3']
+    nodesSubnetPrefix: '10.42.0.0/22'
+    agentsSubnetPrefix: '10.42.4.96/27'
+    allowlist: egressRules
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -142,6 +161,8 @@ module aks 'modules/aks.bicep' = {
   dependsOn: [
     network
     registry
+    // The nodes need their egress (through the firewall) while the cluster is created.
+    firewall
   ]
 }
 
@@ -151,7 +172,7 @@ module ingress 'modules/ingress.bicep' = {
     tags: tags
     zoneName: 'dev.contoso.internal'
     virtualNetworkId: network.outputs.virtualNetworkId
-    gatewayIp: '10.42.4.68'
+    gatewayIp: '10.42.4.132'
     workloads: workloads
     identityName: 'id-gateway-contoso-dev'
     federatedCredentialName: 'fic-internal-gateway'
@@ -193,6 +214,9 @@ module agentPool 'modules/agent-pool.bicep' = {
     maximumConcurrency: 2
     vmSize: 'Standard_D2ads_v5'
   }
+  dependsOn: [
+    firewall
+  ]
 }
 
 module pipelineIdentity 'modules/pipeline-identity.bicep' = {

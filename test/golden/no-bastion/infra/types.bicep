@@ -68,6 +68,9 @@ type subnetPrefixes = {
 
   @description('The private gateway\'s internal load balancer (its fixed address).')
   ingress: string
+
+  @description('AzureFirewallSubnet (/26 or larger): the egress firewall.')
+  firewall: string
 }
 
 @export()
@@ -98,4 +101,46 @@ type tags = {
 type clientIdsByWorkload = {
   @description('Client ID of the workload\'s user-assigned managed identity.')
   *: string
+}
+
+@export()
+@description('A protocol and port an egress rule allows.')
+type egressProtocol = {
+  @description('Http or Https.')
+  protocolType: 'Http' | 'Https'
+
+  @description('The destination port.')
+  port: int
+}
+
+@export()
+@description('An application rule of the egress firewall: destinations by FQDN (or an FQDN tag).')
+type egressRule = {
+  @description('Rule name, unique in its collection.')
+  name: string
+
+  @description('Who needs these destinations, and why.')
+  description: string
+
+  @description('FQDN tags (a set of FQDNs Microsoft maintains, e.g. AzureKubernetesService).')
+  fqdnTags: string[]?
+
+  @description('Destination FQDNs; a leading *. matches any subdomain.')
+  targetFqdns: string[]?
+
+  @description('Protocols and ports.')
+  protocols: egressProtocol[]
+}
+
+@export()
+@description('The egress firewall\'s allowed destinations (egress-allowlist.json), by source.')
+type egressAllowlist = {
+  @description('From the node subnet: AKS and its add-ons.')
+  nodes: egressRule[]
+
+  @description('From the node subnet: what your applications need.')
+  workloads: egressRule[]
+
+  @description('From the agent subnet: the self-hosted agents and the pipeline\'s steps.')
+  agents: egressRule[]
 }

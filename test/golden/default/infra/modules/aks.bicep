@@ -218,7 +218,8 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
       serviceCidr: serviceCidr
       dnsServiceIP: dnsServiceIp
       loadBalancerSku: 'standard'
-      outboundType: 'userAssignedNATGateway'
+      // Egress through the route table of the node subnet to the firewall (infra/modules/network.bicep).
+      outboundType: 'userDefinedRouting'
     }
     autoUpgradeProfile: {
       upgradeChannel: 'stable'
