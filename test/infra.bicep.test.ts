@@ -451,13 +451,43 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       }
     });
 
-    test('private API server: no public FQDN, AKS-managed private DNS zone, run command disabled', () => {
+    test('private API server: no public FQDN, AKS-managed private DNS zone, run command disabled, projected into its own delegated subnet', () => {
+      const { names } = trees.defaults.rendered.ctx;
+      const apiServerSubnet = `${rg}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}/subnets/${names.subnets.apiServer}`;
       expect(cluster().properties.apiServerAccessProfile).toEqual({
         enablePrivateCluster: true,
         enablePrivateClusterPublicFQDN: false,
         privateDNSZone: 'system',
         disableRunCommand: true,
+        enableVnetIntegration: true,
+        subnetId: apiServerSubnet,
       });
+      const vnet = only(get('defaults', 'Microsoft.Network/virtualNetworks'), 'virtual network');
+      const subnet = (vnet.properties.subnets as { name: string; properties: { addressPrefix: string; delegations?: { properties: { serviceName: string } }[] } }[]).find((s) => s.name === names.subnets.apiServer)!;
+      expect(subnet.properties.delegations?.map((d) => d.properties.serviceName)).toEqual(['Microsoft.ContainerService/managedClusters']);
+      expect((parseCidr(subnet.properties.addressPrefix) as Cidr).prefix, 'at least the /28 AKS requires').toBeLessThanOrEqual(28);
+    });
+
+    test.each(each)('%s: etcd encryption with a key in the private key vault (KMS), encryption at host on every node pool', (tree) => {
+      const { ctx } = trees[tree].rendered;
+      const c = cluster(tree);
+      const vaultId = `${rg}/providers/Microsoft.KeyVault/vaults/${ctx.names.keyVault}`;
+      expect((c.properties.securityProfile as { azureKeyVaultKms: unknown }).azureKeyVaultKms).toEqual({
+        enabled: true,
+        keyId: "[parameters('kmsKeyUri')]",
+        keyVaultNetworkAccess: 'Private',
+        keyVaultResourceId: vaultId,
+      });
+      const modules = trees[tree].compiled.template.resources as Record<string, { properties: { parameters: Record<string, { value: string }> } }>;
+      expect(modules.aks!.properties.parameters.kmsKeyUri!.value).toBe("[reference('keyVault').outputs.kmsKeyUri.value]");
+      const key = only(get(tree, 'Microsoft.KeyVault/vaults/keys'), 'etcd key');
+      expect(key.name).toBe(`${ctx.names.keyVault}/${ctx.names.kmsKey}`);
+      expect(key.properties).toMatchObject({ kty: 'RSA', keyOps: ['encrypt', 'decrypt'], rotationPolicy: { lifetimeActions: [{ action: { type: 'rotate' }, trigger: { timeAfterCreate: 'P180D' } }] } });
+      expect((key.properties.rotationPolicy as { attributes?: unknown }).attributes, 'no expiry: an expired old version would make secrets unreadable').toBeUndefined();
+      for (const pool of c.properties.agentPoolProfiles as { name: string; enableEncryptionAtHost?: boolean }[]) expect(pool.enableEncryptionAtHost, pool.name).toBe(true);
+      for (const set of get(tree, 'Microsoft.Compute/virtualMachineScaleSets')) {
+        expect((set.properties as { virtualMachineProfile: { securityProfile: { encryptionAtHost?: boolean } } }).virtualMachineProfile.securityProfile.encryptionAtHost, set.name).toBe(true);
+      }
     });
 
     test('OIDC issuer and workload identity on', () => {
@@ -532,16 +562,20 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       }
     });
 
-    test('the control plane has a user-assigned identity with two roles: Network Contributor on the node subnet and on the ingress subnet', () => {
+    test('the control plane has a user-assigned identity with five roles: Network Contributor on its three subnets, Crypto User on the etcd key, Key Vault Contributor on the vault', () => {
       const { names } = trees.defaults.rendered.ctx;
       const c = cluster();
       const identity = only(get('defaults', 'Microsoft.ManagedIdentity/userAssignedIdentities', (i) => i.name === names.clusterIdentity), 'control-plane identity');
       expect(c.identity?.type).toBe('UserAssigned');
       expect(Object.keys(c.identity?.userAssignedIdentities as object)).toEqual([identity.id]);
       const assignments = get('defaults', 'Microsoft.Authorization/roleAssignments', (a) => String(a.properties.principalId).includes("'controlPlaneIdentity'"));
-      expect(assignments.map((a) => [roleOf(a), a.scope])).toEqual(
-        [names.subnets.nodes, names.subnets.ingress].map((subnet) => [ROLES.networkContributor.id, `${rg}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}/subnets/${subnet}`]),
-      );
+      const vault = `${rg}/providers/Microsoft.KeyVault/vaults/${names.keyVault}`;
+      expect(assignments.map((a) => [roleOf(a), a.scope])).toEqual([
+        ...[names.subnets.nodes, names.subnets.ingress, names.subnets.apiServer].map((subnet) => [ROLES.networkContributor.id, `${rg}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}/subnets/${subnet}`]),
+        [ROLES.keyVaultCryptoUser.id, `${vault}/keys/${names.kmsKey}`],
+        [ROLES.keyVaultContributor.id, vault],
+      ]);
+      for (const dependency of ['controlPlaneApiServerNetworkContributor', 'controlPlaneKmsCryptoUser', 'controlPlaneKmsVaultContributor']) expect(c.raw.dependsOn).toContain(dependency);
       expect(c.raw.dependsOn).toContain('controlPlaneNetworkContributor');
       expect(c.raw.dependsOn).toContain('controlPlaneIngressNetworkContributor');
     });

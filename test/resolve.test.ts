@@ -113,7 +113,7 @@ describe('network ranges', () => {
   });
 
   it('rejects a subnet plan that does not fit, saying how big it must be', () => {
-    expect(ranges('10.42.0.0/22')).toEqual(['addressSpace "10.42.0.0/22": the subnet plan (nodes /22, AzureBastionSubnet /26, private endpoints /27, agents /27, ingress /28, AzureFirewallSubnet /26) needs at least a /21']);
+    expect(ranges('10.42.0.0/22')).toEqual(['addressSpace "10.42.0.0/22": the subnet plan (nodes /22, AzureBastionSubnet /26, private endpoints /27, agents /27, ingress /28, API server /27, AzureFirewallSubnet /26) needs at least a /21']);
     expect(ranges('10.42.0.0/22', undefined, undefined, false)[0]).toMatch(/needs at least a \/21/);
   });
 });

@@ -6,7 +6,7 @@ export interface Names {
   resourceGroup: string;
   nodeResourceGroup: string;
   virtualNetwork: string;
-  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string; firewall: string };
+  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string; apiServer: string; firewall: string };
   natGateway: string;
   natPublicIp: string;
   firewall: string;
@@ -18,6 +18,8 @@ export interface Names {
   clusterIdentity: string;
   registry: string;
   keyVault: string;
+  /** The key that encrypts Kubernetes secrets in etcd (KMS), in the private key vault. */
+  kmsKey: string;
   logAnalytics: string;
   bastion: string;
   bastionPublicIp: string;
@@ -48,6 +50,7 @@ export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'a
       agents: 'snet-devops-agents',
       bastion: 'AzureBastionSubnet',
       ingress: 'snet-aks-ingress',
+      apiServer: 'snet-aks-apiserver',
       firewall: 'AzureFirewallSubnet',
     },
     natGateway: `ng-${base}`,
@@ -60,6 +63,7 @@ export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'a
     clusterIdentity: `id-aks-${base}`,
     registry: answers.acrName,
     keyVault: answers.keyVaultName,
+    kmsKey: 'aks-etcd-kms',
     logAnalytics: `log-${base}`,
     bastion: `bas-${base}`,
     bastionPublicIp: `pip-bas-${base}`,

@@ -54,7 +54,7 @@ export const AKS_RESERVED_RANGES = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0
 );
 
 export interface SubnetRequest {
-  key: 'nodes' | 'bastion' | 'privateEndpoints' | 'agents' | 'ingress' | 'firewall';
+  key: 'nodes' | 'bastion' | 'privateEndpoints' | 'agents' | 'ingress' | 'apiServer' | 'firewall';
   /** The Azure subnet name. */
   name: string;
   prefix: number;
@@ -72,6 +72,8 @@ export function subnetRequests(options: { bastion: boolean; egress: 'firewall' |
     { key: 'privateEndpoints', name: options.names.privateEndpoints, prefix: 27, purpose: 'private endpoints of ACR and Key Vault' },
     { key: 'agents', name: options.names.agents, prefix: 27, purpose: 'self-hosted Azure DevOps agents' },
     { key: 'ingress', name: options.names.ingress, prefix: 28, purpose: 'the private ingress gateway\'s internal load balancer (a fixed address)' },
+    // AKS reserves at least 9 addresses here and scales the API server into it: a /27, above the /28 minimum.
+    { key: 'apiServer', name: options.names.apiServer, prefix: 27, purpose: 'the API server (API Server VNet Integration; delegated to AKS)' },
   ];
   if (options.bastion) {
     requests.splice(1, 0, { key: 'bastion', name: 'AzureBastionSubnet', prefix: 26, purpose: 'Azure Bastion' });

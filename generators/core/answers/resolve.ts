@@ -187,7 +187,7 @@ export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr
     }
   }
   if (parsed.addressSpace) {
-    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, egress: answers.egress ?? 'firewall', names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet', ingress: 'ingress', firewall: 'AzureFirewallSubnet' } }));
+    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, egress: answers.egress ?? 'firewall', names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet', ingress: 'ingress', apiServer: 'API server', firewall: 'AzureFirewallSubnet' } }));
     if (typeof plan === 'string') problems.push({ key: 'addressSpace', value: answers.addressSpace, rule: plan });
   }
   return problems;

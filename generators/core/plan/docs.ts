@@ -7,7 +7,7 @@
 import type { CoreContext } from './context-core.ts';
 import { securityControls, type SecurityControl } from './docs/controls.ts';
 import { architecture, renderMermaid, type Diagram } from './docs/diagram.ts';
-import { resourceProviders, TOOLS, TUNNEL_PORT } from './docs/runbook.ts';
+import { resourceProviders, subscriptionFeatures, TOOLS, TUNNEL_PORT } from './docs/runbook.ts';
 
 type Context = CoreContext;
 
@@ -17,6 +17,8 @@ export interface DocsContext {
   /** The diagram as Mermaid source (the README's ```mermaid block). */
   mermaid: string;
   resourceProviders: string[];
+  /** Subscription features (namespace/name) the first deployment needs registered. */
+  subscriptionFeatures: string[];
   tools: typeof TOOLS;
   tunnelPort: number;
   /** Kubeconfig scripts/connect.sh writes (outside the repository). */
@@ -37,6 +39,7 @@ export function docsContext(ctx: Context): DocsContext {
     diagram,
     mermaid: renderMermaid(diagram),
     resourceProviders: resourceProviders(ctx),
+    subscriptionFeatures: subscriptionFeatures(ctx),
     tools: TOOLS,
     tunnelPort: TUNNEL_PORT,
     kubeconfig: `~/.kube/${ctx.names.cluster}.kubeconfig`,

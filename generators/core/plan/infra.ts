@@ -50,6 +50,9 @@ export function roleAssignmentPlan(answers: Pick<Answers, 'agentPool'>): RoleAss
   const plan: RoleAssignmentPlan[] = [
     { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'node subnet' },
     { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'ingress subnet (the private gateway\'s internal load balancer)' },
+    { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'API server subnet (API Server VNet Integration)' },
+    { role: 'keyVaultCryptoUser', principal: 'cluster control-plane identity', scope: 'the etcd encryption key (KMS)' },
+    { role: 'keyVaultContributor', principal: 'cluster control-plane identity', scope: 'key vault (KMS creates its private link to the private vault)' },
     { role: 'acrPull', principal: 'kubelet identity', scope: 'container registry' },
     { role: 'aksRbacClusterAdmin', principal: 'admin groups', scope: 'cluster' },
     { role: 'keyVaultSecretsUser', principal: 'each workload identity that reads secrets', scope: 'key vault' },
@@ -58,7 +61,7 @@ export function roleAssignmentPlan(answers: Pick<Answers, 'agentPool'>): RoleAss
     { role: 'roleBasedAccessControlAdministrator', principal: 'pipeline identity', scope: 'resource group (with a condition)', operatorOnly: true },
     { role: 'acrPush', principal: 'pipeline identity', scope: 'container registry' },
     { role: 'aksClusterUser', principal: 'pipeline identity', scope: 'cluster' },
-    { role: 'aksRbacAdmin', principal: 'pipeline identity', scope: 'each workload namespace' },
+    { role: 'aksRbacAdmin', principal: 'pipeline identity', scope: "each workload namespace, and the private gateway's once a workload is exposed" },
     { role: 'aksNamespaceDeployer', principal: 'pipeline identity', scope: 'cluster (a custom role: Namespace objects only)' },
   ];
   if (answers.agentPool === 'managedDevOpsPool') {
@@ -160,7 +163,7 @@ export interface DeployTimeParameter {
 
 /** Names of the resources only infra/ refers to (CAF abbreviations: nsg, pe, dcr). */
 export interface InfraNames {
-  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string };
+  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string; apiServer: string };
   registryPrivateEndpoint: string;
   keyVaultPrivateEndpoint: string;
   dataCollectionRule: string;
@@ -175,6 +178,7 @@ export function infraNames(names: Names, answers: Pick<Answers, 'name' | 'enviro
       agents: `nsg-${base}-devops-agents`,
       bastion: `nsg-${base}-bastion`,
       ingress: `nsg-${base}-aks-ingress`,
+      apiServer: `nsg-${base}-aks-apiserver`,
     },
     registryPrivateEndpoint: `pe-${names.registry}`,
     // Key Vault names may have capitals; private endpoint names are lowercase (Azure.PrivateEndpoint.Name).
@@ -227,6 +231,8 @@ export interface InfraContext {
   roleAssignments: RoleAssignmentPlan[];
   /** Content of infra/workloads.json. */
   workloadsJson: string;
+  /** The etcd encryption key (AKS KMS, private key vault mode). */
+  kms: typeof KMS;
   egress: {
     /** Through Azure Firewall (route table on the node and agent subnets, outbound type userDefinedRouting). */
     firewall: boolean;
@@ -242,6 +248,13 @@ export interface InfraContext {
 }
 
 export const AGENT_VM_SIZE = 'Standard_D2ads_v5';
+
+/**
+ * The etcd encryption key: RSA (what AKS KMS accepts), a new version every 180 days (Key Vault's
+ * rotation policy), reached by AKS through its own private link (keyVaultNetworkAccess Private, which
+ * needs API Server VNet Integration).
+ */
+export const KMS = { keySize: 2048, rotateAfter: 'P180D', rotateAfterDays: 180, networkAccess: 'Private' } as const;
 export const MAX_PODS = 110;
 
 function envExpression(env: string): string {
@@ -339,6 +352,7 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
     customRoles: CUSTOM_ROLES,
     roleAssignments: plan,
     workloadsJson: renderInfraWorkloads(workloads.map(infraWorkloadEntry)),
+    kms: KMS,
     egress: egressContext(answers),
   };
 }

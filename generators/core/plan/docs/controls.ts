@@ -178,6 +178,7 @@ export function securityControls(ctx: Context): SecurityControl[] {
         { command: 'kubectl get secretproviderclasspodstatuses --all-namespaces', expect: 'one entry per mounted pod, no Kubernetes Secret created' },
       ],
     },
+    dataAtRestControl(ctx),
     {
       id: 'key-vault',
       control: 'Key Vault: Azure RBAC only, private endpoint only, purge protection',
@@ -313,6 +314,34 @@ export function securityControls(ctx: Context): SecurityControl[] {
   return controls
     .map((control) => ({ ...control, enforcedBy: control.enforcedBy.filter((e) => e.checks.length > 0) }))
     .filter((control) => control.enforcedBy.length > 0);
+}
+
+function dataAtRestControl(ctx: Context): SecurityControl {
+  const { names, answers } = ctx;
+  const rg = names.resourceGroup;
+  const aks = 'infra/modules/aks.bicep';
+  const cluster = 'Microsoft.ContainerService/managedClusters';
+  const show = `az aks show --resource-group ${rg} --name ${names.cluster}`;
+  return {
+    id: 'data-at-rest',
+    control: `Data at rest: Kubernetes secrets in etcd encrypted with a key in the private key vault (KMS, rotated every ${ctx.infra.kms.rotateAfterDays} days); node disks encrypted at the host`,
+    enforcedBy: [
+      bicepRow(aks, cluster, 'properties.securityProfile.azureKeyVaultKms.enabled', { equals: true }),
+      bicepRow(aks, cluster, 'properties.securityProfile.azureKeyVaultKms.keyVaultNetworkAccess', { equals: 'Private' }),
+      bicepRow(aks, cluster, 'properties.apiServerAccessProfile.enableVnetIntegration', { equals: true }),
+      bicepRow(aks, 'Microsoft.Authorization/roleAssignments', 'properties.principalType', { equals: 'ServicePrincipal' }, 'keyVaultCryptoUser'),
+      bicepRow('infra/modules/key-vault.bicep', 'Microsoft.KeyVault/vaults/keys', 'properties.rotationPolicy.lifetimeActions[0].action.type', { equals: 'rotate' }),
+      bicepRow(aks, cluster, 'properties.agentPoolProfiles[*].enableEncryptionAtHost', { equals: true }),
+      ...(answers.agentPool === 'vmss'
+        ? [bicepRow('infra/modules/agent-scale-set.bicep', 'Microsoft.Compute/virtualMachineScaleSets', 'properties.virtualMachineProfile.securityProfile.encryptionAtHost', { equals: true })]
+        : []),
+    ],
+    verify: [
+      { command: `${show} --query "{kms: securityProfile.azureKeyVaultKms, vnetIntegration: apiServerAccessProfile.enableVnetIntegration}"`, expect: `enabled true, keyVaultNetworkAccess "Private", keyId …/keys/${names.kmsKey}/<version>; vnetIntegration true` },
+      { command: `az aks nodepool list --resource-group ${rg} --cluster-name ${names.cluster} --query "[].{pool: name, encryptionAtHost: enableEncryptionAtHost}" --output table`, expect: 'True for every pool' },
+      { command: `az feature show --namespace Microsoft.Compute --name EncryptionAtHost --query properties.state`, expect: '"Registered"' },
+    ],
+  };
 }
 
 function egressControl(ctx: Context): SecurityControl {

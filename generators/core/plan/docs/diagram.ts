@@ -40,7 +40,7 @@ const roles = (...keys: (RoleKey | CustomRoleKey)[]) => keys.map((k) => ({ ...RO
 
 export function architecture(ctx: Context): Diagram {
   const { names, answers, network, infra, workloads } = ctx;
-  const subnet = (key: 'nodes' | 'privateEndpoints' | 'agents' | 'bastion' | 'ingress') => {
+  const subnet = (key: 'nodes' | 'privateEndpoints' | 'agents' | 'bastion' | 'ingress' | 'apiServer') => {
     const planned = network.subnet[key]!;
     return `${names.subnets[key]} ${planned.cidr}, NSG ${infra.names.networkSecurityGroups[key]}`;
   };
@@ -65,7 +65,8 @@ export function architecture(ctx: Context): Diagram {
   }
 
   const vnetChildren: Array<DiagramNode | DiagramGroup> = [
-    group('nodesSubnet', subnet('nodes'), [group('cluster', `AKS cluster ${names.cluster}: every namespace Pod Security restricted, default-deny network policies`, clusterChildren)]),
+    group('apiServerSubnet', `${subnet('apiServer')}, delegated to AKS`, [node('apiServerEndpoint', 'API server internal load balancer (API Server VNet Integration)')]),
+    group('nodesSubnet', subnet('nodes'), [group('cluster', `AKS cluster ${names.cluster}: every namespace Pod Security restricted, default-deny network policies, secrets in etcd encrypted by KMS, disks encrypted at the host`, clusterChildren)]),
     group('endpointsSubnet', subnet('privateEndpoints'), [
       node('registryEndpoint', `Private endpoint ${infra.names.registryPrivateEndpoint}`),
       node('vaultEndpoint', `Private endpoint ${infra.names.keyVaultPrivateEndpoint}`),
@@ -96,7 +97,7 @@ export function architecture(ctx: Context): Diagram {
       node('deployment', `Deployment ${names.deployment} of infra/main.bicep: everything in this resource group`),
       group('vnet', `Virtual network ${names.virtualNetwork} ${network.addressSpace}`, vnetChildren),
       node('registry', `Container registry ${names.registry}: Premium, public access disabled`, 'cylinder'),
-      node('vault', `Key vault ${names.keyVault}: Azure RBAC, public access disabled, purge protection`, 'cylinder'),
+      node('vault', `Key vault ${names.keyVault}: Azure RBAC, public access disabled, purge protection; etcd encryption key ${names.kmsKey}, rotated every ${infra.kms.rotateAfterDays} days`, 'cylinder'),
       node('dns', 'Private DNS zones privatelink.azurecr.io and privatelink.vaultcore.azure.net, linked to the virtual network'),
       node('workloadDns', `Private DNS zone ${answers.privateDnsZone}, linked to the virtual network: an A record per exposed workload`),
       firewall
@@ -135,7 +136,9 @@ export function architecture(ctx: Context): Diagram {
     solid('dns', 'vaultEndpoint', 'resolves'),
     solid('userPool', 'registryEndpoint', 'image pull'),
     dotted('kubeletIdentity', 'registry', roles('acrPull')),
-    dotted('clusterIdentity', 'apiServer', `${roles('networkContributor')} on ${names.subnets.nodes} and ${names.subnets.ingress}`),
+    dotted('clusterIdentity', 'apiServer', `${roles('networkContributor')} on ${names.subnets.nodes}, ${names.subnets.ingress} and ${names.subnets.apiServer}`),
+    dotted('clusterIdentity', 'vault', `${roles('keyVaultCryptoUser')} on the key ${names.kmsKey}; ${roles('keyVaultContributor')} for the private link of KMS`),
+    solid('apiServer', 'apiServerEndpoint', 'projected into the virtual network'),
     dotted('gatewayIdentity', 'vault', `${roles('keyVaultSecretsUser')}: the gateway's TLS certificate`),
     solid('workloadDns', 'gatewayLoadBalancer', `resolves *.${answers.privateDnsZone}`),
     ...(firewall

@@ -66,7 +66,8 @@ module network 'modules/network.bicep' = {
       bastion: '10.42.4.0/26'
       privateEndpoints: '10.42.4.128/27'
       agents: '10.42.4.160/27'
-      ingress: '10.42.4.192/28'
+      ingress: '10.42.4.224/28'
+      apiServer: '10.42.4.192/27'
       firewall: '10.42.4.64/26'
     }
     networkSecurityGroupNames: {
@@ -75,6 +76,7 @@ module network 'modules/network.bicep' = {
       privateEndpoints: 'nsg-contoso-dev-private-endpoints'
       agents: 'nsg-contoso-dev-devops-agents'
       ingress: 'nsg-contoso-dev-aks-ingress'
+      apiServer: 'nsg-contoso-dev-aks-apiserver'
     }
     egressRouteTableName: 'rt-contoso-dev-egress'
     firewallIp: '10.42.4.68'
@@ -125,6 +127,7 @@ module keyVault 'modules/key-vault.bicep' = {
     privateEndpointSubnetId: network.outputs.privateEndpointsSubnetId
     privateDnsZoneId: privateDns.outputs.keyVaultZoneId
     workspaceId: monitoring.outputs.workspaceId
+    kmsKeyName: 'aks-etcd-kms'
   }
 }
 
@@ -151,6 +154,10 @@ module aks 'modules/aks.bicep' = {
     virtualNetworkName: 'vnet-contoso-dev'
     nodesSubnetName: 'snet-aks-nodes'
     ingressSubnetName: 'snet-aks-ingress'
+    apiServerSubnetName: 'snet-aks-apiserver'
+    keyVaultName: 'kv-contoso-dev-d40d'
+    kmsKeyName: 'aks-etcd-kms'
+    kmsKeyUri: keyVault.outputs.kmsKeyUri
     systemPool: {
       vmSize: 'Standard_D4ds_v5'
       count: 3
@@ -172,8 +179,8 @@ module aks 'modules/aks.bicep' = {
     dataCollectionRuleId: monitoring.outputs.dataCollectionRuleId
     adminGroupObjectIds: adminGroupObjectIds
   }
+  // The network through the key vault's outputs (which come after its private endpoint).
   dependsOn: [
-    network
     registry
     // The nodes need their egress (through the firewall) while the cluster is created.
     firewall
@@ -186,7 +193,7 @@ module ingress 'modules/ingress.bicep' = {
     tags: tags
     zoneName: 'dev.contoso.internal'
     virtualNetworkId: network.outputs.virtualNetworkId
-    gatewayIp: '10.42.4.196'
+    gatewayIp: '10.42.4.228'
     workloads: workloads
     identityName: 'id-gateway-contoso-dev'
     federatedCredentialName: 'fic-internal-gateway'
@@ -195,9 +202,6 @@ module ingress 'modules/ingress.bicep' = {
     serviceAccountName: 'gateway-certificate'
     keyVaultName: 'kv-contoso-dev-d40d'
   }
-  dependsOn: [
-    keyVault
-  ]
 }
 
 module workloadIdentities 'modules/workload-identity.bicep' = {
@@ -208,9 +212,6 @@ module workloadIdentities 'modules/workload-identity.bicep' = {
     oidcIssuerUrl: aks.outputs.oidcIssuerUrl
     keyVaultName: 'kv-contoso-dev-d40d'
   }
-  dependsOn: [
-    keyVault
-  ]
 }
 
 module agentPool 'modules/agent-pool.bicep' = {

@@ -65,7 +65,8 @@ module network 'modules/network.bicep' = {
       nodes: '10.42.0.0/22'
       privateEndpoints: '10.42.4.64/27'
       agents: '10.42.4.96/27'
-      ingress: '10.42.4.128/28'
+      ingress: '10.42.4.160/28'
+      apiServer: '10.42.4.128/27'
       firewall: '10.42.4.0/26'
     }
     networkSecurityGroupNames: {
@@ -73,6 +74,7 @@ module network 'modules/network.bicep' = {
       privateEndpoints: 'nsg-contoso-dev-private-endpoints'
       agents: 'nsg-contoso-dev-devops-agents'
       ingress: 'nsg-contoso-dev-aks-ingress'
+      apiServer: 'nsg-contoso-dev-aks-apiserver'
     }
     egressRouteTableName: 'rt-contoso-dev-egress'
     firewallIp: '10.42.4.4'
@@ -123,6 +125,7 @@ module keyVault 'modules/key-vault.bicep' = {
     privateEndpointSubnetId: network.outputs.privateEndpointsSubnetId
     privateDnsZoneId: privateDns.outputs.keyVaultZoneId
     workspaceId: monitoring.outputs.workspaceId
+    kmsKeyName: 'aks-etcd-kms'
   }
 }
 
@@ -137,6 +140,10 @@ module aks 'modules/aks.bicep' = {
     virtualNetworkName: 'vnet-contoso-dev'
     nodesSubnetName: 'snet-aks-nodes'
     ingressSubnetName: 'snet-aks-ingress'
+    apiServerSubnetName: 'snet-aks-apiserver'
+    keyVaultName: 'kv-contoso-dev-d40d'
+    kmsKeyName: 'aks-etcd-kms'
+    kmsKeyUri: keyVault.outputs.kmsKeyUri
     systemPool: {
       vmSize: 'Standard_D4ds_v5'
       count: 3
@@ -158,8 +165,8 @@ module aks 'modules/aks.bicep' = {
     dataCollectionRuleId: monitoring.outputs.dataCollectionRuleId
     adminGroupObjectIds: adminGroupObjectIds
   }
+  // The network through the key vault's outputs (which come after its private endpoint).
   dependsOn: [
-    network
     registry
     // The nodes need their egress (through the firewall) while the cluster is created.
     firewall
@@ -172,7 +179,7 @@ module ingress 'modules/ingress.bicep' = {
     tags: tags
     zoneName: 'dev.contoso.internal'
     virtualNetworkId: network.outputs.virtualNetworkId
-    gatewayIp: '10.42.4.132'
+    gatewayIp: '10.42.4.164'
     workloads: workloads
     identityName: 'id-gateway-contoso-dev'
     federatedCredentialName: 'fic-internal-gateway'
@@ -181,9 +188,6 @@ module ingress 'modules/ingress.bicep' = {
     serviceAccountName: 'gateway-certificate'
     keyVaultName: 'kv-contoso-dev-d40d'
   }
-  dependsOn: [
-    keyVault
-  ]
 }
 
 module workloadIdentities 'modules/workload-identity.bicep' = {
@@ -194,9 +198,6 @@ module workloadIdentities 'modules/workload-identity.bicep' = {
     oidcIssuerUrl: aks.outputs.oidcIssuerUrl
     keyVaultName: 'kv-contoso-dev-d40d'
   }
-  dependsOn: [
-    keyVault
-  ]
 }
 
 module agentPool 'modules/agent-pool.bicep' = {

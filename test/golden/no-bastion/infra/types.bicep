@@ -69,6 +69,9 @@ type subnetPrefixes = {
   @description('The private gateway\'s internal load balancer (its fixed address).')
   ingress: string
 
+  @description('The API server (API Server VNet Integration), delegated to AKS.')
+  apiServer: string
+
   @description('AzureFirewallSubnet (/26 or larger): the egress firewall.')
   firewall: string
 }
@@ -87,6 +90,9 @@ type networkSecurityGroupNames = {
 
   @description('Of the ingress subnet.')
   ingress: string
+
+  @description('Of the API server subnet.')
+  apiServer: string
 }
 
 @export()

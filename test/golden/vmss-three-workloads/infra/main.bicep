@@ -62,7 +62,8 @@ module network 'modules/network.bicep' = {
       bastion: '10.42.4.0/26'
       privateEndpoints: '10.42.4.64/27'
       agents: '10.42.4.96/27'
-      ingress: '10.42.4.128/28'
+      ingress: '10.42.4.160/28'
+      apiServer: '10.42.4.128/27'
     }
     networkSecurityGroupNames: {
       nodes: 'nsg-shop-prod-aks-nodes'
@@ -70,6 +71,7 @@ module network 'modules/network.bicep' = {
       privateEndpoints: 'nsg-shop-prod-private-endpoints'
       agents: 'nsg-shop-prod-devops-agents'
       ingress: 'nsg-shop-prod-aks-ingress'
+      apiServer: 'nsg-shop-prod-aks-apiserver'
     }
     natGatewayName: 'ng-shop-prod'
     natGatewayPublicIpName: 'pip-ng-shop-prod'
@@ -105,6 +107,7 @@ module keyVault 'modules/key-vault.bicep' = {
     privateEndpointSubnetId: network.outputs.privateEndpointsSubnetId
     privateDnsZoneId: privateDns.outputs.keyVaultZoneId
     workspaceId: monitoring.outputs.workspaceId
+    kmsKeyName: 'aks-etcd-kms'
   }
 }
 
@@ -131,6 +134,10 @@ module aks 'modules/aks.bicep' = {
     virtualNetworkName: 'vnet-shop-prod'
     nodesSubnetName: 'snet-aks-nodes'
     ingressSubnetName: 'snet-aks-ingress'
+    apiServerSubnetName: 'snet-aks-apiserver'
+    keyVaultName: 'kv-shop-prod-8ad5'
+    kmsKeyName: 'aks-etcd-kms'
+    kmsKeyUri: keyVault.outputs.kmsKeyUri
     systemPool: {
       vmSize: 'Standard_D4ds_v5'
       count: 3
@@ -152,8 +159,8 @@ module aks 'modules/aks.bicep' = {
     dataCollectionRuleId: monitoring.outputs.dataCollectionRuleId
     adminGroupObjectIds: adminGroupObjectIds
   }
+  // The network through the key vault's outputs (which come after its private endpoint).
   dependsOn: [
-    network
     registry
   ]
 }
@@ -164,7 +171,7 @@ module ingress 'modules/ingress.bicep' = {
     tags: tags
     zoneName: 'prod.shop.internal'
     virtualNetworkId: network.outputs.virtualNetworkId
-    gatewayIp: '10.42.4.132'
+    gatewayIp: '10.42.4.164'
     workloads: workloads
     identityName: 'id-gateway-shop-prod'
     federatedCredentialName: 'fic-internal-gateway'
@@ -173,9 +180,6 @@ module ingress 'modules/ingress.bicep' = {
     serviceAccountName: 'gateway-certificate'
     keyVaultName: 'kv-shop-prod-8ad5'
   }
-  dependsOn: [
-    keyVault
-  ]
 }
 
 module workloadIdentities 'modules/workload-identity.bicep' = {
@@ -186,9 +190,6 @@ module workloadIdentities 'modules/workload-identity.bicep' = {
     oidcIssuerUrl: aks.outputs.oidcIssuerUrl
     keyVaultName: 'kv-shop-prod-8ad5'
   }
-  dependsOn: [
-    keyVault
-  ]
 }
 
 module agentScaleSet 'modules/agent-scale-set.bicep' = {

@@ -209,6 +209,35 @@ resource ingressNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
     ]
   }
 }
+// The API server's subnet (API Server VNet Integration): AKS places the API server's internal load
+// balancer here; the nodes reach it on 443 and 4443, and Azure Load Balancer probes it.
+resource apiServerNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.apiServer
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
 
 // Everything the nodes and the agents send outside the virtual network goes through the firewall,
 // which allows only infra/egress-allowlist.json. Traffic inside the virtual network (the private
@@ -284,6 +313,24 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
               name: 'Microsoft.DevOpsInfrastructure.pools'
               properties: {
                 serviceName: 'Microsoft.DevOpsInfrastructure/pools'
+              }
+            }
+          ]
+        }
+      }
+      {
+        name: 'snet-aks-apiserver'
+        properties: {
+          addressPrefix: subnetPrefixes.apiServer
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: apiServerNsg.id
+          }
+          delegations: [
+            {
+              name: 'Microsoft.ContainerService.managedClusters'
+              properties: {
+                serviceName: 'Microsoft.ContainerService/managedClusters'
               }
             }
           ]

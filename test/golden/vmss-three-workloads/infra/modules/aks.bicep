@@ -33,6 +33,18 @@ param nodesSubnetName string
 @description('Name of the subnet of the private ingress gateway\'s internal load balancer.')
 param ingressSubnetName string
 
+@description('Name of the API server subnet (API Server VNet Integration), delegated to AKS.')
+param apiServerSubnetName string
+
+@description('Name of the key vault of the etcd encryption key.')
+param keyVaultName string
+
+@description('Name of the etcd encryption key.')
+param kmsKeyName string
+
+@description('URI of the current version of the etcd encryption key.')
+param kmsKeyUri string
+
 @description('The system node pool: only critical add-ons run there.')
 param systemPool nodePool
 
@@ -72,6 +84,18 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' existing 
 
   resource ingressSubnet 'subnets' existing = {
     name: ingressSubnetName
+  }
+
+  resource apiServerSubnet 'subnets' existing = {
+    name: apiServerSubnetName
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
+  name: keyVaultName
+
+  resource kmsKey 'keys' existing = {
+    name: kmsKeyName
   }
 }
 
@@ -116,6 +140,55 @@ resource controlPlaneIngressNetworkContributor 'Microsoft.Authorization/roleAssi
   }
 }
 
+// ...and project the API server into its own subnet (API Server VNet Integration: the nodes reach it
+// without a tunnel, and KMS can reach the private key vault).
+resource controlPlaneApiServerNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(virtualNetwork::apiServerSubnet.id, controlPlaneIdentity.id, '4d97b98b-1d4f-4787-a291-c67834d212e7')
+  scope: virtualNetwork::apiServerSubnet
+  properties: {
+    description: 'AKS control plane of ${name}: places the API server in its subnet.'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '4d97b98b-1d4f-4787-a291-c67834d212e7'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// KMS etcd encryption: the control plane encrypts and decrypts with the etcd key, and nothing else
+// of the vault's keys...
+resource controlPlaneKmsCryptoUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault::kmsKey.id, controlPlaneIdentity.id, '12338af0-0e69-4776-bea7-57ae8d297424')
+  scope: vault::kmsKey
+  properties: {
+    description: 'AKS control plane of ${name}: encrypts and decrypts Kubernetes secrets with the etcd key (KMS).'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '12338af0-0e69-4776-bea7-57ae8d297424'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ...and, because the vault is private, creates the private link it reaches the vault through (AKS's
+// private key vault mode requires "Key Vault Contributor" on the vault: a management role that
+// reads no secret, key or certificate).
+resource controlPlaneKmsVaultContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, controlPlaneIdentity.id, 'f25e0fa2-a7c8-4377-a976-54943a77a395')
+  scope: vault
+  properties: {
+    description: 'AKS control plane of ${name}: creates the private link of KMS to the private key vault.'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      'f25e0fa2-a7c8-4377-a976-54943a77a395'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
   name: name
   location: location
@@ -150,6 +223,8 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
       enablePrivateClusterPublicFQDN: false
       privateDNSZone: 'system'
       disableRunCommand: true
+      enableVnetIntegration: true
+      subnetId: virtualNetwork::apiServerSubnet.id
     }
     oidcIssuerProfile: {
       enabled: true
@@ -157,6 +232,13 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
     securityProfile: {
       workloadIdentity: {
         enabled: true
+      }
+      // Kubernetes secrets in etcd are encrypted with the etcd key in the private key vault (KMS v2).
+      azureKeyVaultKms: {
+        enabled: true
+        keyId: kmsKeyUri
+        keyVaultNetworkAccess: 'Private'
+        keyVaultResourceId: vault.id
       }
       imageCleaner: {
         enabled: true
@@ -224,7 +306,9 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
       upgradeChannel: 'stable'
       nodeOSUpgradeChannel: 'NodeImage'
     }
-    // Both pools: Azure Linux on ephemeral OS disks, autoscaling, no SSH access, no public IPs.
+    // Both pools: Azure Linux on ephemeral OS disks encrypted at the host (the subscription needs the
+    // Microsoft.Compute/EncryptionAtHost feature: scripts/deploy-infra.sh registers it), autoscaling,
+    // no SSH access, no public IPs.
     agentPoolProfiles: [
       {
         name: 'system'
@@ -239,6 +323,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
         osType: 'Linux'
         osSKU: 'AzureLinux'
         osDiskType: 'Ephemeral'
+        enableEncryptionAtHost: true
         maxPods: 110
         vnetSubnetID: virtualNetwork::nodesSubnet.id
         enableNodePublicIP: false
@@ -265,6 +350,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
         osType: 'Linux'
         osSKU: 'AzureLinux'
         osDiskType: 'Ephemeral'
+        enableEncryptionAtHost: true
         maxPods: 110
         vnetSubnetID: virtualNetwork::nodesSubnet.id
         enableNodePublicIP: false
@@ -280,6 +366,9 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
   dependsOn: [
     controlPlaneNetworkContributor
     controlPlaneIngressNetworkContributor
+    controlPlaneApiServerNetworkContributor
+    controlPlaneKmsCryptoUser
+    controlPlaneKmsVaultContributor
   ]
 
   resource kubernetesUpgradeWindow 'maintenanceConfigurations' = {
