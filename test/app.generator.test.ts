@@ -17,7 +17,7 @@ describe('app generator (in memory)', () => {
     const result = await runApp({ name: 'orders' });
     result.assertFile(['README.md', '.gitignore', '.editorconfig', '.yo-rc.json']);
     expect(stored(result)).toMatchObject({ name: 'orders', environment: 'dev' });
-    expect(stored(result).workloads).toEqual([{ name: 'orders', namespace: 'orders', port: 8080, replicas: 2, secrets: ['app-secret'] }]);
+    expect(stored(result).workloads).toEqual([{ name: 'orders', namespace: 'orders', kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'], expose: 'internal' }]);
     result.assertFileContent('README.md', /`id-orders-dev`/);
   });
 

@@ -68,7 +68,7 @@ describe.concurrent('create-secure-aks', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const stored = JSON.parse(readFileSync(join(cwd, 'out', '.yo-rc.json'), 'utf8'))['generator-secure-aks'];
     expect(stored).toMatchObject({ name: 'orders', environment: 'prod', location: 'swedencentral' });
-    expect(stored.workloads).toEqual([{ name: 'orders-api', namespace: 'orders-api', port: 8080, replicas: 2, secrets: ['db-password'] }]);
+    expect(stored.workloads).toEqual([{ name: 'orders-api', namespace: 'orders-api', kind: 'web', port: 8080, replicas: 2, secrets: ['db-password'], expose: 'internal' }]);
   });
 
   it('booleans as yo reads them: --bastion false, --bastion true, --bastion=false and --no-bastion; --help says so (issue 16)', async () => {

@@ -7,6 +7,7 @@
 // credentials, the private cluster, private registry and vault, public IPs, the network ranges) are
 // asserted on `bicep snapshot` output in test/infra.snapshot.test.ts.
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INFRA_OUTPUTS } from '../generators/core/plan/contracts.ts';
@@ -30,6 +31,7 @@ import {
 import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { ADMIN_GROUPS, MATRIX, twoAtATime } from './helpers/infra-matrix.ts';
 import { toolOrSkip } from './helpers/tools.ts';
+import { fromNumber, parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 
 type TreeName = keyof typeof MATRIX;
 
@@ -246,8 +248,100 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
   });
 
   describe('network', () => {
-    test.each(each)('%s: nodes and agents leave through one Standard NAT gateway with a static Standard public IP', (tree) => {
+    test.each(each)('%s: the VNet has the address space and exactly the planned subnets', (tree) => {
       const { rendered } = trees[tree];
+      const vnet = only(get(tree, 'Microsoft.Network/virtualNetworks'), 'virtual network');
+      expect(vnet.name).toBe(rendered.ctx.names.virtualNetwork);
+      expect((vnet.properties.addressSpace as { addressPrefixes: string[] }).addressPrefixes).toEqual([rendered.answers.addressSpace]);
+      const subnets = vnet.properties.subnets as { name: string; properties: { addressPrefix: string } }[];
+      expect(subnets.map((s) => [s.name, s.properties.addressPrefix]).sort()).toEqual(rendered.ctx.network.subnets.map((s) => [s.name, s.cidr]).sort());
+      const bastion = subnets.find((s) => s.name === 'AzureBastionSubnet');
+      if (rendered.answers.bastion) expect(bastion?.properties.addressPrefix).toMatch(/\/26$/);
+      else expect(bastion).toBeUndefined();
+    });
+
+    test.each(each)('%s: every subnet (but AzureFirewallSubnet, which takes none) has a network security group, and none has default outbound access', (tree) => {
+      const nsgIds = new Set(get(tree, 'Microsoft.Network/networkSecurityGroups').map((n) => n.id));
+      const vnet = only(get(tree, 'Microsoft.Network/virtualNetworks'), 'virtual network');
+      for (const subnet of vnet.properties.subnets as { name: string; properties: Record<string, unknown> }[]) {
+        expect(subnet.properties.defaultOutboundAccess, subnet.name).toBe(false);
+        const nsg = (subnet.properties.networkSecurityGroup as { id?: string } | undefined)?.id;
+        if (subnet.name === 'AzureFirewallSubnet') expect(nsg, 'Azure rejects an NSG on AzureFirewallSubnet').toBeUndefined();
+        else expect(nsgIds.has(nsg), `${subnet.name} -> ${nsg}`).toBe(true);
+      }
+    });
+
+    test.each(each)('%s: egress firewall: nodes and agents route everything to Azure Firewall Standard, which allows only the allow-list, denies threats and logs', (tree) => {
+      const { rendered } = trees[tree];
+      const { ctx } = rendered;
+      const vnet = only(get(tree, 'Microsoft.Network/virtualNetworks'), 'virtual network');
+      const subnets = vnet.properties.subnets as { name: string; properties: { natGateway?: { id: string }; routeTable?: { id: string }; addressPrefix: string } }[];
+      if (rendered.answers.egress !== 'firewall') {
+        expect(get(tree, 'Microsoft.Network/azureFirewalls')).toEqual([]);
+        expect(get(tree, 'Microsoft.Network/routeTables')).toEqual([]);
+        expect(subnets.map((s) => s.name)).not.toContain('AzureFirewallSubnet');
+        return;
+      }
+      expect(get(tree, 'Microsoft.Network/natGateways'), 'no NAT gateway beside the firewall').toEqual([]);
+      const table = only(get(tree, 'Microsoft.Network/routeTables'), 'route table');
+      expect(table.name).toBe(ctx.names.egressRouteTable);
+      expect(table.properties.disableBgpRoutePropagation).toBe(true);
+      expect(table.properties.routes).toEqual([{ name: 'internet-through-firewall', properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: ctx.network.firewallIp } }]);
+      for (const s of subnets) {
+        const routed = [ctx.names.subnets.nodes, ctx.names.subnets.agents].includes(s.name);
+        expect(s.properties.routeTable?.id, s.name).toBe(routed ? table.id : undefined);
+        expect(s.properties.natGateway, s.name).toBeUndefined();
+      }
+      // The route's next hop is the firewall's address: Azure gives it the first usable one of AzureFirewallSubnet (a /26).
+      const firewallSubnet = subnets.find((s) => s.name === 'AzureFirewallSubnet')!;
+      const cidr = parseCidr(firewallSubnet.properties.addressPrefix) as Cidr;
+      expect(cidr.prefix).toBe(26);
+      expect(ctx.network.firewallIp).toBe(fromNumber(cidr.first + 4));
+      const firewall = only(get(tree, 'Microsoft.Network/azureFirewalls'), 'firewall');
+      expect(firewall.properties.sku).toEqual({ name: 'AZFW_VNet', tier: 'Standard' });
+      expect(firewall.zones ?? []).toEqual(ctx.answers.availabilityZones);
+      const configs = firewall.properties.ipConfigurations as { properties: { subnet: { id: string } } }[];
+      expect(configs.map((c) => c.properties.subnet.id)).toEqual(["[parameters('subnetId')]"]);
+      const modules = trees[tree].compiled.template.resources as Record<string, { properties: { parameters: Record<string, { value: string }> } }>;
+      expect(modules.firewall!.properties.parameters.subnetId!.value).toBe("[reference('network').outputs.firewallSubnetId.value]");
+      const policy = only(get(tree, 'Microsoft.Network/firewallPolicies'), 'firewall policy');
+      expect(policy.properties).toMatchObject({ sku: { tier: 'Standard' }, threatIntelMode: 'Deny' });
+      expect((firewall.properties.firewallPolicy as { id: string }).id).toBe(policy.id);
+      // Application rules only (anything not allowed is denied), each from one subnet, built from the allow-list.
+      const group = only(get(tree, 'Microsoft.Network/firewallPolicies/ruleCollectionGroups'), 'rule collection group');
+      const collections = group.properties.ruleCollections as { name: string; action: { type: string }; rules: { ruleType: string; name: string; sourceAddresses: string[]; fqdnTags?: string[]; targetFqdns?: string[] }[] }[];
+      expect(collections.map((c) => c.name)).toEqual(['aks-nodes', 'devops-agents']);
+      for (const c of collections) expect(c.action.type).toBe('Allow');
+      const nodes = collections[0]!.rules;
+      const agents = collections[1]!.rules;
+      expect(nodes.every((r) => r.ruleType === 'ApplicationRule' && isDeepStrictEqual(r.sourceAddresses, [ctx.network.subnet.nodes!.cidr]))).toBe(true);
+      expect(agents.every((r) => r.ruleType === 'ApplicationRule' && isDeepStrictEqual(r.sourceAddresses, [ctx.network.subnet.agents!.cidr]))).toBe(true);
+      expect(nodes[0]).toMatchObject({ name: 'aks-required', fqdnTags: ['AzureKubernetesService'] });
+      const allowlist = ctx.infra.egress.allowlist!;
+      expect(nodes.slice(1).map((r) => r.name)).toEqual(allowlist.nodes.map((r) => r.name));
+      expect(agents.map((r) => r.targetFqdns)).toEqual(allowlist.agents.map((r) => r.targetFqdns));
+      expect(rendered.files.get('infra/egress-allowlist.json')).toBe(ctx.infra.egress.allowlistJson);
+      const fqdns = [...nodes, ...agents].flatMap((r) => r.targetFqdns ?? []);
+      for (const needed of [`${ctx.answers.location}.handler.control.monitor.azure.com`, 'data.policy.core.windows.net', 'dev.azure.com', 'management.azure.com', 'dl.k8s.io']) expect(fqdns, needed).toContain(needed);
+      if (ctx.answers.agentPool === 'managedDevOpsPool') expect(fqdns).toContain('*.prod.manageddevops.microsoft.com');
+      else expect(fqdns).not.toContain('*.prod.manageddevops.microsoft.com');
+      // Nothing broader than a domain: no bare wildcard, no IP rule.
+      expect(fqdns.filter((f) => f === '*' || /^\*\.[^.]+$/.test(f))).toEqual([]);
+      expect(get(tree, 'Microsoft.Network/firewallPolicies/ruleCollectionGroups').flatMap((g) => (g.properties.ruleCollections as { rules: { ruleType: string }[] }[]).flatMap((c) => c.rules)).filter((r) => r.ruleType !== 'ApplicationRule')).toEqual([]);
+      const logs = only(get(tree, 'Microsoft.Insights/diagnosticSettings', (d) => d.scope === firewall.id), 'firewall diagnostic setting');
+      expect((logs.properties.logs as { category: string; enabled: boolean }[]).filter((l) => l.enabled).map((l) => l.category)).toEqual(['AzureFirewallApplicationRule', 'AzureFirewallNetworkRule', 'AzureFirewallDnsProxy']);
+      const cluster = only(get(tree, 'Microsoft.ContainerService/managedClusters'), 'cluster');
+      expect((cluster.properties.networkProfile as { outboundType: string }).outboundType).toBe('userDefinedRouting');
+      const main = trees[tree].compiled.template.resources as Record<string, { dependsOn?: string[] }>;
+      expect(main.aks!.dependsOn, 'the cluster is created once its egress works').toContain('firewall');
+    });
+
+    test.each(each)('%s: egress natGateway: nodes and agents leave through one Standard NAT gateway with a static Standard public IP', (tree) => {
+      const { rendered } = trees[tree];
+      if (rendered.answers.egress !== 'natGateway') {
+        expect(get(tree, 'Microsoft.Network/natGateways')).toEqual([]);
+        return;
+      }
       const nat = only(get(tree, 'Microsoft.Network/natGateways'), 'NAT gateway');
       expect(nat.sku?.name).toBe('Standard');
       const ipIds = (nat.properties.publicIpAddresses as { id: string }[]).map((p) => p.id);
@@ -319,8 +413,10 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
     });
 
     test('private DNS zones of the registry and the key vault are linked to the VNet, without auto-registration', () => {
+      // The private endpoints' zones, and the private zone of the workloads' host names (ingress.bicep).
+      const zoneName = trees.defaults.rendered.answers.privateDnsZone;
       const zones = get('defaults', 'Microsoft.Network/privateDnsZones').map((z) => z.name).sort();
-      expect(zones).toEqual(['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net']);
+      expect(zones).toEqual([zoneName, 'privatelink.azurecr.io', 'privatelink.vaultcore.azure.net'].sort());
       const links = get('defaults', 'Microsoft.Network/privateDnsZones/virtualNetworkLinks');
       expect(links.map((l) => l.name.split('/')[0]).sort()).toEqual(zones);
       for (const link of links) {
@@ -329,11 +425,89 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       }
       const main = trees.defaults.compiled.template.resources as Record<string, { properties: { parameters: Record<string, { value: string }> } }>;
       expect(main.privateDns!.properties.parameters.virtualNetworkId!.value).toBe("[reference('network').outputs.virtualNetworkId.value]");
+      expect(main.ingress!.properties.parameters.virtualNetworkId!.value).toBe("[reference('network').outputs.virtualNetworkId.value]");
+    });
+
+    test.each(each)('%s: an A record per exposed workload in the private zone, pointing at the gateway\'s fixed address in the ingress subnet', (tree) => {
+      const { ctx } = trees[tree].rendered;
+      const records = get(tree, 'Microsoft.Network/privateDnsZones/A');
+      expect(records.map((r) => r.name).sort()).toEqual(ctx.workloads.filter((w) => w.exposed).map((w) => `${ctx.answers.privateDnsZone}/${w.name}`).sort());
+      for (const r of records) expect(r.properties.aRecords).toEqual([{ ipv4Address: ctx.network.ingressGatewayIp }]);
+      const ingress = parseCidr(ctx.network.subnet.ingress!.cidr) as Cidr;
+      expect(ingress.prefix).toBe(28);
+      expect(ctx.network.ingressGatewayIp).toBe(fromNumber(ingress.first + 4));
+      // The gateway's identity: federated with exactly its service account, Key Vault Secrets User on the vault.
+      const identity = only(get(tree, 'Microsoft.ManagedIdentity/userAssignedIdentities', (i) => i.name === ctx.names.gatewayIdentity), 'gateway identity');
+      expect(identity.modules).toEqual(['ingress']);
+      const credential = only(get(tree, 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials', (f) => f.name.startsWith(`${ctx.names.gatewayIdentity}/`)), 'gateway federated credential');
+      expect(credential.properties.subject).toBe(`system:serviceaccount:${ctx.k8s.gateway.spec.namespace}:${ctx.k8s.gateway.spec.serviceAccount}`);
+      const reader = only(get(tree, 'Microsoft.Authorization/roleAssignments', (a) => a.modules[0] === 'ingress'), 'gateway role assignment');
+      expect(roleOf(reader)).toBe(ROLES.keyVaultSecretsUser.id);
+      expect(reader.scope).toBe(`${rg}/providers/Microsoft.KeyVault/vaults/${ctx.names.keyVault}`);
     });
   });
 
   describe('AKS', () => {
     const cluster = (tree: TreeName = 'defaults') => only(get(tree, 'Microsoft.ContainerService/managedClusters'), 'cluster');
+
+    test('Entra ID with Azure RBAC, no local accounts, Standard tier, names and version from the answers', () => {
+      for (const tree of each) {
+        const { rendered } = trees[tree];
+        const c = cluster(tree);
+        expect(c.name).toBe(rendered.ctx.names.cluster);
+        expect(c.properties.aadProfile).toMatchObject({ managed: true, enableAzureRBAC: true });
+        expect(c.properties.disableLocalAccounts).toBe(true);
+        expect(c.properties.enableRBAC).toBe(true);
+        expect(c.sku).toEqual({ name: 'Base', tier: 'Standard' });
+        expect(c.properties.nodeResourceGroup).toBe(rendered.ctx.names.nodeResourceGroup);
+        expect(c.properties.kubernetesVersion).toBe(rendered.answers.kubernetesVersion);
+      }
+    });
+
+    test('private API server: no public FQDN, AKS-managed private DNS zone, run command disabled, projected into its own delegated subnet', () => {
+      const { names } = trees.defaults.rendered.ctx;
+      const apiServerSubnet = `${rg}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}/subnets/${names.subnets.apiServer}`;
+      expect(cluster().properties.apiServerAccessProfile).toEqual({
+        enablePrivateCluster: true,
+        enablePrivateClusterPublicFQDN: false,
+        privateDNSZone: 'system',
+        disableRunCommand: true,
+        enableVnetIntegration: true,
+        subnetId: apiServerSubnet,
+      });
+      const vnet = only(get('defaults', 'Microsoft.Network/virtualNetworks'), 'virtual network');
+      const subnet = (vnet.properties.subnets as { name: string; properties: { addressPrefix: string; delegations?: { properties: { serviceName: string } }[] } }[]).find((s) => s.name === names.subnets.apiServer)!;
+      expect(subnet.properties.delegations?.map((d) => d.properties.serviceName)).toEqual(['Microsoft.ContainerService/managedClusters']);
+      expect((parseCidr(subnet.properties.addressPrefix) as Cidr).prefix, 'at least the /28 AKS requires').toBeLessThanOrEqual(28);
+    });
+
+    test.each(each)('%s: etcd encryption with a key in the private key vault (KMS), encryption at host on every node pool', (tree) => {
+      const { ctx } = trees[tree].rendered;
+      const c = cluster(tree);
+      const vaultId = `${rg}/providers/Microsoft.KeyVault/vaults/${ctx.names.keyVault}`;
+      expect((c.properties.securityProfile as { azureKeyVaultKms: unknown }).azureKeyVaultKms).toEqual({
+        enabled: true,
+        keyId: "[parameters('kmsKeyUri')]",
+        keyVaultNetworkAccess: 'Private',
+        keyVaultResourceId: vaultId,
+      });
+      const modules = trees[tree].compiled.template.resources as Record<string, { properties: { parameters: Record<string, { value: string }> } }>;
+      expect(modules.aks!.properties.parameters.kmsKeyUri!.value).toBe("[reference('keyVault').outputs.kmsKeyUri.value]");
+      const key = only(get(tree, 'Microsoft.KeyVault/vaults/keys'), 'etcd key');
+      expect(key.name).toBe(`${ctx.names.keyVault}/${ctx.names.kmsKey}`);
+      expect(key.properties).toMatchObject({ kty: 'RSA', keyOps: ['encrypt', 'decrypt'], rotationPolicy: { lifetimeActions: [{ action: { type: 'rotate' }, trigger: { timeAfterCreate: 'P180D' } }] } });
+      expect((key.properties.rotationPolicy as { attributes?: unknown }).attributes, 'no expiry: an expired old version would make secrets unreadable').toBeUndefined();
+      for (const pool of c.properties.agentPoolProfiles as { name: string; enableEncryptionAtHost?: boolean }[]) expect(pool.enableEncryptionAtHost, pool.name).toBe(true);
+      for (const set of get(tree, 'Microsoft.Compute/virtualMachineScaleSets')) {
+        expect((set.properties as { virtualMachineProfile: { securityProfile: { encryptionAtHost?: boolean } } }).virtualMachineProfile.securityProfile.encryptionAtHost, set.name).toBe(true);
+      }
+    });
+
+    test('OIDC issuer and workload identity on', () => {
+      const c = cluster();
+      expect(c.properties.oidcIssuerProfile).toEqual({ enabled: true });
+      expect((c.properties.securityProfile as { workloadIdentity: unknown }).workloadIdentity).toEqual({ enabled: true });
+    });
 
     test('add-ons: Key Vault secrets provider with rotation, Azure Policy, Container insights with Entra ID auth', () => {
       const addons = cluster().properties.addonProfiles as Record<string, { enabled: boolean; config?: Record<string, string> }>;
@@ -388,17 +562,22 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       }
     });
 
-    test('the control plane has a user-assigned identity with exactly one role: Network Contributor on the node subnet', () => {
+    test('the control plane has a user-assigned identity with five roles: Network Contributor on its three subnets, Crypto User on the etcd key, Key Vault Contributor on the vault', () => {
       const { names } = trees.defaults.rendered.ctx;
       const c = cluster();
       const identity = only(get('defaults', 'Microsoft.ManagedIdentity/userAssignedIdentities', (i) => i.name === names.clusterIdentity), 'control-plane identity');
       expect(c.identity?.type).toBe('UserAssigned');
       expect(Object.keys(c.identity?.userAssignedIdentities as object)).toEqual([identity.id]);
       const assignments = get('defaults', 'Microsoft.Authorization/roleAssignments', (a) => String(a.properties.principalId).includes("'controlPlaneIdentity'"));
-      const assignment = only(assignments, 'control-plane role assignment');
-      expect(roleOf(assignment)).toBe(ROLES.networkContributor.id);
-      expect(assignment.scope).toBe(`${rg}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}/subnets/${names.subnets.nodes}`);
+      const vault = `${rg}/providers/Microsoft.KeyVault/vaults/${names.keyVault}`;
+      expect(assignments.map((a) => [roleOf(a), a.scope])).toEqual([
+        ...[names.subnets.nodes, names.subnets.ingress, names.subnets.apiServer].map((subnet) => [ROLES.networkContributor.id, `${rg}/providers/Microsoft.Network/virtualNetworks/${names.virtualNetwork}/subnets/${subnet}`]),
+        [ROLES.keyVaultCryptoUser.id, `${vault}/keys/${names.kmsKey}`],
+        [ROLES.keyVaultContributor.id, vault],
+      ]);
+      for (const dependency of ['controlPlaneApiServerNetworkContributor', 'controlPlaneKmsCryptoUser', 'controlPlaneKmsVaultContributor']) expect(c.raw.dependsOn).toContain(dependency);
       expect(c.raw.dependsOn).toContain('controlPlaneNetworkContributor');
+      expect(c.raw.dependsOn).toContain('controlPlaneIngressNetworkContributor');
     });
 
     test('role assignment names are deterministic guid(...) expressions', () => {
@@ -551,11 +730,29 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       expect(compiledCondition.endsWith(`', '${CUSTOM_ROLES.aksNamespaceDeployer.placeholder}', ${String(namespaceDeployer(tree).raw.name).slice(1, -1)})]`)).toBe(true);
     });
 
-    test.each(each)('%s: RBAC Admin only in the workload namespaces, to the pipeline identity; RBAC Writer assigned nowhere', (tree) => {
+    test('AcrPush on the registry, Cluster User and the namespace deployer on the cluster, RBAC Admin in each workload namespace, and nothing else', () => {
+      const tree: TreeName = 'premiumBastionAdminsThreeWorkloads';
+      const { names } = trees[tree].rendered.ctx;
+      const cluster = clusterId(tree);
+      const scoped = assignments(tree)
+        .filter((a) => !a.options?.onlyIfNotExists)
+        .map((a) => [roleOf(a), a.scope]);
+      expect(scoped).toEqual([
+        [ROLES.acrPush.id, `${rg}/providers/Microsoft.ContainerRegistry/registries/${names.registry}`],
+        [ROLES.aksClusterUser.id, cluster],
+        [ROLES.aksRbacAdmin.id, `${cluster}/namespaces/shop`],
+        [ROLES.aksRbacAdmin.id, `${cluster}/namespaces/jobs`],
+        [ROLES.aksRbacAdmin.id, `${cluster}/namespaces/${trees[tree].rendered.ctx.k8s.gateway.spec.namespace}`],
+        [namespaceDeployer(tree).name, cluster],
+      ]);
+    });
+
+    test.each(each)('%s: RBAC Admin only in the workload namespaces (and the gateway\'s, when a workload is exposed), to the pipeline identity; RBAC Writer assigned nowhere', (tree) => {
       const { ctx } = trees[tree].rendered;
       const all = get(tree, 'Microsoft.Authorization/roleAssignments');
       const admins = all.filter((a) => roleOf(a) === ROLES.aksRbacAdmin.id);
-      expect(admins.map((a) => a.scope)).toEqual([...new Set(ctx.workloads.map((w) => w.namespace))].map((ns) => `${clusterId(tree)}/namespaces/${ns}`));
+      const namespaces = [...new Set(ctx.workloads.map((w) => w.namespace)), ...(ctx.k8s.gateway.enabled ? [ctx.k8s.gateway.spec.namespace] : [])];
+      expect(admins.map((a) => a.scope)).toEqual(namespaces.map((ns) => `${clusterId(tree)}/namespaces/${ns}`));
       for (const a of admins) {
         expect(a.modules).toEqual(['pipelineIdentity']);
         expect(a.properties.principalId).toBe("[reference('identity').principalId]");

@@ -61,7 +61,7 @@ describe('core/plan/infra.ts', () => {
     const { ctx, files } = await renderRepository({
       workloads: [
         { name: 'web', namespace: 'shop', port: 8080, replicas: 2, secrets: ['a'] },
-        { name: 'api', namespace: 'shop', port: 8081, replicas: 1, secrets: [] },
+        { name: 'api', namespace: 'shop', port: 8081, replicas: 1, secrets: [], expose: 'none' },
       ],
     });
     const entries = ctx.workloads.map(infraWorkloadEntry);
@@ -72,7 +72,9 @@ describe('core/plan/infra.ts', () => {
       identityName: ctx.workloads[1]!.names.identity,
       federatedCredentialName: ctx.workloads[1]!.names.federatedCredential,
       readsSecrets: false,
+      exposed: false,
     });
+    expect(entries[0]!.exposed).toBe(true);
     expect(files.get('infra/workloads.json')).toBe(renderInfraWorkloads(entries));
     expect(renderInfraWorkloads(entries)).toMatch(/^\[\n {2}\{\n {4}"name": "web",/);
   });
@@ -83,10 +85,13 @@ describe('core/plan/infra.ts', () => {
     expect(defaults).toEqual([
       'infra/bicepconfig.json',
       'infra/dev.bicepparam',
+      'infra/egress-allowlist.json',
       'infra/main.bicep',
       'infra/modules/agent-pool.bicep',
       'infra/modules/aks.bicep',
       'infra/modules/bastion.bicep',
+      'infra/modules/firewall.bicep',
+      'infra/modules/ingress.bicep',
       'infra/modules/key-vault.bicep',
       'infra/modules/monitoring.bicep',
       'infra/modules/network.bicep',
@@ -97,8 +102,10 @@ describe('core/plan/infra.ts', () => {
       'infra/types.bicep',
       'infra/workloads.json',
     ]);
-    const other = await paths({ bastion: false, agentPool: 'vmss', environment: 'prod' });
+    const other = await paths({ bastion: false, agentPool: 'vmss', environment: 'prod', egress: 'natGateway' });
     expect(other).toContain('infra/modules/agent-scale-set.bicep');
+    expect(other).not.toContain('infra/modules/firewall.bicep');
+    expect(other).not.toContain('infra/egress-allowlist.json');
     expect(other).toContain('infra/prod.bicepparam');
     expect(other).not.toContain('infra/modules/bastion.bicep');
     expect(other).not.toContain('infra/modules/agent-pool.bicep');

@@ -58,6 +58,7 @@ const OUTPUTS = {
   [INFRA_OUTPUTS.tenantId]: { type: 'String', value: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
   [INFRA_OUTPUTS.workloadClientIds]: { type: 'Object', value: CLIENT_IDS },
   [INFRA_OUTPUTS.pipelineIdentityClientId]: { type: 'String', value: '55555555-eeee-4eee-8eee-555555555555' },
+  [INFRA_OUTPUTS.gatewayClientId]: { type: 'String', value: '66666666-ffff-4fff-8fff-666666666666' },
 };
 
 let rendered: Rendered;
@@ -186,6 +187,7 @@ describe('scripts/write-deploy-values.sh', () => {
       ['a client ID that is not a GUID', { ...OUTPUTS, workloadClientIds: { type: 'Object', value: { ...CLIENT_IDS, web: `${CLIENT_IDS.web}\nimageTag=latest` } } }, /workloadClientIds\.web [\s\S]* is not a GUID/],
       ['a login server with a path', { ...OUTPUTS, acrLoginServer: { type: 'String', value: 'evil.example/x' } }, /output acrLoginServer/],
       ['a missing Key Vault output', { ...OUTPUTS, keyVaultName: undefined }, /no string output keyVaultName/],
+      ['a gateway client ID that is not a GUID', { ...OUTPUTS, gatewayClientId: { type: 'String', value: 'not-a-guid' } }, /output gatewayClientId "not-a-guid" is not what it should be/],
     ])('fails on %s and writes nothing', async (_what, outputs, message) => {
       const dir = freshTree();
       const before = valuesFiles(dir);
@@ -211,6 +213,7 @@ describe('scripts/write-deploy-values.sh', () => {
         [DEPLOY_VALUE_KEYS.acrLoginServer]: OUTPUTS.acrLoginServer.value,
         [DEPLOY_VALUE_KEYS.keyVaultName]: OUTPUTS.keyVaultName.value,
         [DEPLOY_VALUE_KEYS.tenantId]: OUTPUTS.tenantId.value,
+        [DEPLOY_VALUE_KEYS.gatewayClientId]: OUTPUTS.gatewayClientId.value,
         [DEPLOY_VALUE_KEYS.imageTag]: '20260101.7',
       });
       for (const w of WORKLOADS) {
@@ -233,6 +236,9 @@ describe('scripts/write-deploy-values.sh', () => {
 
       const objects = await kustomize(kubectl!, join(dir, PATHS.kustomizeOverlay(env)));
       const get = (kind: string, namespace: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name) as K8sObject;
+      // The private gateway's service account gets the gateway identity's client ID.
+      const gateway = rendered.ctx.k8s.gateway.spec;
+      expect(get('ServiceAccount', gateway.namespace, gateway.serviceAccount).metadata.annotations?.['azure.workload.identity/client-id']).toBe(OUTPUTS.gatewayClientId.value);
       for (const w of rendered.ctx.workloads) {
         const sa = get('ServiceAccount', w.namespace, w.names.serviceAccount);
         expect(sa.metadata.annotations?.['azure.workload.identity/client-id'], w.name).toBe(CLIENT_IDS[w.name]);

@@ -7,6 +7,7 @@ import { parse, parseDocument, type YAMLSeq } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../generators/core/plan/contracts.ts';
 import { k8sContext, PUBLIC_EGRESS_EXCEPT, yamlName } from '../generators/core/plan/k8s.ts';
+import { workloadContext } from '../generators/core/plan/workload.ts';
 import { parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 import { templateRoot } from '../generators/core/support/paths.ts';
 import { renderTree } from '../generators/core/output/render.ts';
@@ -71,7 +72,11 @@ describe('adding a workload is new files plus list entries in kustomization.yaml
     const aloneK8s = k8sFiles(alone);
     const created = [...after.keys()].filter((path) => !before.has(path));
     expect(created.length).toBeGreaterThan(0);
-    expect(created.filter((path) => !aloneK8s.has(path)), 'every new file comes from a workload or namespace template').toEqual([]);
+    // The first exposed workload also brings the private gateway, which all exposed workloads share.
+    const gatewayBefore = [...before.keys()].some((path) => path.startsWith('k8s/base/gateway/'));
+    const gatewayFiles = created.filter((path) => path.startsWith('k8s/base/gateway/'));
+    expect(gatewayFiles.length > 0, 'the gateway arrives with the first exposed workload').toBe(!gatewayBefore && (added as { expose?: string }).expose !== 'none');
+    expect(created.filter((path) => !aloneK8s.has(path) && !gatewayFiles.includes(path)), 'every new file comes from a workload or namespace template').toEqual([]);
     for (const [path, content] of aloneK8s) {
       if (before.has(path)) expect(content, `${path} is rendered identically`).toBe(before.get(path));
       else expect(content, path).toBe(after.get(path));
@@ -130,7 +135,7 @@ describe('k8s context', () => {
   });
 
   it.skipIf(!kubectl)('a workload named "on" in namespace "yes" renders as those strings', async () => {
-    const { files } = await renderRepository({ name: 'shop', workloads: [{ name: 'on', namespace: 'yes', port: 8080, replicas: 1, secrets: ['s'] }] });
+    const { files } = await renderRepository({ name: 'shop', workloads: [{ name: 'on', namespace: 'yes', port: 8080, replicas: 1, secrets: ['s'], expose: 'none' }] });
     const root = writeTree(files, 'secure-aks-layout-');
     temps.push(root);
     const objects = await kustomize(kubectl!, join(root, PATHS.kustomizeOverlay('dev')));
@@ -144,11 +149,13 @@ describe('k8s context', () => {
 
   it('one namespace entry per distinct namespace, zone spreading hard only across two or more zones', () => {
     const answers = resolveOrThrow({ workloads: [ORDERS, PAYMENTS, WEB], availabilityZones: ['1', '2'] });
-    const ctx = k8sContext(answers, '10.42.4.64/27');
+    const network = { privateEndpointsCidr: '10.42.4.64/27', ingressSubnet: 'snet-aks-ingress', ingressIp: '10.42.4.132' };
+    const workloads = answers.workloads.map((w) => workloadContext(w, answers));
+    const ctx = k8sContext(answers, workloads, network);
     expect(ctx.namespaces).toEqual(['commerce', 'frontend']);
     expect(ctx.zoneSpread).toBe('DoNotSchedule');
-    expect(k8sContext({ ...answers, availabilityZones: ['1'] }, '10.42.4.64/27').zoneSpread).toBe('ScheduleAnyway');
-    expect(k8sContext({ ...answers, availabilityZones: [] }, '10.42.4.64/27').zoneSpread).toBe('ScheduleAnyway');
+    expect(k8sContext({ ...answers, availabilityZones: ['1'] }, workloads, network).zoneSpread).toBe('ScheduleAnyway');
+    expect(k8sContext({ ...answers, availabilityZones: [] }, workloads, network).zoneSpread).toBe('ScheduleAnyway');
     for (const w of answers.workloads) expect(ctx.workload[w.name]!.minReplicas).toBe(w.replicas);
     expect(ctx.workload.web!.resources).not.toContain('secret-provider-class.yaml');
     expect(ctx.workload.orders!.resources).toContain('secret-provider-class.yaml');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../generators/core/plan/contracts.ts';
-import { DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/plan/k8s.ts';
+import { DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKER_PROBE_COMMAND, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/plan/k8s.ts';
 import { overlaps, parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import {
@@ -17,6 +17,7 @@ import {
   podSecurityRestricted,
   podSpecOf,
   renderOverlays,
+  validateGatewayApi,
   validateKustomization,
   validateObject,
   yamllint,
@@ -30,15 +31,25 @@ const yamllintPath = toolOrSkip('yamllint');
 const SCENARIOS: Array<{ id: string; input: AnswerInput }> = [
   { id: 'default repository', input: {} },
   {
-    id: 'three workloads (two share a namespace, one has no secrets), no zones',
+    id: 'three workloads (two share a namespace, one is a worker, one has no secrets), no zones',
     input: {
       name: 'shop',
       environment: 'prod',
       availabilityZones: [],
       workloads: [
         { name: 'orders', namespace: 'commerce', port: 8080, replicas: 2, secrets: ['orders-db', 'api-key'] },
-        { name: 'payments', namespace: 'commerce', port: 9090, replicas: 3, secrets: ['psp-key'] },
+        { name: 'payments', namespace: 'commerce', kind: 'worker' as const, replicas: 3, secrets: ['psp-key'] },
         { name: 'web', namespace: 'frontend', port: 3000, replicas: 1, secrets: [] },
+      ],
+    },
+  },
+  {
+    id: 'web workloads that are not exposed, and a worker (no gateway)',
+    input: {
+      name: 'backoffice',
+      workloads: [
+        { name: 'admin', namespace: 'ops', port: 8080, replicas: 1, secrets: [], expose: 'none' as const },
+        { name: 'sync', namespace: 'ops', kind: 'worker' as const, replicas: 1, secrets: ['token'] },
       ],
     },
   },
@@ -52,6 +63,7 @@ function fakeValues(rendered: Rendered) {
     keyVaultName: 'kv-fake-0001',
     tenantId: '72f988bf-0000-4000-8000-000000000001',
     imageTag: '20260101.7',
+    gatewayClientId: '0000000a-1111-4222-8333-aaaaaaaaaaaa',
     clientIds: Object.fromEntries(rendered.answers.workloads.map((w, i) => [w.name, `0000000${i + 1}-1111-4222-8333-${String(i + 1).padStart(12, '4')}`])),
   };
 }
@@ -64,6 +76,7 @@ function fillValues(root: string, rendered: Rendered, values: Values): void {
     `${DEPLOY_VALUE_KEYS.acrLoginServer}=${values.acrLoginServer}`,
     `${DEPLOY_VALUE_KEYS.keyVaultName}=${values.keyVaultName}`,
     `${DEPLOY_VALUE_KEYS.tenantId}=${values.tenantId}`,
+    `${DEPLOY_VALUE_KEYS.gatewayClientId}=${values.gatewayClientId}`,
     `${DEPLOY_VALUE_KEYS.imageTag}=${values.imageTag}`,
   ];
   writeFileSync(join(root, PATHS.deployValues(env)), `${lines.join('\n')}\n`);
@@ -193,7 +206,9 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
     it('one Namespace per distinct namespace, enforcing Pod Security "restricted", with a default-deny policy', () => {
       const { objects, rendered } = s();
       const namespaces = [...new Set(rendered.answers.workloads.map((w) => w.namespace))].sort();
-      expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual(namespaces);
+      // Plus the private gateway's namespace when a workload is exposed (checked with the gateway).
+      const gatewayNamespace = rendered.ctx.k8s.gateway.enabled ? [rendered.ctx.k8s.gateway.spec.namespace] : [];
+      expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort()).toEqual([...namespaces, ...gatewayNamespace].sort());
       for (const ns of namespaces) {
         const labels = must(objects, 'Namespace', undefined, ns).metadata.labels ?? {};
         for (const mode of ['enforce', 'audit', 'warn']) expect(labels[`pod-security.kubernetes.io/${mode}`], `${ns} ${mode}`).toBe('restricted');
@@ -205,7 +220,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       }
     });
 
-    it('every workload has its ServiceAccount, Deployment, Service, PDB, HPA and NetworkPolicy', () => {
+    it('every workload has its ServiceAccount, Deployment, PDB, HPA and NetworkPolicy; a web workload its Service and HTTP probes, a worker neither', () => {
       const { objects, rendered } = s();
       for (const w of rendered.ctx.workloads) {
         const sa = must(objects, 'ServiceAccount', w.namespace, w.names.serviceAccount);
@@ -219,9 +234,18 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         for (const [k, v] of Object.entries(selector)) expect(template.metadata.labels[k]).toBe(v);
 
         const [container] = template.spec.containers;
-        expect(container.ports).toEqual([{ name: 'http', containerPort: w.port, protocol: 'TCP' }]);
-        for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-          expect(container[probe]?.httpGet, `${w.name} ${probe}`).toEqual({ path: '/healthz', port: 'http' });
+        if (w.web) {
+          expect(container.ports).toEqual([{ name: 'http', containerPort: w.port, protocol: 'TCP' }]);
+          for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+            expect(container[probe]?.httpGet, `${w.name} ${probe}`).toEqual({ path: '/healthz', port: 'http' });
+          }
+        } else {
+          // A worker listens on nothing: no port, probes that run a command in the container.
+          expect(container.ports, `${w.name}: a worker exposes no port`).toBeUndefined();
+          for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+            expect(container[probe], `${w.name} ${probe}`).toMatchObject({ exec: { command: [...WORKER_PROBE_COMMAND] } });
+            expect(container[probe].httpGet ?? container[probe].tcpSocket ?? container[probe].grpc, `${w.name} ${probe}`).toBeUndefined();
+          }
         }
         expect(container.resources.requests.cpu).toBeDefined();
         expect(container.resources.requests.memory).toBeDefined();
@@ -232,9 +256,13 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         const zone = spread.find((t) => t.topologyKey === 'topology.kubernetes.io/zone')!;
         expect(zone.whenUnsatisfiable).toBe(rendered.answers.availabilityZones.length >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway');
 
-        const service = must(objects, 'Service', w.namespace, w.name);
-        expect(spec(service).selector).toEqual(selector);
-        expect(spec(service).ports.map((p: { targetPort: unknown }) => p.targetPort)).toEqual(['http']);
+        if (w.web) {
+          const service = must(objects, 'Service', w.namespace, w.name);
+          expect(spec(service).selector).toEqual(selector);
+          expect(spec(service).ports.map((p: { targetPort: unknown }) => p.targetPort)).toEqual(['http']);
+        } else {
+          expect(find(objects, 'Service', w.namespace, w.name), `${w.name}: a worker has no Service`).toBeUndefined();
+        }
         const pdb = must(objects, 'PodDisruptionBudget', w.namespace, w.name);
         expect(spec(pdb).selector.matchLabels).toEqual(selector);
         const hpa = must(objects, 'HorizontalPodAutoscaler', w.namespace, w.name);
@@ -246,7 +274,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         const policy = must(objects, 'NetworkPolicy', w.namespace, w.name);
         expect(spec(policy).podSelector.matchLabels).toEqual(selector);
       }
-      const kinds = new Set(['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'SecretProviderClass']);
+      const kinds = new Set(['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'SecretProviderClass', 'Gateway', 'HTTPRoute']);
       expect(objects.filter((o) => !kinds.has(o.kind)).map(nameOf), 'nothing else is rendered').toEqual([]);
     });
 
@@ -329,16 +357,101 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       }
     });
 
+    it('private HTTPS ingress: one internal gateway with a fixed private address, a Key Vault certificate and an HTTP-to-HTTPS redirect; a route per exposed workload', () => {
+      const { objects, rendered, values } = s();
+      const { ctx } = rendered;
+      const gw = ctx.k8s.gateway.spec;
+      const exposed = ctx.workloads.filter((w) => w.exposed);
+      const gateways = objects.filter((o) => o.kind === 'Gateway');
+      if (exposed.length === 0) {
+        expect(gateways, 'no exposed workload, no gateway').toEqual([]);
+        expect(objects.filter((o) => o.kind === 'HTTPRoute' || o.metadata.namespace === gw.namespace || o.metadata.name === gw.namespace)).toEqual([]);
+        return;
+      }
+      expect(gateways).toHaveLength(1);
+      const gateway = must(objects, 'Gateway', gw.namespace, gw.name);
+      expect(spec(gateway).gatewayClassName).toBe('approuting-istio');
+      // Internal only: an internal load balancer with the address the private DNS zone's records point at.
+      expect(spec(gateway).infrastructure.annotations).toEqual({
+        'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
+        'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': ctx.names.subnets.ingress,
+        'service.beta.kubernetes.io/azure-load-balancer-ipv4': ctx.network.ingressGatewayIp,
+      });
+      const ingressSubnet = parseCidr(ctx.network.subnet.ingress!.cidr) as Cidr;
+      expect(overlaps(ingressSubnet, parseCidr(`${ctx.network.ingressGatewayIp}/32`) as Cidr)).toBe(true);
+      const listeners = spec(gateway).listeners as Array<Record<string, any>>;
+      expect(listeners.map((l) => `${l.name}:${l.protocol}:${l.port}`)).toEqual(['http:HTTP:80', 'https:HTTPS:443']);
+      const https = listeners.find((l) => l.protocol === 'HTTPS')!;
+      expect(https.hostname).toBe(`*.${rendered.answers.privateDnsZone}`);
+      // TLS from the Key Vault certificate through the operator: no certificateRefs to a Secret we wrote.
+      expect(https.tls).toEqual({
+        mode: 'Terminate',
+        options: {
+          'kubernetes.azure.com/tls-cert-keyvault-uri': `https://${rendered.answers.keyVaultName.toLowerCase()}.vault.azure.net/certificates/${gw.certificateName}`,
+          'kubernetes.azure.com/tls-cert-service-account': gw.serviceAccount,
+        },
+      });
+      expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+      expect(https.allowedRoutes).toEqual({ namespaces: { from: 'Selector', selector: { matchLabels: { [gw.routesLabel.key]: gw.routesLabel.value } } }, kinds: [{ kind: 'HTTPRoute' }] });
+      const sa = must(objects, 'ServiceAccount', gw.namespace, gw.serviceAccount);
+      expect(sa.metadata.annotations?.['azure.workload.identity/client-id']).toBe(values.gatewayClientId);
+      expect(sa.metadata.labels?.['azure.workload.identity/use']).toBe('true');
+      // HTTP only redirects to HTTPS, and only the gateway's own namespace attaches to it.
+      const http = listeners.find((l) => l.protocol === 'HTTP')!;
+      expect(http.allowedRoutes.namespaces).toEqual({ from: 'Same' });
+      const routes = objects.filter((o) => o.kind === 'HTTPRoute');
+      const redirect = must(objects, 'HTTPRoute', gw.namespace, gw.redirectRoute);
+      expect(spec(redirect).parentRefs).toEqual([{ name: gw.name, sectionName: 'http' }]);
+      expect(spec(redirect).rules).toEqual([{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }]);
+      expect(routes.filter((r) => spec(r).parentRefs.some((p: { sectionName: string }) => p.sectionName === 'http')).map(nameOf)).toEqual([nameOf(redirect)]);
+      for (const w of ctx.workloads) {
+        const route = find(objects, 'HTTPRoute', w.namespace, w.name);
+        if (!w.exposed) {
+          expect(route, `${w.name} is not exposed`).toBeUndefined();
+          continue;
+        }
+        expect(spec(route!).hostnames).toEqual([`${w.name}.${rendered.answers.privateDnsZone}`]);
+        expect(spec(route!).parentRefs).toEqual([{ name: gw.name, namespace: gw.namespace, sectionName: 'https' }]);
+        expect(spec(route!).rules).toEqual([{ backendRefs: [{ name: w.name, port: 80 }] }]);
+        expect(must(objects, 'Namespace', undefined, w.namespace).metadata.labels?.[gw.routesLabel.key], `${w.namespace} may attach routes`).toBe(gw.routesLabel.value);
+      }
+      for (const ns of ctx.k8s.namespaces.filter((n) => !exposed.some((w) => w.namespace === n))) {
+        expect(must(objects, 'Namespace', undefined, ns).metadata.labels?.[gw.routesLabel.key], `${ns} has no exposed workload`).toBeUndefined();
+      }
+      // The gateway's namespace: Pod Security baseline enforced (the add-on's pods need it), restricted warned.
+      const namespace = must(objects, 'Namespace', undefined, gw.namespace);
+      expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('baseline');
+      expect(namespace.metadata.labels?.['pod-security.kubernetes.io/warn']).toBe('restricted');
+      // The gateway's pods reach DNS, istiod and the namespaces that attach routes, nothing else.
+      const egress = spec(must(objects, 'NetworkPolicy', gw.namespace, `${gw.name}-gateway`));
+      expect(egress.podSelector).toEqual({ matchLabels: { [gw.podLabel]: gw.name } });
+      expect(egress.policyTypes).toEqual(['Egress']);
+      expect(egress.egress.map((r: { to: unknown[] }) => r.to)).toEqual([
+        [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gw.istioNamespace } } }],
+        [{ namespaceSelector: { matchLabels: { [gw.routesLabel.key]: gw.routesLabel.value } } }],
+      ]);
+    });
+
     it('network policies: the workload port in, DNS, the private endpoints and Entra ID out on 443, nothing else', () => {
       const { objects, rendered } = s();
       const peCidr = rendered.ctx.network.subnet.privateEndpoints!.cidr;
       for (const w of rendered.ctx.workloads) {
         const policy = spec(must(objects, 'NetworkPolicy', w.namespace, w.name));
         expect(policy.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
-        expect(policy.ingress).toHaveLength(1);
-        expect(policy.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
-        expect(policy.ingress[0].from).toContainEqual({ podSelector: {} });
-        for (const peer of policy.ingress[0].from) expect(peer.ipBlock, 'no address-based ingress').toBeUndefined();
+        if (w.web) {
+          expect(policy.ingress).toHaveLength(1);
+          expect(policy.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
+          // Same-namespace pods, and for an exposed workload the private gateway's pods: no other namespace, no address.
+          const gw = rendered.ctx.k8s.gateway.spec;
+          expect(policy.ingress[0].from).toEqual([
+            { podSelector: {} },
+            ...(w.exposed ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': gw.namespace } }, podSelector: { matchLabels: { [gw.podLabel]: gw.name } } }] : []),
+          ]);
+        } else {
+          // Ingress is a policy type with no rule: nothing may connect to a worker.
+          expect(policy.ingress ?? [], `${w.name}: a worker admits no traffic`).toEqual([]);
+        }
 
         const egress = policy.egress as Array<{ to: Array<Record<string, any>>; ports?: Array<{ protocol: string; port: unknown }> }>;
         const dns = egress.find((r) => r.to.some((p) => p.podSelector?.matchLabels?.['k8s-app'] === 'kube-dns'))!;
@@ -363,9 +476,47 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
     });
   });
 
+  it('a worker is never exposed, and a web workload is exposed by default', () => {
+    const three = [...scenarios.values()].find((x) => x.rendered.answers.name === 'shop')!;
+    expect(three.rendered.ctx.workloads.map((w) => `${w.name}:${w.expose}`)).toEqual(['orders:internal', 'payments:none', 'web:internal']);
+  });
+
   it('with zero workloads the overlay renders nothing, and still renders', () => {
     const zero = scenarios.get('zero workloads (cluster only)')!;
     expect(zero.objects).toEqual([]);
     expect(zero.placeholders).toEqual([]);
+  });
+});
+
+describe('Gateway API manifests are checked against the upstream CRDs of every bundle AKS installs', async () => {
+  const { files } = await renderRepository({});
+  const [gateway] = parseManifests(files.get('k8s/base/gateway/gateway.yaml')!);
+  const [redirect] = parseManifests(files.get('k8s/base/gateway/http-redirect.yaml')!);
+  const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
+
+  it('the emitted Gateway and redirect are valid against v1.2.1 and v1.4.1', () => {
+    expect(validateGatewayApi(gateway!)).toEqual([]);
+    expect(validateGatewayApi(redirect!)).toEqual([]);
+  });
+
+  it('rejects what the CRDs reject: a bad port, an unknown protocol type, TLS without a certificate, a redirect with a backend', () => {
+    const badPort = clone(gateway!) as any;
+    badPort.spec.listeners[0].port = 70000;
+    expect(validateGatewayApi(badPort).join('\n')).toMatch(/v1\.2\.1: .*listeners\/0\/port must be <= 65535[\s\S]*v1\.4\.1: .*listeners\/0\/port/);
+    const badName = clone(gateway!) as any;
+    badName.spec.listeners[1].name = 'Not A Section';
+    expect(validateGatewayApi(badName).join('\n')).toMatch(/listeners\/1\/name must match pattern/);
+    const noCertificate = clone(gateway!) as any;
+    delete noCertificate.spec.listeners[1].tls.options;
+    expect(validateGatewayApi(noCertificate)).toContain('listener https: certificateRefs or options must be specified when mode is Terminate');
+    const plainHttps = clone(gateway!) as any;
+    delete plainHttps.spec.listeners[1].tls;
+    expect(validateGatewayApi(plainHttps)).toContain('listener https: tls is required for HTTPS and TLS and forbidden for HTTPS');
+    const redirectWithBackend = clone(redirect!) as any;
+    redirectWithBackend.spec.rules[0].backendRefs = [{ name: 'x', port: 80 }];
+    expect(validateGatewayApi(redirectWithBackend)).toContain('rules[0]: a RequestRedirect rule must not have backendRefs');
+    const badScheme = clone(redirect!) as any;
+    badScheme.spec.rules[0].filters[0].requestRedirect.scheme = 'ftp';
+    expect(validateGatewayApi(badScheme).join('\n')).toMatch(/requestRedirect\/scheme must be equal to one of the allowed values/);
   });
 });

@@ -31,7 +31,7 @@ const CASES = {
     workloads: [
       { name: 'web', namespace: 'storefront', port: 8080, secrets: ['session-key', 'db-password'] },
       { name: 'api', namespace: 'storefront', port: 8081, secrets: [] },
-      { name: 'worker', namespace: 'jobs', port: 9090, replicas: 1, secrets: ['queue-key'] },
+      { name: 'worker', namespace: 'jobs', kind: 'worker', replicas: 1, secrets: ['queue-key'] },
     ],
   },
 } satisfies Record<string, AnswerInput>;
@@ -280,12 +280,13 @@ describe.skipIf(!bicepPath || !kubectlPath).each(Object.keys(CASES) as CaseName[
     }
   });
 
-  it('the workload table has a row per workload with its namespace, identity and secrets', () => {
+  it('the workload table has a row per workload with its kind, namespace, identity and secrets', () => {
     const repo = rendered[name];
     const readme = repo.files.get('README.md')!;
     for (const w of repo.ctx.workloads) {
       const secrets = w.secrets.length > 0 ? w.secrets.map((s) => `\`${s}\``).join(', ') : 'none';
-      expect(readme).toContain(`| \`${w.name}\` | \`${w.namespace}\` | ${w.port} | ${w.replicas} | \`${w.names.identity}\` | ${secrets} |`);
+      const https = w.exposed ? `\`https://${w.name}.${repo.answers.privateDnsZone}\`` : 'not exposed';
+      expect(readme).toContain(`| \`${w.name}\` | ${w.kind} | \`${w.namespace}\` | ${w.web ? w.port : 'none'} | ${https} | ${w.replicas} | \`${w.names.identity}\` | ${secrets} |`);
     }
   });
 

@@ -148,6 +148,8 @@ EOF
     ;;
   "provider show --namespace "*) if has "unregistered-$4"; then echo NotRegistered; else echo Registered; fi ;;
   "provider register --namespace "*) rm -f "$state/unregistered-$4" ;;
+  "feature show --namespace "*) if has "unregistered-feature-$4-$6"; then echo NotRegistered; else echo Registered; fi ;;
+  "feature register --namespace "*) rm -f "$state/unregistered-feature-$4-$6" ;;
   "group exists "*) if has group; then echo true; else echo false; fi ;;
   "group create "*) touch "$state/group" ;;
   "group delete "*) rm -f "$state/group" ;;
@@ -289,7 +291,7 @@ describe('scripts/deploy-infra.sh', () => {
 
   it('registers only unregistered providers, creates the resource group once, and deploys the named deployment', async () => {
     const { rendered, dir } = trees.bastion;
-    const fake = fakeAz(['signed-in', 'unregistered-Microsoft.DevOpsInfrastructure']);
+    const fake = fakeAz(['signed-in', 'unregistered-Microsoft.DevOpsInfrastructure', 'unregistered-feature-Microsoft.Compute-EncryptionAtHost']);
     const env = { ...fake.env, AKS_ADMIN_GROUP_OBJECT_IDS: '11111111-1111-1111-1111-111111111111', DEVOPS_INFRASTRUCTURE_OBJECT_ID: '33333333-3333-3333-3333-333333333333' };
     const preview = await run(['scripts/deploy-infra.sh', '--what-if'], { cwd: dir, env });
     expect(preview).toMatchObject({ code: 1, stderr: expect.stringMatching(/resource group rg-contoso-dev does not exist; what-if needs it/) });
@@ -298,7 +300,13 @@ describe('scripts/deploy-infra.sh', () => {
     const first = await run(['scripts/deploy-infra.sh'], { cwd: dir, env });
     expect(first.code, first.stderr).toBe(0);
     const calls = fake.calls().slice(previewCalls).map((c) => c.replace(/ \| AAD_LOGIN_METHOD=$/, ''));
-    expect(calls.filter((c) => c.startsWith('provider register'))).toEqual(['provider register --namespace Microsoft.DevOpsInfrastructure --wait --output none']);
+    // The provider that was not registered, and Microsoft.Compute again after its EncryptionAtHost feature.
+    expect(calls.filter((c) => c.startsWith('feature register'))).toEqual(['feature register --namespace Microsoft.Compute --name EncryptionAtHost --output none']);
+    expect(calls.filter((c) => c.startsWith('provider register'))).toEqual([
+      'provider register --namespace Microsoft.DevOpsInfrastructure --wait --output none',
+      'provider register --namespace Microsoft.Compute --wait --output none',
+    ]);
+    expect(first.stdout).toContain('feature Microsoft.Compute/EncryptionAtHost: registering');
     expect(calls.filter((c) => c.startsWith('provider show')).map((c) => c.split(' ')[3]).sort()).toEqual(rendered.ctx.docs.resourceProviders);
     expect(calls).toContain('group create --name rg-contoso-dev --location westeurope --output none');
     expect(calls).toContain(`deployment group create --resource-group rg-contoso-dev --name infra-contoso-dev --template-file ${dir}/infra/main.bicep --parameters ${dir}/infra/dev.bicepparam --output none`);
@@ -307,7 +315,7 @@ describe('scripts/deploy-infra.sh', () => {
     const again = await run(['scripts/deploy-infra.sh', '--what-if'], { cwd: dir, env });
     expect(again.code, again.stderr).toBe(0);
     const later = fake.calls().slice(previewCalls + calls.length).map((c) => c.replace(/ \| AAD_LOGIN_METHOD=$/, ''));
-    expect(later.some((c) => c.startsWith('provider register') || c.startsWith('group create') || c.startsWith('deployment group create'))).toBe(false);
+    expect(later.some((c) => c.startsWith('provider register') || c.startsWith('feature register') || c.startsWith('group create') || c.startsWith('deployment group create'))).toBe(false);
     expect(later).toContain(`deployment group what-if --resource-group rg-contoso-dev --name infra-contoso-dev --template-file ${dir}/infra/main.bicep --parameters ${dir}/infra/dev.bicepparam`);
   });
 });

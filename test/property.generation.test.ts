@@ -146,7 +146,9 @@ function inMemoryProblems({ input, answers, files }: Generated): string[] {
   }
   for (const w of answers.workloads) {
     const base = `k8s/base/workloads/${w.name}`;
-    for (const file of ['deployment.yaml', 'service-account.yaml', 'service.yaml', 'kustomization.yaml']) if (!files.has(`${base}/${file}`)) add(`${base}/${file}`, 'missing');
+    for (const file of ['deployment.yaml', 'service-account.yaml', 'kustomization.yaml']) if (!files.has(`${base}/${file}`)) add(`${base}/${file}`, 'missing');
+    // A web workload has a Service; a worker accepts no connections and has none.
+    if (files.has(`${base}/service.yaml`) !== (w.kind === 'web')) add(`${base}/service.yaml`, `present: ${files.has(`${base}/service.yaml`)}, kind: ${w.kind}`);
     if (files.has(`${base}/secret-provider-class.yaml`) !== w.secrets.length > 0) add(`${base}/secret-provider-class.yaml`, `present: ${files.has(`${base}/secret-provider-class.yaml`)}, secrets: ${w.secrets.length}`);
     if (!files.has(PATHS.workloadDeployValues(answers.environment, w.name))) add(PATHS.workloadDeployValues(answers.environment, w.name), 'missing');
   }

@@ -180,14 +180,18 @@ describe('psrule.ts', () => {
     expect(rulesOf({ bastion: false })).toEqual(design.slice(0, 2));
     expect(rulesOf({ systemNodeCount: 2 })).toEqual([...design, 'Azure.AKS.MinNodeCount']);
     expect(rulesOf({ userNodeMinCount: 2, userNodeMaxCount: 2 })).toEqual([...design, 'Azure.AKS.MinUserPoolNodes']);
-    expect(rulesOf({ availabilityZones: [] })).toEqual([...design, 'Azure.AKS.AvailabilityZone', 'Azure.PublicIP.AvailabilityZone']);
-    expect(rulesOf({ availabilityZones: ['1'] })).toEqual(design);
+    expect(rulesOf({ availabilityZones: [] })).toEqual([...design, 'Azure.Firewall.AvailabilityZones', 'Azure.AKS.AvailabilityZone', 'Azure.PublicIP.AvailabilityZone']);
+    expect(rulesOf({ availabilityZones: ['1'] })).toEqual([...design, 'Azure.Firewall.AvailabilityZones']);
+    expect(rulesOf({ availabilityZones: ['1'], egress: 'natGateway' })).toEqual(design);
+    expect(rulesOf({ availabilityZones: [], egress: 'natGateway' })).toEqual([...design, 'Azure.AKS.AvailabilityZone', 'Azure.PublicIP.AvailabilityZone']);
     expect(rulesOf({ agentPool: 'vmss' })).toEqual([...design, 'Azure.VMSS.AMA', 'Azure.VMSS.AutoInstanceRepairs']);
     expect(rulesOf({ agentPool: 'vmss', availabilityZones: ['1', '2'] })).toEqual([...design, 'Azure.VMSS.AMA', 'Azure.VMSS.AutoInstanceRepairs']);
-    expect(rulesOf({ agentPool: 'vmss', availabilityZones: ['2'] })).toEqual([...design, 'Azure.VMSS.AvailabilityZone', 'Azure.VMSS.AMA', 'Azure.VMSS.AutoInstanceRepairs']);
+    expect(rulesOf({ agentPool: 'vmss', availabilityZones: ['2'] })).toEqual([...design, 'Azure.Firewall.AvailabilityZones', 'Azure.VMSS.AvailabilityZone', 'Azure.VMSS.AMA', 'Azure.VMSS.AutoInstanceRepairs']);
     const answers = resolveOrThrow({ availabilityZones: [], bastion: true });
     const names = resourceNames(answers);
-    expect(suppressions(answers, names).find((s) => s.rule === 'Azure.PublicIP.AvailabilityZone')?.targets).toEqual([names.natPublicIp, names.bastionPublicIp]);
+    expect(suppressions(answers, names).find((s) => s.rule === 'Azure.PublicIP.AvailabilityZone')?.targets).toEqual([names.firewallPublicIp, names.bastionPublicIp]);
+    const nat = resolveOrThrow({ availabilityZones: [], bastion: true, egress: 'natGateway' });
+    expect(suppressions(nat, resourceNames(nat)).find((s) => s.rule === 'Azure.PublicIP.AvailabilityZone')?.targets).toEqual([names.natPublicIp, names.bastionPublicIp]);
   });
 
   test('comment lines wrap at 100 characters without losing a word', () => {

@@ -7,7 +7,7 @@
 // the compiled template, and a few of the failures Microsoft's AKS baseline is known for fail here too.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import { ACR, AKS, KV, NOT_EVALUATED, NSG, PIP, RULES, VMSS, VNET } from '../generators/core/plan/psrule/catalogue.ts';
+import { ACR, AKS, FIREWALL, FIREWALL_POLICY, KV, NOT_EVALUATED, NSG, PIP, ROUTE_TABLE, RULES, VMSS, VNET } from '../generators/core/plan/psrule/catalogue.ts';
 import { CONFIGURATION, EXCLUSIONS, baseline } from '../generators/core/plan/psrule.ts';
 import { armResources, compileInfra, ofType, type ArmResource, type ArmTemplate } from './helpers/bicep.ts';
 import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
@@ -439,6 +439,19 @@ const CHECKS: Record<string, Check> = {
   'Azure.PublicIP.MigrateStandard': perResource(PIP, (p) => [ieq(p.sku?.name, 'Standard'), `SKU ${String(p.sku?.name)}`]),
   'Azure.PublicIP.Name': perResource(PIP, (p) => [length(p.name, 1, 80, /^[A-Za-z0-9]((-|\.)*\w){0,79}$/), p.name]),
   'Azure.PublicIP.StandardSKU': perResource(PIP, (p) => [ieq(p.sku?.name, 'Standard'), `SKU ${String(p.sku?.name)}`]),
+  'Azure.Firewall.Name': perResource(FIREWALL, (f) => [length(f.name, 1, 80, /^[a-z0-9]([a-z0-9_.-]{0,78}[a-z0-9_])?$/), f.name]),
+  'Azure.Firewall.PolicyName': perResource(FIREWALL_POLICY, (p) => [length(p.name, 1, 80, /^[a-z0-9]([a-z0-9_.-]{0,78}[a-z0-9_])?$/), p.name]),
+  // Selector Azure.Firewall.IsBasePolicy: policies without a base policy.
+  'Azure.Firewall.PolicyMode': (t) =>
+    of(t, FIREWALL_POLICY)
+      .filter((p) => !hasValue(field(p.properties, 'basePolicy.id')))
+      .map((p) => outcome(p.name, ieq(p.properties.threatIntelMode, 'Deny'), `threat intelligence ${String(p.properties.threatIntelMode)}`)),
+  'Azure.Firewall.AvailabilityZones': perResource(FIREWALL, (f, t) => {
+    if (!zonal(t)) return [true, 'region without zones'];
+    const zones = (f.zones ?? []) as string[];
+    return [zones.length >= 2, `zones ${JSON.stringify(zones)} in ${t.location}`];
+  }),
+  'Azure.Route.Name': perResource(ROUTE_TABLE, (r) => [length(r.name, 1, 80, /^[a-z0-9]([a-z0-9_.-]{0,78}[a-z0-9_])?$/), r.name]),
   'Azure.PrivateEndpoint.Name': perResource('Microsoft.Network/privateEndpoints', (p) => [length(p.name, 2, 64, /^[a-z0-9][a-z0-9_.-]{0,62}[a-z0-9_]$/), p.name]),
   'Azure.Bastion.Name': perResource('Microsoft.Network/bastionHosts', (b) => [length(b.name, 1, 80, /^[A-Za-z0-9]$|^([A-Za-z0-9][\w.-]{0,78}[\w])$/), b.name]),
 
@@ -680,10 +693,11 @@ describe.skipIf(!bicepPath)(`PSRule for Azure ${baseline}, re-expressed on the c
         expect(s.has('Azure.PublicIP.AvailabilityZone'), name).toBe(answers.availabilityZones.length === 0);
         expect(s.has('Azure.VMSS.AvailabilityZone'), name).toBe(answers.agentPool === 'vmss' && answers.availabilityZones.length < 2);
         expect(s.has('Azure.NSG.LateralTraversal'), name).toBe(answers.bastion);
+        expect(s.has('Azure.Firewall.AvailabilityZones'), name).toBe(answers.egress === 'firewall' && answers.availabilityZones.length < 2);
         expect(s.get('Azure.NSG.LateralTraversal') ?? new Set(), name).toEqual(new Set(answers.bastion ? [ctx.infra.names.networkSecurityGroups.bastion] : []));
       }
       // The matrix takes every branch: some set suppresses each of these, some set does not.
-      for (const rule of ['Azure.AKS.MinNodeCount', 'Azure.AKS.MinUserPoolNodes', 'Azure.AKS.AvailabilityZone', 'Azure.PublicIP.AvailabilityZone', 'Azure.VMSS.AvailabilityZone', 'Azure.VMSS.AMA']) {
+      for (const rule of ['Azure.AKS.MinNodeCount', 'Azure.AKS.MinUserPoolNodes', 'Azure.AKS.AvailabilityZone', 'Azure.PublicIP.AvailabilityZone', 'Azure.VMSS.AvailabilityZone', 'Azure.VMSS.AMA', 'Azure.Firewall.AvailabilityZones']) {
         const verdicts = new Set(names.map((name) => trees[name].psrule.suppressed.has(rule)));
         expect([...verdicts].sort(), rule).toEqual([false, true]);
       }
@@ -741,6 +755,15 @@ describe.skipIf(!bicepPath)(`PSRule for Azure ${baseline}, re-expressed on the c
       expect(fails('Azure.AKS.NodeMinPods', t)).toBe(true);
     });
 
+    test('threat intelligence in alert mode fails Azure.Firewall.PolicyMode; a one-zone firewall fails Azure.Firewall.AvailabilityZones', () => {
+      const alert = mutated('defaults', FIREWALL_POLICY, (p) => (p.properties.threatIntelMode = 'Alert'));
+      expect(fails('Azure.Firewall.PolicyMode', trees.defaults)).toBe(false);
+      expect(fails('Azure.Firewall.PolicyMode', alert)).toBe(true);
+      const oneZone = mutated('defaults', FIREWALL, (f) => (f.zones = ['1']));
+      expect(fails('Azure.Firewall.AvailabilityZones', trees.defaults)).toBe(false);
+      expect(fails('Azure.Firewall.AvailabilityZones', oneZone)).toBe(true);
+    });
+
     test('a key vault without purge protection fails Azure.KeyVault.PurgeProtect', () => {
       const t = mutated('defaults', KV, (v) => (v.properties.enablePurgeProtection = false));
       expect(fails('Azure.KeyVault.PurgeProtect', t)).toBe(true);
@@ -766,10 +789,13 @@ describe.skipIf(!bicepPath)(`PSRule for Azure ${baseline}, re-expressed on the c
       expect(fails('Azure.ACR.ExportPolicy', acr)).toBe(true);
     });
 
-    test('what the generator had to fix: a NAT public IP without zones, a dev center project without a dev box limit, a private endpoint name with capitals', () => {
-      const natIp = trees.defaults.rendered.ctx.names.natPublicIp;
-      const pip = mutated('defaults', PIP, (p) => p.name === natIp && delete p.zones);
-      expect(CHECKS['Azure.PublicIP.AvailabilityZone']!(pip).filter((o) => !o.pass).map((o) => o.target)).toEqual([natIp]);
+    test('what the generator had to fix: a NAT or firewall public IP without zones, a dev center project without a dev box limit, a private endpoint name with capitals', () => {
+      const firewallIp = trees.defaults.rendered.ctx.names.firewallPublicIp;
+      const pip = mutated('defaults', PIP, (p) => p.name === firewallIp && delete p.zones);
+      expect(CHECKS['Azure.PublicIP.AvailabilityZone']!(pip).filter((o) => !o.pass).map((o) => o.target)).toEqual([firewallIp]);
+      const natIp = trees.premiumBastionAdminsThreeWorkloads.rendered.ctx.names.natPublicIp;
+      const natPip = mutated('premiumBastionAdminsThreeWorkloads', PIP, (p) => p.name === natIp && delete p.zones);
+      expect(CHECKS['Azure.PublicIP.AvailabilityZone']!(natPip).filter((o) => !o.pass).map((o) => o.target)).toEqual([natIp]);
       const project = mutated('defaults', 'Microsoft.DevCenter/projects', (p) => delete p.properties.maxDevBoxesPerUser);
       expect(fails('Azure.DevBox.ProjectLimit', project)).toBe(true);
       const endpoint = mutated('costSavingNoZones', 'Microsoft.Network/privateEndpoints', (p) => (p.name = `pe-${trees.costSavingNoZones.rendered.answers.keyVaultName}`));

@@ -34,7 +34,7 @@ describe('precedence: flags > answers file > stored > prompts > defaults', () =>
     expect(answers.acrName).toMatch(/^crbillingprod[0-9a-f]{4}$/);
     expect(answers.keyVaultName).toMatch(/^kv-billing-prod-[0-9a-f]{4}$/);
     expect(answers.serviceConnection).toBe('sc-billing-prod');
-    expect(answers.workloads).toEqual([{ name: 'billing', namespace: 'billing', port: 8080, replicas: 2, secrets: ['app-secret'] }]);
+    expect(answers.workloads).toEqual([{ name: 'billing', namespace: 'billing', kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'], expose: 'internal' }]);
   });
 
   it('the folder name is the default name', () => {
@@ -125,7 +125,7 @@ describe('network ranges', () => {
   });
 
   it('rejects a subnet plan that does not fit, saying how big it must be', () => {
-    expect(ranges('10.42.0.0/22')).toEqual(['addressSpace "10.42.0.0/22": the subnet plan (nodes /22, AzureBastionSubnet /26, private endpoints /27, agents /27) needs at least a /21']);
+    expect(ranges('10.42.0.0/22')).toEqual(['addressSpace "10.42.0.0/22": the subnet plan (nodes /22, AzureBastionSubnet /26, private endpoints /27, agents /27, ingress /28, API server /27, AzureFirewallSubnet /26) needs at least a /21']);
     expect(ranges('10.42.0.0/22', undefined, undefined, false)[0]).toMatch(/needs at least a \/21/);
   });
 });
@@ -134,8 +134,8 @@ describe('workloads', () => {
   it('fills in defaults', () => {
     const answers = answersOf({ file: { workloads: [{ name: 'orders-api' }, { name: 'billing', namespace: 'orders', port: 9000, replicas: 3, secrets: ['stripe-key'] }] } });
     expect(answers.workloads).toEqual([
-      { name: 'orders-api', namespace: 'orders-api', port: 8080, replicas: 2, secrets: [] },
-      { name: 'billing', namespace: 'orders', port: 9000, replicas: 3, secrets: ['stripe-key'] },
+      { name: 'orders-api', namespace: 'orders-api', kind: 'web', port: 8080, replicas: 2, secrets: [], expose: 'internal' },
+      { name: 'billing', namespace: 'orders', kind: 'web', port: 9000, replicas: 3, secrets: ['stripe-key'], expose: 'internal' },
     ]);
   });
 
@@ -148,6 +148,31 @@ describe('workloads', () => {
     ]);
     // A namespace the user gave is reported as given.
     expect(problemsOf({ file: { workloads: [{ name: 'Api_1', namespace: 'Web' }] } })).toHaveLength(2);
+  });
+
+  it('a workload is web unless it says worker; stored answers from before kinds existed stay web', () => {
+    const answers = answersOf({ stored: { workloads: [{ name: 'api', namespace: 'api', port: 8080, replicas: 2, secrets: [] }] }, file: {} });
+    expect(answers.workloads[0]!.kind).toBe('web');
+    expect(answersOf({ file: { workloads: [{ name: 'queue', kind: 'worker' }] } }).workloads[0]).toMatchObject({ name: 'queue', kind: 'worker' });
+    expect(problemsOf({ file: { workloads: [{ name: 'queue', kind: 'job' }] } })).toEqual(['workloads[0].kind "job": one of web, worker']);
+    expect(problemsOf({ file: { workloads: [{ name: 'queue', kind: 1 }] } })).toEqual(['workloads[0].kind 1: must be a string']);
+  });
+
+  it('a web workload is exposed through the private gateway unless it says none; a worker never is', () => {
+    const answers = answersOf({ file: { workloads: [{ name: 'api' }, { name: 'admin', expose: 'none' }, { name: 'queue', kind: 'worker' }] } });
+    expect(answers.workloads.map((w) => `${w.name}:${w.expose}`)).toEqual(['api:internal', 'admin:none', 'queue:none']);
+    expect(problemsOf({ file: { workloads: [{ name: 'queue', kind: 'worker', expose: 'internal' }] } })).toEqual([
+      'workloads[0].expose "internal": a worker accepts no connections, so it cannot be exposed: none (or make it kind web)',
+    ]);
+    expect(problemsOf({ file: { workloads: [{ name: 'api', expose: 'public' }] } })).toEqual(['workloads[0].expose "public": one of none, internal']);
+  });
+
+  it('the private DNS zone defaults to <environment>.<name>.internal and must be a zone of your own', () => {
+    expect(answersOf({ file: { name: 'shop', environment: 'prod' } }).privateDnsZone).toBe('prod.shop.internal');
+    expect(answersOf({ file: { privateDnsZone: 'orders.contoso.corp' } }).privateDnsZone).toBe('orders.contoso.corp');
+    for (const bad of ['internal', 'Orders.Contoso.corp', 'a..b', '-a.b', 'a.b.', `${'a'.repeat(64)}.b`, 'x.1', 'privatelink.contoso.com', 'dev.vault.azure.net']) {
+      expect(problemsOf({ file: { privateDnsZone: bad } })[0], bad).toMatch(/^privateDnsZone /);
+    }
   });
 
   it('accepts an empty list (a cluster without workloads)', () => {

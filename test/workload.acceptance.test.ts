@@ -51,7 +51,7 @@ describe('default repository + orders-api + billing-worker (real bin)', () => {
   it('stores all three workloads and lists them in the README', () => {
     const stored = JSON.parse(files.get('.yo-rc.json')!)['generator-secure-aks'].workloads;
     expect(stored.map((w: { name: string }) => w.name)).toEqual(['shop', 'orders-api', 'billing-worker']);
-    expect(stored[2]).toEqual({ name: 'billing-worker', namespace: 'billing-worker', port: 8080, replicas: 2, secrets: ['stripe-key'] });
+    expect(stored[2]).toEqual({ name: 'billing-worker', namespace: 'billing-worker', kind: 'web', port: 8080, replicas: 2, secrets: ['stripe-key'], expose: 'internal' });
     for (const name of ['shop', 'orders-api', 'billing-worker']) expect(files.get('README.md')).toContain(`\`${name}\``);
   });
 
@@ -72,8 +72,10 @@ describe('default repository + orders-api + billing-worker (real bin)', () => {
         .map((r) => (r.properties as { subject?: string }).subject)
         .filter((s): s is string => typeof s === 'string' && s.startsWith('system:serviceaccount:'))
         .sort();
+      // ...and the private gateway's, which reads its certificate.
       expect(subjects).toEqual([
         'system:serviceaccount:billing-worker:billing-worker',
+        'system:serviceaccount:internal-gateway:gateway-certificate',
         'system:serviceaccount:orders-api:orders-api',
         'system:serviceaccount:shop:shop',
       ]);

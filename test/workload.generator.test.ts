@@ -23,14 +23,20 @@ function changed(result: Result, seed: Record<string, string>): string[] {
 describe('workload subgenerator (in memory)', () => {
   it('adds two workloads: the result is what the app generator writes for all three', async () => {
     const seed = await repositoryFiles({ name: 'shop' });
-    const first = await runWorkload('orders-api', { 'workload-namespace': 'orders', port: '8081', secrets: 'db-password,api-key' }, seed);
+    const first = await runWorkload('orders-api', { 'workload-namespace': 'orders', port: '8081', secrets: 'db-password,api-key', expose: 'none' }, seed);
     const afterFirst = Object.fromEntries(Object.keys(first.getSnapshot()).map((p) => [p.replace(`${first.cwd}/`, ''), read(first, p.replace(`${first.cwd}/`, ''))!]));
-    const second = await runWorkload('billing-worker', { secrets: 'stripe-key' }, { ...seed, ...afterFirst });
+    const second = await runWorkload('billing-worker', { kind: 'worker', secrets: 'stripe-key' }, { ...seed, ...afterFirst });
     expect(storedWorkloads(second)).toEqual([
-      { name: 'shop', namespace: 'shop', port: 8080, replicas: 2, secrets: ['app-secret'] },
-      { name: 'orders-api', namespace: 'orders', port: 8081, replicas: 2, secrets: ['db-password', 'api-key'] },
-      { name: 'billing-worker', namespace: 'billing-worker', port: 8080, replicas: 2, secrets: ['stripe-key'] },
+      { name: 'shop', namespace: 'shop', kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'], expose: 'internal' },
+      { name: 'orders-api', namespace: 'orders', kind: 'web', port: 8081, replicas: 2, secrets: ['db-password', 'api-key'], expose: 'none' },
+      { name: 'billing-worker', namespace: 'billing-worker', kind: 'worker', port: 8080, replicas: 2, secrets: ['stripe-key'], expose: 'none' },
     ]);
+    // The worker got a worker's files: no Service, the worker sample.
+    expect(second.fs.exists(`${second.cwd}/k8s/base/workloads/billing-worker/service.yaml`)).toBe(false);
+    expect(read(second, 'src/billing-worker/worker.sh')).toContain('#!/bin/sh');
+    expect(read(second, 'k8s/base/workloads/orders-api/service.yaml')).toContain('kind: Service');
+    expect(second.fs.exists(`${second.cwd}/k8s/base/workloads/orders-api/http-route.yaml`), 'expose none: no route').toBe(false);
+    expect(read(second, 'k8s/base/workloads/shop/http-route.yaml')).toContain('kind: HTTPRoute');
     // Unedited shared files end up exactly as a fresh generation with all three workloads.
     const expected = await renderRepository({ name: 'shop', workloads: storedWorkloads(second) });
     for (const [rel, content] of expected.files) expect(read(second, rel), rel).toBe(content);
@@ -62,6 +68,11 @@ describe('workload subgenerator (in memory)', () => {
     await expect(runWorkload('shop', { port: '9090' }, seed)).rejects.toThrow(/name "shop": a workload with this name exists already with other answers \(port: 8080 → 9090\); rerun with --force/);
     const forced = await runWorkload('shop', { port: '9090', force: true }, seed);
     expect(storedWorkloads(forced)[0]).toMatchObject({ name: 'shop', port: 9090 });
+    // Turning the exposed web workload into a worker brings a worker's exposure (none) along.
+    const worker = await runWorkload('shop', { kind: 'worker', force: true }, seed);
+    expect(storedWorkloads(worker)[0]).toMatchObject({ name: 'shop', kind: 'worker', expose: 'none' });
+    expect(worker.fs.exists(`${worker.cwd}/k8s/base/gateway/gateway.yaml`), 'no exposed workload left: no gateway').toBe(false);
+    await expect(runWorkload('shop', { kind: 'worker', expose: 'internal', force: true }, seed)).rejects.toThrow(/expose "internal": a worker accepts no connections/);
   });
 
   it('says which answers differ, stored → given, for a workload that exists (issue 16)', async () => {
@@ -92,6 +103,7 @@ describe('workload subgenerator (in memory)', () => {
       /name "Orders_API": 2-40 lowercase[\s\S]*port 80: a port from 1024 to 65535[\s\S]*secrets\[0\] "db_password"/,
     );
     await expect(runWorkload('api', { 'workload-namespace': 'kube-system' }, seed)).rejects.toThrow(/namespace "kube-system": a namespace that Kubernetes or AKS reserves/);
+    await expect(runWorkload('api', { kind: 'cron' }, seed)).rejects.toThrow(/kind "cron": one of web, worker/);
     await expect(runWorkload(undefined, {}, seed)).rejects.toThrow(/name: is required/);
   });
 

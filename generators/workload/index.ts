@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { SecureAksGenerator } from '../core/run/base-generator.ts';
 import { storedAnswersProblem } from '../core/output/destination.ts';
-import { WORKLOAD_FIELDS, type Answers, type Workload } from '../core/answers/model.ts';
+import { EXPOSURES, WORKLOAD_FIELDS, WORKLOAD_KINDS, type Answers, type Workload } from '../core/answers/model.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
 import { checkWorkload, resolveAnswers, workloadChanges } from '../core/answers/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
@@ -79,9 +79,18 @@ export default class WorkloadGenerator extends SecureAksGenerator {
     const questions = [
       { name: 'name', message: 'Workload name', type: 'input', validate: check('name'), when: () => this.given.name === undefined },
       { name: 'namespace', message: 'Kubernetes namespace', type: 'input', default: (a: Record<string, unknown>) => current('namespace', a.name ?? this.given.name), validate: check('namespace') },
-      { name: 'port', message: 'Container port', type: 'input', default: String(current('port', 8080)), validate: check('port') },
+      { name: 'kind', message: 'Kind (web: serves HTTP; worker: background process, no inbound traffic)', type: 'list', choices: [...WORKLOAD_KINDS], default: current('kind', 'web') },
+      { name: 'port', message: 'Container port', type: 'input', default: String(current('port', 8080)), validate: check('port'), when: (a: Record<string, unknown>) => (a.kind ?? current('kind', 'web')) === 'web' },
       { name: 'replicas', message: 'Replicas', type: 'input', default: String(current('replicas', 2)), validate: check('replicas') },
       { name: 'secrets', message: 'Key Vault secrets to mount (comma-separated, empty for none)', type: 'input', default: [current('secrets', [])].flat().join(','), validate: check('secrets') },
+      {
+        name: 'expose',
+        message: 'Expose it through the private HTTPS gateway? (internal: https://<name>.<private DNS zone>, inside the virtual network only)',
+        type: 'list',
+        choices: [...EXPOSURES],
+        default: current('expose', 'internal'),
+        when: (a: Record<string, unknown>) => (a.kind ?? current('kind', 'web')) === 'web',
+      },
     ].filter((q) => q.name === 'name' || this.given[q.name] === undefined);
     const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
     for (const [key, value] of Object.entries(answers)) if (value !== undefined) this.given[key] = value;
@@ -96,6 +105,8 @@ export default class WorkloadGenerator extends SecureAksGenerator {
       else if ((key === 'port' || key === 'replicas') && typeof value === 'string' && /^\d{1,9}$/.test(value)) entry[key] = Number(value);
       else entry[key] = value;
     }
+    // A new kind brings its own default exposure (a worker is never exposed) unless one is given too.
+    if (this.given.kind !== undefined && this.given.expose === undefined) delete entry.expose;
     const checked = checkWorkload(entry, 'workload');
     if (!checked.workload) throw new InputError(checked.problems.map(toFlagProblem));
     const workload = checked.workload;

@@ -168,6 +168,16 @@ export const BAD_INPUTS: BadInput[] = [
   { id: 'port-too-high', description: 'port 65536', answersFile: workload('    port: 65536\n'), expect: { key: 'workloads[0].port', rule: 'a port from 1024 to 65535' } },
   { id: 'port-string', description: 'port as a quoted string', answersFile: workload('    port: "8080"\n'), expect: { key: 'workloads[0].port', rule: 'must be a whole number' } },
   { id: 'replicas-zero', description: 'no replicas', answersFile: workload('    replicas: 0\n'), expect: { key: 'workloads[0].replicas', rule: 'a whole number from 1 to 50' } },
+  { id: 'kind-unknown', description: 'a workload kind that does not exist', answersFile: workload('    kind: cronjob\n'), expect: { key: 'workloads[0].kind', rule: 'one of web, worker' } },
+  { id: 'kind-case', description: 'a workload kind in capitals', answersFile: workload('    kind: Worker\n'), expect: { key: 'workloads[0].kind', rule: 'one of web, worker' } },
+  { id: 'expose-public', description: 'public exposure (only behind a WAF, not generated)', answersFile: workload('    expose: public\n'), expect: { key: 'workloads[0].expose', rule: 'one of none, internal' } },
+  { id: 'expose-worker', description: 'a worker exposed through the gateway', answersFile: workload('    kind: worker\n    expose: internal\n'), expect: { key: 'workloads[0].expose', rule: 'a worker accepts no connections' } },
+  { id: 'workload-gateway-namespace', description: "a workload in the private gateway's namespace", answersFile: workload('    namespace: internal-gateway\n'), expect: { key: 'workloads[0].namespace', rule: 'the namespace of the private ingress gateway' } },
+  { id: 'egress-none', description: 'egress with no control at all', flags: ['--egress', 'none'], expect: { key: 'egress', rule: 'one of firewall, natGateway' } },
+  { id: 'egress-case', description: 'the egress kind in other capitals', flags: ['--egress', 'Firewall'], expect: { key: 'egress', rule: 'one of firewall, natGateway' } },
+  { id: 'dns-zone-single-label', description: 'a private DNS zone of one label', flags: ['--private-dns-zone', 'internal'], expect: { key: 'privateDnsZone', rule: 'a lowercase DNS name of 2 or more labels' } },
+  { id: 'dns-zone-privatelink', description: "an Azure privatelink zone as the workloads' zone", flags: ['--private-dns-zone', 'privatelink.contoso.com'], expect: { key: 'privateDnsZone', rule: 'a zone of your own' } },
+  { id: 'dns-zone-uppercase', description: 'a private DNS zone with capitals', flags: ['--private-dns-zone', 'Dev.Orders.Internal'], expect: { key: 'privateDnsZone', rule: 'a lowercase DNS name' } },
 
   // --- workloads and secrets ------------------------------------------------------------------------
   { id: 'workload-duplicate', description: 'two workloads with one name', answersFile: 'workloads:\n  - name: api\n  - name: api\n    namespace: other\n', expect: { key: 'workloads[1].name', rule: 'duplicates workloads[0].name' } },

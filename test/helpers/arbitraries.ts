@@ -5,7 +5,7 @@
 // module yields must resolve; the property tests assert that it does, so a rule added to the model
 // that these arbitraries do not know about shows up as a failing property, not as silent drift.
 import fc from 'fast-check';
-import { FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/answers/model.ts';
+import { EXPOSURES, FIELDS, KUBERNETES_MINORS, WORKLOAD_FIELDS, WORKLOAD_KINDS, ZONES, fieldOf, type Answers, type Field, type Key } from '../../generators/core/answers/model.ts';
 import { fromNumber, parseCidr, type Cidr } from '../../generators/core/answers/network.ts';
 import { checkDerivedNames, checkPlanNames, checkRanges } from '../../generators/core/answers/resolve.ts';
 import type { AnswerInput } from './generate.ts';
@@ -139,7 +139,7 @@ const workloadCount = fc.oneof(
 
 /**
  * 0-10 workloads with unique names. Namespaces come from a small pool per answer set (so some are
- * shared), or are left out (the namespace defaults to the workload's name); port, replicas and
+ * shared), or are left out (the namespace defaults to the workload's name); kind, port, replicas and
  * secrets are sometimes left to their defaults too.
  */
 export const workloads: fc.Arbitrary<WorkloadInput[]> = fc.tuple(fc.uniqueArray(namespaceName, { minLength: 1, maxLength: 3 }), workloadCount).chain(([pool, count]) =>
@@ -148,12 +148,15 @@ export const workloads: fc.Arbitrary<WorkloadInput[]> = fc.tuple(fc.uniqueArray(
       {
         name: workloadName,
         namespace: fc.constantFrom(...pool),
+        kind: fc.constantFrom(...WORKLOAD_KINDS),
         port,
         replicas,
         secrets: fc.uniqueArray(secretName, { maxLength: 3, selector: (s) => s.toLowerCase() }),
+        expose: fc.constantFrom(...EXPOSURES),
       },
       { requiredKeys: ['name'] },
-    ),
+    // A worker cannot be exposed (checkWorkload): it keeps its default, none.
+    ).map((w) => (w.kind === 'worker' && w.expose === 'internal' ? withoutUndefined({ ...w, expose: undefined }) : w)),
     { minLength: count, maxLength: count, selector: (w) => w.name },
   ),
 );
@@ -182,6 +185,9 @@ const explicit = {
   adoProject: fc.oneof(fc.constantFrom('Platform Team', 'web.shop', 'my_project-2'), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/)).filter(valid('adoProject')),
   serviceConnection: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).filter(valid('serviceConnection')),
   agentPoolName: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,42}[a-z0-9]$/).filter(valid('agentPoolName')),
+  privateDnsZone: fc
+    .oneof(fc.constantFrom('orders.contoso.corp', 'dev.internal', 'on.yes.internal'), fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/), { minLength: 2, maxLength: 4 }).map((l) => `${l.join('.')}.internal`))
+    .filter(valid('privateDnsZone')),
 };
 
 const kubernetesVersion = fc
@@ -203,6 +209,7 @@ const optional = {
   userNodeVmSize: vmSize,
   availabilityZones: fc.shuffledSubarray([...ZONES]),
   bastionSku: choice<Answers['bastionSku']>('bastionSku'),
+  egress: choice<Answers['egress']>('egress'),
   agentMaxConcurrency: range('agentMaxConcurrency'),
   ...explicit,
 };

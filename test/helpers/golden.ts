@@ -40,15 +40,16 @@ export const GOLDEN_CASES: GoldenCase[] = [
   { id: 'default', description: 'every default (generated into a folder named contoso)', answers: {} },
   {
     id: 'vmss-three-workloads',
-    description: 'three workloads (two share a namespace, one has no secrets) on VM scale set agents',
+    description: 'three workloads (two share a namespace, one is a worker, one has no secrets) on VM scale set agents, egress through a NAT gateway',
     answers: {
       name: 'shop',
       environment: 'prod',
       agentPool: 'vmss',
+      egress: 'natGateway',
       agentMaxConcurrency: 4,
       workloads: [
         { name: 'orders', namespace: 'commerce', port: 8080, replicas: 2, secrets: ['orders-db', 'api-key'] },
-        { name: 'payments', namespace: 'commerce', port: 9090, replicas: 3, secrets: ['psp-key'] },
+        { name: 'payments', namespace: 'commerce', kind: 'worker', replicas: 3, secrets: ['psp-key'] },
         { name: 'web', namespace: 'frontend', port: 3000, replicas: 1, secrets: [] },
       ],
     },

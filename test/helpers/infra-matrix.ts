@@ -8,6 +8,7 @@ export const MATRIX = {
   defaults: {},
   premiumBastionAdminsThreeWorkloads: {
     bastionSku: 'Premium',
+    egress: 'natGateway',
     adminGroupObjectIds: ADMIN_GROUPS,
     workloads: [
       { name: 'web', namespace: 'shop', port: 8080, replicas: 2, secrets: ['session-key', 'db-password'] },

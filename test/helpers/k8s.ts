@@ -2,12 +2,15 @@
 //   parseManifests()        strict multi-document YAML parse (duplicate keys and YAML errors fail);
 //   kustomize()/renderOverlays()  the real `kubectl kustomize` of an overlay, parsed;
 //   validateObject()        core kinds against the Kubernetes OpenAPI schemas (kubernetes-models),
-//                           SecretProviderClass against the upstream CRD schema, kustomizations
-//                           and components against the kustomization schema;
+//                           SecretProviderClass against the upstream CRD schema, Gateway and HTTPRoute
+//                           against the upstream Gateway API CRDs (standard channel, every bundle
+//                           version AKS installs for the supported minors), kustomizations and
+//                           components against the kustomization schema;
 //   podSecurityRestricted() the Pod Security Standards "restricted" profile, for one pod spec;
 //   yamllint()              the real yamllint with the generated repository's own configuration.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { execa } from 'execa';
 import { parse, parseAllDocuments } from 'yaml';
@@ -19,7 +22,28 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, LimitRange, Namespace, Pod, ResourceQuota, Service, ServiceAccount } from 'kubernetes-models/v1';
 
-const SCHEMAS = new URL('../../../shared/schemas/', import.meta.url);
+/**
+ * The reference schemas (../shared/schemas: see its README). SECURE_AKS_SCHEMAS names another folder
+ * with the same layout, for a machine where they live elsewhere.
+ */
+const SCHEMAS = process.env.SECURE_AKS_SCHEMAS ? pathToFileURL(`${process.env.SECURE_AKS_SCHEMAS.replace(/\/?$/, '/')}`) : new URL('../../../shared/schemas/', import.meta.url);
+
+/**
+ * The Gateway API CRDs the manifests must satisfy: the standard channel of kubernetes-sigs/gateway-api,
+ * config/crd/standard/gateway.networking.k8s.io_{gateways,httproutes}.yaml, at the oldest and the
+ * newest bundle AKS's Managed Gateway API installation puts on the supported minors (v1.2.1 on 1.33,
+ * v1.4.1 on 1.35 and later), kept under gateway-api/<tag>/ in the schemas folder:
+ *   v1.2.1  commit a8fe5c8732a37ef471d86afaf570ff8ad0ef0221
+ *           gateways   sha256 9aea7ae080dfe9c25a814d3d14eed28f335d28de3cbdc00a0351e0e99cb3bf06
+ *           httproutes sha256 db36230a2f54ca3f1733bebc9d303d4db16c958856bf2be941a2c6269b872014
+ *   v1.4.1  commit 477d172e6ac5eccb82b65781ddb8f924afec4170
+ *           gateways   sha256 a02ea425fc901f197b668c9ddd56375e1f6896994914c6e6b9b4fdb85cf3ba6e
+ *           httproutes sha256 98c6777c22309d319292e9c288ee632006c9ffdd4272383d6f9dffa3fbccaf14
+ * (Apache-2.0). A missing file is a problem of every Gateway and HTTPRoute, never a skip.
+ */
+export const GATEWAY_API_BUNDLES = ['v1.2.1', 'v1.4.1'] as const;
+const GATEWAY_API_CRDS = { Gateway: 'gateway.networking.k8s.io_gateways.yaml', HTTPRoute: 'gateway.networking.k8s.io_httproutes.yaml' } as const;
+export const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 
 export interface K8sObject {
   apiVersion: string;
@@ -109,6 +133,82 @@ function secretProviderClassValidator(): ValidateFunction {
   return secretProviderClassSchema;
 }
 
+const gatewayApiSchemas = new Map<string, ValidateFunction | string>();
+
+/**
+ * The v1 openAPIV3Schema of a Gateway API CRD at one bundle version (compiled once per process), or
+ * why there is none. The CRDs carry CEL rules (x-kubernetes-validations) that ajv does not evaluate:
+ * validateGatewayApi checks the ones our manifests could break.
+ */
+function gatewayApiValidator(kind: keyof typeof GATEWAY_API_CRDS, bundle: string): ValidateFunction | string {
+  const key = `${bundle}/${kind}`;
+  let validate = gatewayApiSchemas.get(key);
+  if (!validate) {
+    const file = new URL(`gateway-api/${bundle}/${GATEWAY_API_CRDS[kind]}`, SCHEMAS);
+    if (!existsSync(file)) {
+      validate = `the Gateway API ${bundle} CRD ${file.pathname} is missing (see GATEWAY_API_BUNDLES in test/helpers/k8s.ts)`;
+    } else {
+      const crd = parse(readFileSync(file, 'utf8')) as {
+        metadata: { annotations?: Record<string, string> };
+        spec: { versions: Array<{ name: string; schema: { openAPIV3Schema: object } }> };
+      };
+      const annotations = crd.metadata.annotations ?? {};
+      const v1 = crd.spec.versions.find((v) => v.name === 'v1');
+      if (annotations['gateway.networking.k8s.io/bundle-version'] !== bundle || annotations['gateway.networking.k8s.io/channel'] !== 'standard' || !v1) {
+        validate = `${file.pathname} is not the standard-channel ${bundle} CRD with a v1 version`;
+      } else {
+        validate = new Ajv({ allErrors: true, strict: false }).compile(v1.schema.openAPIV3Schema);
+      }
+    }
+    gatewayApiSchemas.set(key, validate);
+  }
+  return validate;
+}
+
+/**
+ * Problems of a Gateway or HTTPRoute: the CRD schema of every bundle in GATEWAY_API_BUNDLES, plus the
+ * CEL rules of those CRDs that apply to what we write (ajv cannot evaluate CEL).
+ */
+export function validateGatewayApi(obj: K8sObject): string[] {
+  const kind = obj.kind as keyof typeof GATEWAY_API_CRDS;
+  const problems: string[] = [];
+  if (obj.apiVersion !== GATEWAY_API) problems.push(`apiVersion ${obj.apiVersion} is not ${GATEWAY_API}`);
+  for (const bundle of GATEWAY_API_BUNDLES) {
+    const validate = gatewayApiValidator(kind, bundle);
+    if (typeof validate === 'string') problems.push(validate);
+    else if (!validate(obj)) problems.push(...ajvProblems(validate).map((p) => `${bundle}: ${p}`));
+  }
+  if (!obj.metadata?.name) problems.push('metadata.name is missing');
+  const spec = (obj.spec ?? {}) as Record<string, any>;
+  if (kind === 'Gateway') {
+    const listeners = (spec.listeners ?? []) as Array<Record<string, any>>;
+    const names = listeners.map((l) => l.name);
+    if (new Set(names).size !== names.length) problems.push('listener names must be unique');
+    for (const l of listeners) {
+      // CEL: tls must be set for HTTPS and TLS listeners, and not for HTTP; Terminate needs certificateRefs or options.
+      if ((l.protocol === 'HTTPS' || l.protocol === 'TLS') !== (l.tls !== undefined)) problems.push(`listener ${l.name}: tls is required for HTTPS and TLS and forbidden for ${l.protocol}`);
+      if (l.protocol === 'HTTPS' && l.tls && (l.tls.mode ?? 'Terminate') !== 'Terminate') problems.push(`listener ${l.name}: tls mode must be Terminate for protocol HTTPS`);
+      if (l.tls && (l.tls.mode ?? 'Terminate') === 'Terminate' && (l.tls.certificateRefs ?? []).length === 0 && Object.keys(l.tls.options ?? {}).length === 0) {
+        problems.push(`listener ${l.name}: certificateRefs or options must be specified when mode is Terminate`);
+      }
+    }
+    const ports = listeners.map((l) => `${l.port}/${l.hostname ?? ''}`);
+    if (new Set(ports).size !== ports.length) problems.push('combination of port and hostname must be unique for each listener');
+  } else if (kind === 'HTTPRoute') {
+    for (const [i, rule] of ((spec.rules ?? []) as Array<Record<string, any>>).entries()) {
+      const filters = (rule.filters ?? []) as Array<{ type: string }>;
+      // CEL: RequestRedirect and URLRewrite cannot be used together; a redirect forwards to no backend.
+      if (filters.some((f) => f.type === 'RequestRedirect') && (rule.backendRefs ?? []).length > 0) problems.push(`rules[${i}]: a RequestRedirect rule must not have backendRefs`);
+      if (filters.some((f) => f.type === 'RequestRedirect') && filters.some((f) => f.type === 'URLRewrite')) problems.push(`rules[${i}]: RequestRedirect and URLRewrite cannot be used together`);
+      for (const f of filters as Array<Record<string, unknown> & { type: string }>) {
+        const field = { RequestRedirect: 'requestRedirect', URLRewrite: 'urlRewrite', RequestHeaderModifier: 'requestHeaderModifier', ResponseHeaderModifier: 'responseHeaderModifier' }[f.type];
+        if (field && f[field] === undefined) problems.push(`rules[${i}]: filter.${field} must be specified for ${f.type} filter.type`);
+      }
+    }
+  }
+  return problems;
+}
+
 function kustomizationValidator(): ValidateFunction {
   kustomizationSchema ??= new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(new URL('kustomization.schema.json', SCHEMAS), 'utf8')) as object);
   return kustomizationSchema;
@@ -147,6 +247,7 @@ export function validateObject(obj: K8sObject): string[] {
   const id = `${obj.apiVersion}/${obj.kind}`;
   if (KUSTOMIZE_KINDS.has(id)) return validateKustomization(obj);
   if (obj.kind === 'SecretProviderClass') return validateSecretProviderClass(obj);
+  if (obj.apiVersion?.startsWith('gateway.networking.k8s.io/') && (obj.kind === 'Gateway' || obj.kind === 'HTTPRoute')) return validateGatewayApi(obj);
   const model = MODELS[id];
   if (!model) return [`no schema for ${id}`];
   const problems: string[] = [];

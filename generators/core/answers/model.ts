@@ -7,17 +7,40 @@ import * as rules from './rules.ts';
 
 export const BASTION_SKUS = ['Standard', 'Premium'] as const;
 export const AGENT_POOL_KINDS = ['managedDevOpsPool', 'vmss'] as const;
+/**
+ * How the nodes and agents reach the internet: through an Azure Firewall that allows only the listed
+ * destinations (FQDN allow-list, threat intelligence in deny mode, every connection logged), or
+ * through a NAT gateway that allows any destination.
+ */
+export const EGRESS_KINDS = ['firewall', 'natGateway'] as const;
 export const ZONES = ['1', '2', '3'] as const;
 /** AKS minors that are generally available and supported; the default is AKS's default minor. */
 export const KUBERNETES_MINORS = ['1.33', '1.34', '1.35', '1.36'] as const;
 export const DEFAULT_KUBERNETES_VERSION = '1.35';
+/**
+ * What a workload is: `web` serves HTTP on its port (a Service, HTTP probes on /healthz); `worker` is a
+ * background process that accepts no connections (no Service, no inbound network policy rule, exec probes).
+ */
+export const WORKLOAD_KINDS = ['web', 'worker'] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+/**
+ * How a web workload is reached from outside the cluster: `none` (only from pods in its namespace) or
+ * `internal` (an HTTPS route through the private gateway, with its host name in the private DNS zone).
+ * Public exposure is deliberately not an answer: it belongs behind a web application firewall.
+ */
+export const EXPOSURES = ['none', 'internal'] as const;
+export type Exposure = (typeof EXPOSURES)[number];
 
 export interface Workload {
   name: string;
   namespace: string;
+  kind: WorkloadKind;
+  /** The container port of a web workload (a worker listens on none). */
   port: number;
   replicas: number;
   secrets: string[];
+  /** internal: an HTTPS route through the private gateway (web workloads only). */
+  expose: Exposure;
 }
 
 export interface Answers {
@@ -28,6 +51,7 @@ export interface Answers {
   addressSpace: string;
   serviceCidr: string;
   podCidr: string;
+  egress: (typeof EGRESS_KINDS)[number];
   kubernetesVersion: string;
   systemNodeVmSize: string;
   systemNodeCount: number;
@@ -45,6 +69,7 @@ export interface Answers {
   adoProject: string;
   serviceConnection: string;
   agentPoolName: string;
+  privateDnsZone: string;
   workloads: Workload[];
 }
 
@@ -105,13 +130,18 @@ export function defaultAcrName(name: string, environment: string): string {
   return `cr${name.replace(/[^a-z0-9]/g, '').slice(0, 48 - suffix.length)}${suffix}`;
 }
 
+/** The private DNS zone of the workloads' host names: `.internal` is reserved for private use (ICANN, 2024). */
+export function defaultPrivateDnsZone(name: string, environment: string): string {
+  return `${environment}.${name}.internal`;
+}
+
 export function defaultKeyVaultName(name: string, environment: string): string {
   const suffix = `-${environment}-${uniqueSuffix(name, environment)}`;
   return trimHyphens(`kv-${trimHyphens(name.slice(0, 24 - 3 - suffix.length))}${suffix}`);
 }
 
 export function defaultWorkload(name: string): Workload {
-  return { name, namespace: name, port: 8080, replicas: 2, secrets: ['app-secret'] };
+  return { name, namespace: name, kind: 'web', port: 8080, replicas: 2, secrets: ['app-secret'], expose: 'internal' };
 }
 
 export const FIELDS = [
@@ -188,6 +218,18 @@ export const FIELDS = [
     defaultText: '192.168.0.0/16',
     default: () => '192.168.0.0/16',
     ruleText: 'private IPv4 CIDR from /8 to /21, overlapping no other range',
+  }),
+  field({
+    key: 'egress',
+    kind: 'string',
+    description:
+      'Egress of the nodes and agents: firewall (Azure Firewall Standard: only the listed destinations, threat intelligence denies known-malicious ones, every connection logged; about 1.25 USD an hour) or natGateway (any destination, no log of where traffic went).',
+    message: 'Egress: through Azure Firewall (allow-list, logged) or a NAT gateway (anywhere)?',
+    defaultText: 'firewall',
+    default: () => 'firewall' as const,
+    choices: EGRESS_KINDS,
+    rule: rules.oneOf(EGRESS_KINDS),
+    ruleText: EGRESS_KINDS.join(' or '),
   }),
   field({
     key: 'kubernetesVersion',
@@ -371,9 +413,19 @@ export const FIELDS = [
     ruleText: '3-44 lowercase letters, digits and single hyphens',
   }),
   field({
+    key: 'privateDnsZone',
+    kind: 'string',
+    description: "Private DNS zone of the exposed workloads' HTTPS host names (<workload>.<zone>), resolvable only inside the virtual network; the gateway's Key Vault certificate covers *.<zone>.",
+    message: 'Private DNS zone of the workloads\' host names',
+    defaultText: '<environment>.<name>.internal',
+    default: (input) => defaultPrivateDnsZone(nameOf(input), envOf(input)),
+    rule: rules.privateDnsZone,
+    ruleText: 'a lowercase DNS name of 2 or more labels, at most 200 characters, not an Azure privatelink zone',
+  }),
+  field({
     key: 'workloads',
     kind: 'workloads',
-    description: 'Workloads: list of { name, namespace, port, replicas, secrets[] } (answers file or the workload subgenerator).',
+    description: 'Workloads: list of { name, namespace, kind, port, replicas, secrets[], expose } (answers file or the workload subgenerator).',
     defaultText: 'one workload named after <name>',
     default: (input) => [defaultWorkload(nameOf(input))],
     ruleText: 'unique names; see the workload rules',
@@ -393,9 +445,19 @@ export function fieldOf(key: Key): Field {
 export const WORKLOAD_FIELDS = {
   name: { rule: rules.dnsLabel(40), ruleText: `2-40 lowercase letters, digits and hyphens, not starting with ${RESERVED_WORKLOAD_PREFIXES.join(' or ')}`, description: 'Workload name (Deployment, ServiceAccount and identity name).' },
   namespace: { rule: rules.namespaceName, ruleText: 'a DNS label, not a reserved namespace', description: 'Kubernetes namespace of the workload.' },
-  port: { rule: rules.port, ruleText: '1024-65535', description: 'Container and service port.' },
+  kind: {
+    rule: rules.oneOf(WORKLOAD_KINDS),
+    ruleText: WORKLOAD_KINDS.join(' or '),
+    description: 'web: serves HTTP on its port (Service, probes on /healthz); worker: a background process that accepts no connections (no Service, no inbound traffic, exec probes).',
+  },
+  port: { rule: rules.port, ruleText: '1024-65535', description: 'Container and service port of a web workload (a worker ignores it).' },
   replicas: { rule: rules.integerRange(1, 50), ruleText: '1-50', description: 'Replicas (the HPA minimum).' },
   secrets: { rule: rules.secretName, ruleText: 'Key Vault secret names', description: 'Key Vault secrets mounted through the Secrets Store CSI driver.' },
+  expose: {
+    rule: rules.oneOf(EXPOSURES),
+    ruleText: `${EXPOSURES.join(' or ')}; a worker only none`,
+    description: "internal: an HTTPS route through the private gateway at <workload>.<privateDnsZone>, reachable only inside the virtual network; none: only pods of its namespace reach it. Default: internal for a web workload, none for a worker.",
+  },
 } as const;
 
 export const WORKLOAD_KEYS = Object.keys(WORKLOAD_FIELDS) as (keyof Workload)[];

@@ -1,10 +1,10 @@
 // Resource names, following the Azure Cloud Adoption Framework abbreviations
-// (rg, vnet, snet, nsg, ng, pip, aks, cr, kv, log, bas, id, pe, dcr, dc, vmss), and the list of every
+// (rg, vnet, snet, nsg, ng, pip, afw, afwp, rt, aks, cr, kv, log, bas, id, pe, dcr, dc, vmss), and the list of every
 // name the plan derives, per resource type, so that resolve.ts can check them over the whole plan.
 //
 // Identities. The platform's user-assigned identities are named `id-<role>-<name>-<environment>` with
 // a role from PLATFORM_IDENTITY_ROLES (`aks`: the cluster's control plane, `pipeline`: the deployment
-// pipeline); a workload's is `id-<workload>-<environment>`. The two sets are disjoint by construction:
+// pipeline, `gateway`: the ingress gateway's certificate reader); a workload's is `id-<workload>-<environment>`. The two sets are disjoint by construction:
 // a workload name may not start with `<role>-` (resolve.ts refuses it), the environment has no hyphen,
 // so `id-<workload>-<environment>` can never read `id-<role>-<anything>-<environment>`. That matters:
 // two identities with one name are one identity (the workload module would PUT the pipeline's identity
@@ -23,17 +23,28 @@ export interface Names {
   resourceGroup: string;
   nodeResourceGroup: string;
   virtualNetwork: string;
-  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string };
+  subnets: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string; apiServer: string; firewall: string };
   natGateway: string;
   natPublicIp: string;
+  firewall: string;
+  firewallPolicy: string;
+  firewallPublicIp: string;
+  /** Sends the nodes' and agents' internet-bound traffic to the firewall. */
+  egressRouteTable: string;
   cluster: string;
   clusterIdentity: string;
   registry: string;
   keyVault: string;
+  /** The key that encrypts Kubernetes secrets in etcd (KMS), in the private key vault. */
+  kmsKey: string;
   logAnalytics: string;
   bastion: string;
   bastionPublicIp: string;
   pipelineIdentity: string;
+  /** The private ingress gateway's identity: it reads the gateway's TLS certificate from Key Vault. */
+  gatewayIdentity: string;
+  /** Federated credential on the gateway identity that trusts the gateway namespace's service account. */
+  gatewayFederatedCredential: string;
   /** Federated credential on the pipeline identity that trusts the Azure DevOps service connection. */
   pipelineFederatedCredential: string;
   devCenter: string;
@@ -55,17 +66,27 @@ export function resourceNames(answers: Pick<Answers, 'name' | 'environment' | 'a
       privateEndpoints: 'snet-private-endpoints',
       agents: 'snet-devops-agents',
       bastion: 'AzureBastionSubnet',
+      ingress: 'snet-aks-ingress',
+      apiServer: 'snet-aks-apiserver',
+      firewall: 'AzureFirewallSubnet',
     },
     natGateway: `ng-${base}`,
     natPublicIp: `pip-ng-${base}`,
+    firewall: `afw-${base}`,
+    firewallPolicy: `afwp-${base}`,
+    firewallPublicIp: `pip-afw-${base}`,
+    egressRouteTable: `rt-${base}-egress`,
     cluster: `aks-${base}`,
     clusterIdentity: `id-${PLATFORM_IDENTITY_ROLES.clusterIdentity}-${base}`,
     registry: answers.acrName,
     keyVault: answers.keyVaultName,
+    kmsKey: 'aks-etcd-kms',
     logAnalytics: `log-${base}`,
     bastion: `bas-${base}`,
     bastionPublicIp: `pip-bas-${base}`,
     pipelineIdentity: `id-${PLATFORM_IDENTITY_ROLES.pipelineIdentity}-${base}`,
+    gatewayIdentity: `id-${PLATFORM_IDENTITY_ROLES.gatewayIdentity}-${base}`,
+    gatewayFederatedCredential: 'fic-internal-gateway',
     pipelineFederatedCredential: 'fic-ado-pipeline',
     devCenter: `dc-${base}`,
     devCenterProject: `dcp-${base}`,
@@ -93,7 +114,7 @@ export function workloadNames(workload: Workload, environment: string): Workload
 
 /** Names of the resources only infra/ refers to (CAF abbreviations: nsg, pe, dcr). */
 export interface InfraNames {
-  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string };
+  networkSecurityGroups: { nodes: string; privateEndpoints: string; agents: string; bastion: string; ingress: string; apiServer: string };
   registryPrivateEndpoint: string;
   keyVaultPrivateEndpoint: string;
   dataCollectionRule: string;
@@ -107,6 +128,8 @@ export function infraNames(names: Names, answers: Pick<Answers, 'name' | 'enviro
       privateEndpoints: `nsg-${base}-private-endpoints`,
       agents: `nsg-${base}-devops-agents`,
       bastion: `nsg-${base}-bastion`,
+      ingress: `nsg-${base}-aks-ingress`,
+      apiServer: `nsg-${base}-aks-apiserver`,
     },
     registryPrivateEndpoint: `pe-${names.registry}`,
     // Key Vault names may have capitals; private endpoint names are lowercase (Azure.PrivateEndpoint.Name).

@@ -54,7 +54,7 @@ export const AKS_RESERVED_RANGES = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0
 );
 
 export interface SubnetRequest {
-  key: 'nodes' | 'bastion' | 'privateEndpoints' | 'agents';
+  key: 'nodes' | 'bastion' | 'privateEndpoints' | 'agents' | 'ingress' | 'apiServer' | 'firewall';
   /** The Azure subnet name. */
   name: string;
   prefix: number;
@@ -65,15 +65,22 @@ export interface PlannedSubnet extends SubnetRequest {
   cidr: string;
 }
 
-/** The subnets the emitted VNet holds; AzureBastionSubnet must be /26 or larger. */
-export function subnetRequests(options: { bastion: boolean; names: Record<SubnetRequest['key'], string> }): SubnetRequest[] {
+/** The subnets the emitted VNet holds; AzureBastionSubnet and AzureFirewallSubnet must be /26 or larger. */
+export function subnetRequests(options: { bastion: boolean; egress: 'firewall' | 'natGateway'; names: Record<SubnetRequest['key'], string> }): SubnetRequest[] {
   const requests: SubnetRequest[] = [
     { key: 'nodes', name: options.names.nodes, prefix: 22, purpose: 'AKS nodes (pods use the overlay range)' },
     { key: 'privateEndpoints', name: options.names.privateEndpoints, prefix: 27, purpose: 'private endpoints of ACR and Key Vault' },
     { key: 'agents', name: options.names.agents, prefix: 27, purpose: 'self-hosted Azure DevOps agents' },
+    { key: 'ingress', name: options.names.ingress, prefix: 28, purpose: 'the private ingress gateway\'s internal load balancer (a fixed address)' },
+    // AKS reserves at least 9 addresses here and scales the API server into it: a /27, above the /28 minimum.
+    { key: 'apiServer', name: options.names.apiServer, prefix: 27, purpose: 'the API server (API Server VNet Integration; delegated to AKS)' },
   ];
   if (options.bastion) {
     requests.splice(1, 0, { key: 'bastion', name: 'AzureBastionSubnet', prefix: 26, purpose: 'Azure Bastion' });
+  }
+  if (options.egress === 'firewall') {
+    // The Standard SKU needs no AzureFirewallManagementSubnet (only Basic, or forced tunnelling, does).
+    requests.push({ key: 'firewall', name: 'AzureFirewallSubnet', prefix: 26, purpose: 'Azure Firewall (egress)' });
   }
   return requests;
 }
@@ -97,6 +104,11 @@ export function planSubnets(space: Cidr, requests: SubnetRequest[]): PlannedSubn
   }
   // Keep the order of the requests (nodes first) for readable output.
   return requests.map((r) => planned.find((p) => p.key === r.key)!);
+}
+
+/** The first address Azure lets a subnet hand out (it keeps the network address and the next three). */
+export function firstUsableAddress(subnet: Cidr): string {
+  return fromNumber(subnet.first + 4);
 }
 
 /** The DNS service IP AKS uses: the tenth address of the service range. */

@@ -1,6 +1,6 @@
 // Command-line options, --help text, answers.schema.json and the README's answers table, all derived
 // from the answers model.
-import { FIELDS, flagOf, WORKLOAD_FIELDS, type Field } from './model.ts';
+import { EXPOSURES, FIELDS, flagOf, WORKLOAD_FIELDS, WORKLOAD_KINDS, type Field } from './model.ts';
 
 export interface OptionSpec {
   name: string;
@@ -113,6 +113,7 @@ function fieldSchema(field: Field): JsonSchema {
           properties: {
             name: { type: 'string', description: `${WORKLOAD_FIELDS.name.description} Rule: ${WORKLOAD_FIELDS.name.ruleText}.` },
             namespace: { type: 'string', description: `${WORKLOAD_FIELDS.namespace.description} Default: the workload name.` },
+            kind: { enum: [...WORKLOAD_KINDS], description: `${WORKLOAD_FIELDS.kind.description} Default: web.` },
             port: { type: 'integer', minimum: 1024, maximum: 65535, description: `${WORKLOAD_FIELDS.port.description} Default: 8080.` },
             replicas: { type: 'integer', minimum: 1, maximum: 50, description: `${WORKLOAD_FIELDS.replicas.description} Default: 2.` },
             secrets: {
@@ -122,6 +123,7 @@ function fieldSchema(field: Field): JsonSchema {
                 { type: 'string', description: 'The same as comma-separated text (db-password,api-key).' },
               ],
             },
+            expose: { enum: [...EXPOSURES], description: WORKLOAD_FIELDS.expose.description },
           },
         },
       };

@@ -107,7 +107,9 @@ function crossChecks(answers: Partial<Answers>): Problem[] {
     problems.push(...checkDerivedNames({ name: answers.name, environment: answers.environment, agentPool: answers.agentPool }));
   }
   if (answers.addressSpace !== undefined && answers.serviceCidr !== undefined && answers.podCidr !== undefined) {
-    problems.push(...checkRanges({ addressSpace: answers.addressSpace, serviceCidr: answers.serviceCidr, podCidr: answers.podCidr, bastion: answers.bastion ?? true }));
+    problems.push(
+      ...checkRanges({ addressSpace: answers.addressSpace, serviceCidr: answers.serviceCidr, podCidr: answers.podCidr, bastion: answers.bastion ?? true, egress: answers.egress ?? 'firewall' }),
+    );
   }
   const { name, environment, acrName, keyVaultName, agentPoolName, agentPool, bastion, workloads } = answers;
   if (name !== undefined && environment !== undefined && acrName !== undefined && keyVaultName !== undefined && agentPoolName !== undefined && agentPool !== undefined && bastion !== undefined && workloads !== undefined) {
@@ -168,12 +170,17 @@ export const DERIVED_NAME_LIMITS: Partial<Record<keyof Names, NameLimit>> = {
   virtualNetwork: { type: 'Microsoft.Network/virtualNetworks', max: 64 },
   natGateway: { type: 'Microsoft.Network/natGateways', max: 80 },
   natPublicIp: { type: 'Microsoft.Network/publicIPAddresses', max: 80 },
+  firewall: { type: 'Microsoft.Network/azureFirewalls', max: 80 },
+  firewallPolicy: { type: 'Microsoft.Network/firewallPolicies', max: 80 },
+  firewallPublicIp: { type: 'Microsoft.Network/publicIPAddresses', max: 80 },
+  egressRouteTable: { type: 'Microsoft.Network/routeTables', max: 80 },
   cluster: { type: 'Microsoft.ContainerService/managedClusters', max: 63 },
   clusterIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', max: 128 },
   logAnalytics: { type: 'Microsoft.OperationalInsights/workspaces', max: 63 },
   bastion: { type: 'Microsoft.Network/bastionHosts', max: 80 },
   bastionPublicIp: { type: 'Microsoft.Network/publicIPAddresses', max: 80 },
   pipelineIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', max: 128 },
+  gatewayIdentity: { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', max: 128 },
   devCenter: { type: 'Microsoft.DevCenter/devcenters', max: 26, when: (a) => a.agentPool === 'managedDevOpsPool' },
   devCenterProject: { type: 'Microsoft.DevCenter/projects', max: 63, when: (a) => a.agentPool === 'managedDevOpsPool' },
   agentScaleSet: { type: 'Microsoft.Compute/virtualMachineScaleSets', max: 64, when: (a) => a.agentPool === 'vmss' },
@@ -204,7 +211,7 @@ const RANGE_LIMITS = {
 } as const;
 
 /** CIDR syntax, sizes, private ranges, pairwise overlaps, AKS reserved ranges, and the subnet plan. */
-export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr' | 'podCidr' | 'bastion'>): Problem[] {
+export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr' | 'podCidr' | 'bastion'> & Partial<Pick<Answers, 'egress'>>): Problem[] {
   const problems: Problem[] = [];
   const parsed: Partial<Record<keyof typeof RANGE_LIMITS, Cidr>> = {};
   for (const key of Object.keys(RANGE_LIMITS) as (keyof typeof RANGE_LIMITS)[]) {
@@ -229,15 +236,18 @@ export function checkRanges(answers: Pick<Answers, 'addressSpace' | 'serviceCidr
     }
   }
   if (parsed.addressSpace) {
-    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet' } }));
+    const plan = planSubnets(parsed.addressSpace, subnetRequests({ bastion: answers.bastion, egress: answers.egress ?? 'firewall', names: { nodes: 'nodes', privateEndpoints: 'private endpoints', agents: 'agents', bastion: 'AzureBastionSubnet', ingress: 'ingress', apiServer: 'API server', firewall: 'AzureFirewallSubnet' } }));
     if (typeof plan === 'string') problems.push({ key: 'addressSpace', value: answers.addressSpace, rule: plan });
   }
   return problems;
 }
 
-const WORKLOAD_DEFAULTS = { port: 8080, replicas: 2, secrets: [] as string[] };
+const WORKLOAD_DEFAULTS = { kind: 'web', port: 8080, replicas: 2, secrets: [] as string[] };
 
-/** Validates and completes a workload list (namespace defaults to the name, port 8080, 2 replicas). */
+/**
+ * Validates and completes a workload list (namespace defaults to the name, kind web, port 8080, 2
+ * replicas). Stored answers written before workloads had a kind have none: they stay web.
+ */
 export function checkWorkloads(raw: unknown[]): { workloads: Workload[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const workloads: Workload[] = [];
@@ -276,7 +286,9 @@ export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): 
   // and a problem with it says where it came from.
   const namespaceGiven = entry.namespace !== undefined;
   const namespace = entry.namespace ?? name;
-  const values: Record<string, unknown> = { ...WORKLOAD_DEFAULTS, ...entry, namespace };
+  // A web workload is exposed through the private gateway unless it says otherwise; a worker never is.
+  const expose = entry.expose ?? ((entry.kind ?? WORKLOAD_DEFAULTS.kind) === 'worker' ? 'none' : 'internal');
+  const values: Record<string, unknown> = { ...WORKLOAD_DEFAULTS, ...entry, namespace, expose };
   const typed: Record<string, unknown> = {};
   for (const key of WORKLOAD_KEYS) {
     const value = values[key];
@@ -306,6 +318,9 @@ export function checkWorkload(entry: Record<string, unknown>, at = 'workload'): 
       const problem = rule(coerced.value);
       if (problem) problems.push({ key: `${at}.${key}`, value, rule: problem });
     }
+  }
+  if (typed.kind === 'worker' && typed.expose === 'internal') {
+    problems.push({ key: `${at}.expose`, value: typed.expose, rule: 'a worker accepts no connections, so it cannot be exposed: none (or make it kind web)' });
   }
   return problems.length === 0 ? { workload: typed as unknown as Workload, problems } : { problems };
 }

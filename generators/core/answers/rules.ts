@@ -88,6 +88,9 @@ export function dnsLabel(max: number): Rule<string> {
       : `2-${max} lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit`);
 }
 
+/** The namespace of the private ingress gateway (plan/k8s.ts GATEWAY): no workload may use it. */
+export const GATEWAY_NAMESPACE = 'internal-gateway';
+
 const RESERVED_NAMESPACES = new Set([
   'default', 'kube-system', 'kube-public', 'kube-node-lease', 'gatekeeper-system', 'calico-system',
   'tigera-operator', 'app-routing-system', 'aks-command', 'azure-extensions-usage-system',
@@ -95,9 +98,29 @@ const RESERVED_NAMESPACES = new Set([
 
 export const namespaceName: Rule<string> = (v) =>
   dnsLabel(63)(v) ??
-  (RESERVED_NAMESPACES.has(v) || v.startsWith('kube-')
+  (RESERVED_NAMESPACES.has(v) || v.startsWith('kube-') || v.startsWith('aks-istio-')
     ? 'a namespace that Kubernetes or AKS reserves for itself'
-    : undefined);
+    : v === GATEWAY_NAMESPACE
+      ? 'the namespace of the private ingress gateway'
+      : undefined);
+
+/**
+ * A private DNS zone name: lowercase labels of 1-63 letters, digits and hyphens, at least two of them,
+ * at most 200 characters (room for `<workload>.` in front of it), and not one of Azure's privatelink
+ * zones (those belong to private endpoints).
+ */
+export const privateDnsZone: Rule<string> = (v) => {
+  const basic = basicString(v);
+  if (basic) return basic;
+  const labels = v.split('.');
+  if (v.length > 200 || labels.length < 2 || !labels.every((l) => l.length <= 63 && DNS_LABEL.test(l)) || !/^[a-z]/.test(labels.at(-1)!)) {
+    return 'a lowercase DNS name of 2 or more labels (letters, digits, hyphens), at most 200 characters, such as dev.orders.internal';
+  }
+  if (labels[0] === 'privatelink' || v.endsWith('.azure.com') || v.endsWith('.azure.net') || v.endsWith('.windows.net')) {
+    return 'a zone of your own (not an Azure service zone such as privatelink.*)';
+  }
+  return undefined;
+};
 
 /** Key Vault secret names: 1-127 letters, digits and hyphens. */
 export const secretName: Rule<string> = (v) =>

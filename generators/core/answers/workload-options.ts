@@ -5,9 +5,11 @@ import type { Problem } from '../support/problems.ts';
 
 export const WORKLOAD_ANSWER_OPTIONS: OptionSpec[] = [
   { name: 'namespace', key: 'namespace', type: 'string', description: `${WORKLOAD_FIELDS.namespace.description} Default: the workload name (or its current value).` },
+  { name: 'kind', key: 'kind', type: 'string', description: `${WORKLOAD_FIELDS.kind.description} Rule: ${WORKLOAD_FIELDS.kind.ruleText}. Default: web (or its current value).` },
   { name: 'port', key: 'port', type: 'string', description: `${WORKLOAD_FIELDS.port.description} Rule: ${WORKLOAD_FIELDS.port.ruleText}. Default: 8080.` },
   { name: 'replicas', key: 'replicas', type: 'string', description: `${WORKLOAD_FIELDS.replicas.description} Rule: ${WORKLOAD_FIELDS.replicas.ruleText}. Default: 2.` },
   { name: 'secrets', key: 'secrets', type: 'string', description: `${WORKLOAD_FIELDS.secrets.description} Comma-separated; empty for none. Default: none.` },
+  { name: 'expose', key: 'expose', type: 'string', description: `${WORKLOAD_FIELDS.expose.description} Rule: ${WORKLOAD_FIELDS.expose.ruleText}.` },
 ];
 
 export const WORKLOAD_OPTIONS: OptionSpec[] = [

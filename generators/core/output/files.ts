@@ -14,7 +14,23 @@ export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => b
   'infra/modules/bastion.bicep.ejs': (ctx) => ctx.answers.bastion,
   'infra/modules/agent-pool.bicep.ejs': (ctx) => ctx.answers.agentPool === 'managedDevOpsPool',
   'infra/modules/agent-scale-set.bicep.ejs': (ctx) => ctx.answers.agentPool === 'vmss',
+  'infra/modules/firewall.bicep.ejs': (ctx) => ctx.infra.egress.firewall,
+  'infra/egress-allowlist.json.ejs': (ctx) => ctx.infra.egress.firewall,
   'k8s/base/workloads/__workload__/secret-provider-class.yaml.ejs': (_ctx, w) => w?.hasSecrets === true,
+  // The private gateway exists once a workload is exposed; each exposed workload attaches a route.
+  'k8s/base/gateway/kustomization.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/namespace.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/service-account.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/gateway.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/http-redirect.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/gateway/network-policy.yaml.ejs': (ctx) => ctx.k8s.gateway.enabled,
+  'k8s/base/workloads/__workload__/http-route.yaml.ejs': (_ctx, w) => w?.exposed === true,
+  // A worker accepts no connections: no Service; its sample is a shell loop, not a web server.
+  'k8s/base/workloads/__workload__/service.yaml.ejs': (_ctx, w) => w?.web === true,
+  'src/__workload__/default.conf.ejs': (_ctx, w) => w?.web === true,
+  'src/__workload__/html/index.html.ejs': (_ctx, w) => w?.web === true,
+  'src/__workload__/worker.sh.ejs': (_ctx, w) => w?.web === false,
+  'src/__workload__/healthcheck.sh.ejs': (_ctx, w) => w?.web === false,
 };
 
 /** Output path of a template path, or undefined for partials. */

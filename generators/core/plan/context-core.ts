@@ -37,7 +37,7 @@ export interface CoreContext {
 
 export function coreContext(answers: Answers, generatorVersion: string): CoreContext {
   const names = resourceNames(answers);
-  const workloads = answers.workloads.map((w) => workloadContext(w, answers.environment));
+  const workloads = answers.workloads.map((w) => workloadContext(w, answers));
   const network = networkPlan(answers, names);
   return {
     answers,
@@ -49,7 +49,11 @@ export function coreContext(answers: Answers, generatorVersion: string): CoreCon
     deploymentScope: DEPLOYMENT_SCOPE,
     infra: infraContext(answers, names, workloads),
     pipeline: pipelineContext(answers),
-    k8s: k8sContext(answers, network.subnet.privateEndpoints!.cidr),
+    k8s: k8sContext(answers, workloads, {
+      privateEndpointsCidr: network.subnet.privateEndpoints!.cidr,
+      ingressSubnet: names.subnets.ingress,
+      ingressIp: network.ingressGatewayIp,
+    }),
     psrule: psruleContext(answers, names),
     generatorVersion,
     bicep,

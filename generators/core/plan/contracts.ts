@@ -17,6 +17,8 @@ export const INFRA_OUTPUTS = {
   /** Object: workload name -> client ID of its user-assigned identity. */
   workloadClientIds: 'workloadClientIds',
   pipelineIdentityClientId: 'pipelineIdentityClientId',
+  /** Client ID of the private gateway's identity (reads its TLS certificate from Key Vault). */
+  gatewayClientId: 'gatewayClientId',
 } as const;
 
 /** Repository-relative paths that more than one concern refers to. */
@@ -26,6 +28,8 @@ export const PATHS = {
   bicepParams: (environment: string) => `infra/${environment}.bicepparam`,
   /** The workload list the Bicep reads (edited structurally by the workload subgenerator). */
   infraWorkloads: 'infra/workloads.json',
+  /** The egress firewall's allowed destinations (egress firewall only); add an entry to allow one more. */
+  egressAllowlist: 'infra/egress-allowlist.json',
   /** Fills the kustomize deploy-time values from a deployment's outputs. */
   writeDeployValues: 'scripts/write-deploy-values.sh',
   /** The offline checks (bicep build, lint, build-params; kubectl kustomize): the pipeline's Validate stage runs it. */
@@ -37,7 +41,7 @@ export const PATHS = {
   kustomizeOverlay: (environment: string) => `k8s/overlays/${environment}`,
   /** A workload in an environment: its base plus its own deploy-time value (a kustomization per workload). */
   workloadOverlay: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}`,
-  /** The overlay's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, imageTag), KEY=value lines. */
+  /** The overlay's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag), KEY=value lines. */
   deployValues: (environment: string) => `k8s/overlays/${environment}/deploy-values.env`,
   /** A workload's own deploy-time value (its clientId); one folder per workload under the overlay. */
   workloadDeployValues: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}/deploy-values.env`,

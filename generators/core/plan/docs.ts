@@ -14,6 +14,7 @@ import {
   resourceProviders,
   secretCommands,
   secretsToCreate,
+  subscriptionFeatures,
   SECRETS_OFFICER_ROLE,
   TOOLS,
   TUNNEL_PORT,
@@ -29,6 +30,8 @@ export interface DocsContext {
   /** The diagram as Mermaid source (the README's ```mermaid block). */
   mermaid: string;
   resourceProviders: string[];
+  /** Subscription features (namespace/name) the first deployment needs registered. */
+  subscriptionFeatures: string[];
   tools: typeof TOOLS;
   tunnelPort: number;
   /** Kubeconfig scripts/connect.sh writes (outside the repository). */
@@ -68,6 +71,7 @@ export function docsContext(ctx: Context): DocsContext {
     diagram,
     mermaid: renderMermaid(diagram),
     resourceProviders: resourceProviders(ctx),
+    subscriptionFeatures: subscriptionFeatures(ctx),
     tools: TOOLS,
     tunnelPort: TUNNEL_PORT,
     kubeconfig: `~/.kube/${ctx.names.cluster}.kubeconfig`,

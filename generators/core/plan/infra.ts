@@ -8,6 +8,7 @@ import type { Answers } from '../answers/model.ts';
 import { infraNames, type InfraNames, type Names } from '../answers/naming.ts';
 import { CUSTOM_ROLES, isCustomRole, ROLES, type CustomRoleKey, type RoleKey } from './roles.ts';
 import type { WorkloadContext } from './workload.ts';
+import { AKS_FQDN_TAG, egressAllowlist, renderEgressAllowlist, type EgressAllowlist } from './egress.ts';
 
 /**
  * Resource API versions: the newest generally available version of each type in the type index of
@@ -48,14 +49,19 @@ export interface RoleAssignmentPlan {
 export function roleAssignmentPlan(answers: Pick<Answers, 'agentPool'>): RoleAssignmentPlan[] {
   const plan: RoleAssignmentPlan[] = [
     { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'node subnet' },
+    { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'ingress subnet (the private gateway\'s internal load balancer)' },
+    { role: 'networkContributor', principal: 'cluster control-plane identity', scope: 'API server subnet (API Server VNet Integration)' },
+    { role: 'keyVaultCryptoUser', principal: 'cluster control-plane identity', scope: 'the etcd encryption key (KMS)' },
+    { role: 'keyVaultContributor', principal: 'cluster control-plane identity', scope: 'key vault (KMS creates its private link to the private vault)' },
     { role: 'acrPull', principal: 'kubelet identity', scope: 'container registry' },
     { role: 'aksRbacClusterAdmin', principal: 'admin groups', scope: 'cluster' },
     { role: 'keyVaultSecretsUser', principal: 'each workload identity that reads secrets', scope: 'key vault' },
+    { role: 'keyVaultSecretsUser', principal: 'private gateway identity (reads its TLS certificate)', scope: 'key vault' },
     { role: 'contributor', principal: 'pipeline identity', scope: 'resource group', operatorOnly: true },
     { role: 'roleBasedAccessControlAdministrator', principal: 'pipeline identity', scope: 'resource group (with a condition)', operatorOnly: true },
     { role: 'acrPush', principal: 'pipeline identity', scope: 'container registry' },
     { role: 'aksClusterUser', principal: 'pipeline identity', scope: 'cluster' },
-    { role: 'aksRbacAdmin', principal: 'pipeline identity', scope: 'each workload namespace' },
+    { role: 'aksRbacAdmin', principal: 'pipeline identity', scope: "each workload namespace, and the private gateway's once a workload is exposed" },
     { role: 'aksNamespaceDeployer', principal: 'pipeline identity', scope: 'cluster (a custom role: Namespace objects only)' },
   ];
   if (answers.agentPool === 'managedDevOpsPool') {
@@ -109,6 +115,8 @@ export interface InfraWorkload {
   federatedCredentialName: string;
   /** Gets "Key Vault Secrets User" on the vault (the workload mounts Key Vault secrets). */
   readsSecrets: boolean;
+  /** Reached through the private gateway: an A record for it in the private DNS zone. */
+  exposed: boolean;
 }
 
 export function infraWorkloadEntry(w: WorkloadContext): InfraWorkload {
@@ -119,6 +127,7 @@ export function infraWorkloadEntry(w: WorkloadContext): InfraWorkload {
     identityName: w.names.identity,
     federatedCredentialName: w.names.federatedCredential,
     readsSecrets: w.hasSecrets,
+    exposed: w.exposed,
   };
 }
 
@@ -224,9 +233,30 @@ export interface InfraContext {
   roleAssignments: RoleAssignmentPlan[];
   /** Content of infra/workloads.json. */
   workloadsJson: string;
+  /** The etcd encryption key (AKS KMS, private key vault mode). */
+  kms: typeof KMS;
+  egress: {
+    /** Through Azure Firewall (route table on the node and agent subnets, outbound type userDefinedRouting). */
+    firewall: boolean;
+    natGateway: boolean;
+    /** AKS's outbound type for the answer. */
+    outboundType: 'userDefinedRouting' | 'userAssignedNATGateway';
+    allowlist?: EgressAllowlist;
+    /** Content of infra/egress-allowlist.json (egress firewall only). */
+    allowlistJson?: string;
+    /** The FQDN tag of AKS's required endpoints, in the rule firewall.bicep writes itself. */
+    aksFqdnTag: typeof AKS_FQDN_TAG;
+  };
 }
 
 export const AGENT_VM_SIZE = 'Standard_D2ads_v5';
+
+/**
+ * The etcd encryption key: RSA (what AKS KMS accepts), a new version every 180 days (Key Vault's
+ * rotation policy), reached by AKS through its own private link (keyVaultNetworkAccess Private, which
+ * needs API Server VNet Integration).
+ */
+export const KMS = { keySize: 2048, rotateAfter: 'P180D', rotateAfterDays: 180, networkAccess: 'Private' } as const;
 export const MAX_PODS = 110;
 
 function envExpression(env: string): string {
@@ -328,5 +358,14 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
     customRoles: CUSTOM_ROLES,
     roleAssignments: plan,
     workloadsJson: renderInfraWorkloads(workloads.map(infraWorkloadEntry)),
+    kms: KMS,
+    egress: egressContext(answers),
   };
+}
+
+function egressContext(answers: Answers): InfraContext['egress'] {
+  const firewall = answers.egress === 'firewall';
+  if (!firewall) return { firewall, natGateway: true, outboundType: 'userAssignedNATGateway', aksFqdnTag: AKS_FQDN_TAG };
+  const allowlist = egressAllowlist(answers);
+  return { firewall, natGateway: false, outboundType: 'userDefinedRouting', allowlist, allowlistJson: renderEgressAllowlist(allowlist), aksFqdnTag: AKS_FQDN_TAG };
 }

@@ -4,12 +4,12 @@
 //
 // Layout (a new workload is new files plus list entries in the overlay's kustomization.yaml):
 //   k8s/base/namespaces/<ns>/                   Namespace (Pod Security restricted) + default-deny policy
-//   k8s/base/workloads/<w>/                     ServiceAccount, Deployment, Service, PDB, HPA, NetworkPolicy,
-//                                               SecretProviderClass (only with secrets)
+//   k8s/base/workloads/<w>/                     ServiceAccount, Deployment, Service (web only), PDB, HPA,
+//                                               NetworkPolicy, SecretProviderClass (only with secrets)
 //   k8s/overlays/<env>/kustomization.yaml       the environment: resources: ../../base/namespaces/<ns>,
 //                                               workloads/<w>; the shared deploy-time values and one
 //                                               replacement per value (targets selected by kind)
-//   k8s/overlays/<env>/deploy-values.env        acrLoginServer, keyVaultName, tenantId, imageTag
+//   k8s/overlays/<env>/deploy-values.env        acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag
 //   k8s/overlays/<env>/workloads/<w>/           a kustomization of its own: ../../../../base/workloads/<w>,
 //                                               the workload's clientId value and the replacement that puts it
 //                                               into the ServiceAccount and the SecretProviderClass (one value,
@@ -24,18 +24,21 @@ import { posix } from 'node:path';
 import { INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { yaml } from './escape.ts';
 import type { Answers, Workload } from '../answers/model.ts';
-import { SAMPLE_UID } from './pipeline.ts';
+import { GATEWAY_NAMESPACE } from '../answers/rules.ts';
+import type { WorkloadContext } from './workload.ts';
+import { SAMPLE_UID, SAMPLE_WORKER } from './pipeline.ts';
 
 /** Placeholder of every deploy-time value until scripts/write-deploy-values.sh fills it in. */
 export const PLACEHOLDER = 'REPLACE-ME';
 /** Placeholder registry: a valid image reference host that can never resolve (RFC 2606 `.invalid`). */
 export const PLACEHOLDER_REGISTRY = `${PLACEHOLDER}.invalid`;
 
-/** Keys of the shared values file; the first three are named after the Bicep outputs they come from. */
+/** Keys of the shared values file; all but imageTag are named after the Bicep outputs they come from. */
 export const DEPLOY_VALUE_KEYS = {
   acrLoginServer: INFRA_OUTPUTS.acrLoginServer,
   keyVaultName: INFRA_OUTPUTS.keyVaultName,
   tenantId: INFRA_OUTPUTS.tenantId,
+  gatewayClientId: INFRA_OUTPUTS.gatewayClientId,
   imageTag: 'imageTag',
 } as const;
 /** Key of a workload's own values file: its entry of the `workloadClientIds` output. */
@@ -64,8 +67,44 @@ export const PUBLIC_EGRESS_EXCEPT = [
   '168.63.129.16/32',
 ] as const;
 
-/** Namespace of the AKS application routing add-on's ingress controller (allowed to reach workloads). */
-export const INGRESS_NAMESPACE = 'app-routing-system';
+/**
+ * The private ingress gateway: one Kubernetes Gateway of the application routing add-on's Gateway API
+ * implementation (GatewayClass approuting-istio, an Envoy deployment that AKS manages), in its own
+ * namespace, behind an internal load balancer with a fixed address in the ingress subnet. Its HTTPS
+ * listener terminates TLS with a certificate the add-on's operator syncs from Key Vault (through the
+ * Secrets Store CSI driver, as the service account below); its HTTP listener only redirects to HTTPS.
+ * Each exposed workload attaches an HTTPRoute for its host name from its own namespace.
+ */
+export const GATEWAY = {
+  namespace: GATEWAY_NAMESPACE,
+  name: 'internal',
+  className: 'approuting-istio',
+  listeners: { http: 'http', https: 'https' },
+  /** Bound to the gateway identity (infra/): reads the certificate from Key Vault. */
+  serviceAccount: 'gateway-certificate',
+  redirectRoute: 'https-redirect',
+  /** Workload namespaces with this label may attach routes to the HTTPS listener (and nothing else may). */
+  routesLabel: { key: 'shared-gateway-access', value: 'true' },
+  /** The label Istio puts on the gateway's pods (and its Deployment, Service and autoscaler). */
+  podLabel: 'gateway.networking.k8s.io/gateway-name',
+  /** Where the add-on runs istiod, which programs the gateway's Envoy (xDS and certificates on 15012). */
+  istioNamespace: 'aks-istio-system',
+  istiodPort: 15012,
+  /** The Key Vault certificate (a wildcard for *.<privateDnsZone>) the HTTPS listener serves. */
+  certificateName: 'internal-gateway-tls',
+  tlsOptions: {
+    keyVaultUri: 'kubernetes.azure.com/tls-cert-keyvault-uri',
+    serviceAccount: 'kubernetes.azure.com/tls-cert-service-account',
+  },
+  loadBalancerAnnotations: {
+    internal: 'service.beta.kubernetes.io/azure-load-balancer-internal',
+    subnet: 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet',
+    ipv4: 'service.beta.kubernetes.io/azure-load-balancer-ipv4',
+  },
+} as const;
+
+/** Namespace of the pods allowed to reach exposed workloads: the private gateway's. */
+export const INGRESS_NAMESPACE = GATEWAY.namespace;
 
 /** YAML 1.1 words that kubectl (go-yaml) reads as booleans or null when left unquoted. */
 const YAML_SPECIAL_WORDS = new Set(['y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null', '~']);
@@ -77,6 +116,12 @@ const YAML_SPECIAL_WORDS = new Set(['y', 'yes', 'n', 'no', 'true', 'false', 'on'
 export function yamlName(value: string): string {
   return /^[a-z][a-z0-9-]*$/.test(value) && !YAML_SPECIAL_WORDS.has(value) ? value : yaml.str(value);
 }
+
+/**
+ * The exec probe of a worker (it has no port to probe): the sample's health check, which fails when the
+ * heartbeat file is older than SAMPLE_WORKER.staleAfterSeconds. Replace it with your worker's own check.
+ */
+export const WORKER_PROBE_COMMAND = ['/bin/sh', `${SAMPLE_WORKER.dir}/${SAMPLE_WORKER.healthcheck}`] as const;
 
 export interface K8sWorkload {
   /** The placeholder image; the overlay replaces the registry and the tag. */
@@ -119,6 +164,41 @@ export interface K8sContext {
   network: { privateEndpointsCidr: string; publicEgressExcept: readonly string[]; ingressNamespace: string };
   /** Quotes a Kubernetes name only where YAML would misread it (see yamlName). */
   name: (value: string) => string;
+  /** The exec probe command of every worker. */
+  workerProbe: typeof WORKER_PROBE_COMMAND;
+  gateway: GatewayContext;
+}
+
+export interface GatewayContext {
+  /** There is a gateway: at least one workload is exposed. */
+  enabled: boolean;
+  spec: typeof GATEWAY;
+  /** The namespaces whose workloads attach routes (labelled with GATEWAY.routesLabel). */
+  routeNamespaces: string[];
+  /** Listener host name: every name of the private DNS zone. */
+  wildcardHost: string;
+  /** The unversioned Key Vault certificate URI, so rotated versions are picked up. */
+  certificateUri: string;
+  /** The internal load balancer's subnet and fixed address. */
+  subnet: string;
+  ip: string;
+  /** The Kubernetes Secret the operator syncs the certificate into (kv-gw-cert-<gateway>-<listener>). */
+  syncedSecret: string;
+}
+
+export function gatewayContext(answers: Pick<Answers, 'privateDnsZone' | 'keyVaultName'>, workloads: readonly WorkloadContext[], subnet: string, ip: string): GatewayContext {
+  const exposed = workloads.filter((w) => w.exposed);
+  return {
+    enabled: exposed.length > 0,
+    spec: GATEWAY,
+    routeNamespaces: [...new Set(exposed.map((w) => w.namespace))],
+    wildcardHost: `*.${answers.privateDnsZone}`,
+    // Key Vault's DNS suffix in Azure's public cloud (the regions this generator offers).
+    certificateUri: `https://${answers.keyVaultName.toLowerCase()}.vault.azure.net/certificates/${GATEWAY.certificateName}`,
+    subnet,
+    ip,
+    syncedSecret: `kv-gw-cert-${GATEWAY.name}-${GATEWAY.listeners.https}`,
+  };
 }
 
 /** `to` relative to the folder `from` (both repository-relative, POSIX). */
@@ -127,6 +207,7 @@ function relativeTo(from: string, to: string): string {
 }
 
 export function k8sWorkload(workload: Workload, environment: string): K8sWorkload {
+  const web = workload.kind === 'web';
   return {
     image: `${PLACEHOLDER_REGISTRY}/${workload.name}:${PLACEHOLDER}`,
     valuesConfigMap: `${DEPLOY_VALUES_CONFIGMAP}-${workload.name}`,
@@ -136,7 +217,8 @@ export function k8sWorkload(workload: Workload, environment: string): K8sWorkloa
       'service-account.yaml',
       ...(workload.secrets.length > 0 ? ['secret-provider-class.yaml'] : []),
       'deployment.yaml',
-      'service.yaml',
+      ...(web ? ['service.yaml'] : []),
+      ...(web && workload.expose === 'internal' ? ['http-route.yaml'] : []),
       'pod-disruption-budget.yaml',
       'horizontal-pod-autoscaler.yaml',
       'network-policy.yaml',
@@ -145,7 +227,8 @@ export function k8sWorkload(workload: Workload, environment: string): K8sWorkloa
   };
 }
 
-export function k8sContext(answers: Answers, privateEndpointsCidr: string): K8sContext {
+export function k8sContext(answers: Answers, workloads: readonly WorkloadContext[], network: { privateEndpointsCidr: string; ingressSubnet: string; ingressIp: string }): K8sContext {
+  const privateEndpointsCidr = network.privateEndpointsCidr;
   const namespaces = [...new Set(answers.workloads.map((w) => w.namespace))];
   const overlay = PATHS.kustomizeOverlay(answers.environment);
   return {
@@ -167,6 +250,8 @@ export function k8sContext(answers: Answers, privateEndpointsCidr: string): K8sC
     resources: { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi' },
     zoneSpread: answers.availabilityZones.length >= 2 ? 'DoNotSchedule' : 'ScheduleAnyway',
     network: { privateEndpointsCidr, publicEgressExcept: PUBLIC_EGRESS_EXCEPT, ingressNamespace: INGRESS_NAMESPACE },
+    workerProbe: WORKER_PROBE_COMMAND,
+    gateway: gatewayContext(answers, workloads, network.ingressSubnet, network.ingressIp),
     name: yamlName,
   };
 }

@@ -17,6 +17,24 @@ export const SAMPLE_BASE_IMAGE = 'nginxinc/nginx-unprivileged:1.30.4-alpine-slim
 /** The uid/gid the base image runs as; the Kubernetes manifests run the pod as the same. */
 export const SAMPLE_UID = 101;
 
+/**
+ * Base image of the sample worker: BusyBox (a shell and coreutils in a few megabytes), the official
+ * Docker Hub image pinned to a release. The sample runs a shell loop as SAMPLE_UID and writes a
+ * heartbeat file that the liveness probe checks; users replace it with their application.
+ */
+export const SAMPLE_WORKER_BASE_IMAGE = 'busybox:1.37.0-musl';
+
+/** Where the worker sample keeps its scripts, and the heartbeat its exec probe reads. */
+export const SAMPLE_WORKER = {
+  dir: '/app',
+  script: 'worker.sh',
+  healthcheck: 'healthcheck.sh',
+  heartbeat: '/tmp/heartbeat',
+  /** Seconds between heartbeats, and the age at which the probe calls the worker stuck. */
+  intervalSeconds: 10,
+  staleAfterSeconds: 60,
+} as const;
+
 /** The top-level pipeline parameter that lists the workloads: one `{ name, namespace }` entry each. */
 export const WORKLOADS_PARAMETER = 'workloads' as const;
 
@@ -47,7 +65,7 @@ export interface PipelineContext {
   workloadsParameter: typeof WORKLOADS_PARAMETER;
   /** The Azure DevOps pool is an elastic pool over a scale set the bootstrap script registers. */
   elasticPool: boolean;
-  sample: { baseImage: string; uid: number };
+  sample: { baseImage: string; workerBaseImage: string; uid: number; worker: typeof SAMPLE_WORKER };
   /** Places an answer-derived string as a YAML value (templates: `<%- pipeline.scalar(x) %>`). */
   scalar: typeof yamlScalar;
   /** Values already quoted as one shell word, for the bootstrap script's defaults. */
@@ -88,7 +106,7 @@ export function pipelineContext(answers: Answers): PipelineContext {
     templates: PIPELINE_TEMPLATES,
     workloadsParameter: WORKLOADS_PARAMETER,
     elasticPool: answers.agentPool === 'vmss',
-    sample: { baseImage: SAMPLE_BASE_IMAGE, uid: SAMPLE_UID },
+    sample: { baseImage: SAMPLE_BASE_IMAGE, workerBaseImage: SAMPLE_WORKER_BASE_IMAGE, uid: SAMPLE_UID, worker: SAMPLE_WORKER },
     scalar: yamlScalar,
     sh: { project: shellWord(answers.adoProject) },
   };

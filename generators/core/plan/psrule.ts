@@ -94,7 +94,7 @@ export interface Suppression {
   cause: 'answer' | 'design';
 }
 
-export type SuppressionInput = Pick<Answers, 'name' | 'environment' | 'systemNodeCount' | 'userNodeMinCount' | 'availabilityZones' | 'bastion' | 'agentPool'>;
+export type SuppressionInput = Pick<Answers, 'name' | 'environment' | 'systemNodeCount' | 'userNodeMinCount' | 'availabilityZones' | 'bastion' | 'agentPool' | 'egress'>;
 
 /** The suppressions for these answers, in the order ps-rule.yaml lists them. */
 export function suppressions(answers: SuppressionInput, names: Names): Suppression[] {
@@ -142,8 +142,16 @@ export function suppressions(answers: SuppressionInput, names: Names): Suppressi
       reason: `userNodeMinCount is ${answers.userNodeMinCount}: the user pool may scale down to fewer than 3 nodes. Answer 3 or more to remove this suppression.`,
     });
   }
+  if (answers.egress === 'firewall' && zones.length < 2) {
+    out.push({
+      rule: 'Azure.Firewall.AvailabilityZones',
+      targets: [names.firewall],
+      cause: 'answer',
+      reason: `availabilityZones lists ${zones.length === 0 ? 'no zone' : 'one zone'}: the egress firewall is not spread over two or more zones, so a zone outage stops the cluster's egress.`,
+    });
+  }
   if (zones.length === 0) {
-    const publicIps = [names.natPublicIp, ...(answers.bastion ? [names.bastionPublicIp] : [])];
+    const publicIps = [answers.egress === 'firewall' ? names.firewallPublicIp : names.natPublicIp, ...(answers.bastion ? [names.bastionPublicIp] : [])];
     out.push(
       {
         rule: 'Azure.AKS.AvailabilityZone',

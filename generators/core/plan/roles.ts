@@ -10,6 +10,8 @@ export const ROLES = {
   acrPull: { id: '7f951dda-4ed3-4680-a7ca-43fe172d538d', name: 'AcrPull' },
   acrPush: { id: '8311e382-0749-4cb8-b61a-304f252e45ec', name: 'AcrPush' },
   keyVaultSecretsUser: { id: '4633458b-17de-408a-b874-0445c86b69e6', name: 'Key Vault Secrets User' },
+  keyVaultCryptoUser: { id: '12338af0-0e69-4776-bea7-57ae8d297424', name: 'Key Vault Crypto User' },
+  keyVaultContributor: { id: 'f25e0fa2-a7c8-4377-a976-54943a77a395', name: 'Key Vault Contributor' },
   aksClusterUser: { id: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f', name: 'Azure Kubernetes Service Cluster User Role' },
   aksRbacClusterAdmin: { id: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b', name: 'Azure Kubernetes Service RBAC Cluster Admin' },
   aksRbacAdmin: { id: '3498e952-d568-435e-9b2c-8d77e338d7f7', name: 'Azure Kubernetes Service RBAC Admin' },

@@ -184,6 +184,7 @@ export function securityControls(ctx: Context): SecurityControl[] {
         { command: 'kubectl get secretproviderclasspodstatuses --all-namespaces', expect: 'one entry per mounted pod, no Kubernetes Secret created' },
       ],
     },
+    dataAtRestControl(ctx),
     {
       id: 'key-vault',
       control: 'Key Vault: Azure RBAC only, private endpoint only, purge protection',
@@ -228,16 +229,17 @@ export function securityControls(ctx: Context): SecurityControl[] {
     },
     {
       id: 'network',
-      control: 'Network: a network security group on every subnet, no default outbound access, egress through the NAT gateway',
+      control: `Network: a network security group on every subnet${answers.egress === 'firewall' ? ' (but AzureFirewallSubnet, which takes none)' : ''}, no default outbound access`,
       enforcedBy: [
         bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', 'properties.subnets[*].properties.defaultOutboundAccess', { equals: false }),
-        bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', `properties.subnets[name=${names.subnets.nodes}].properties.natGateway.id`, { includes: names.natGateway }),
-        bicepRow(aks, cluster, 'properties.networkProfile.outboundType', { equals: 'userAssignedNATGateway' }),
+        ...ctx.network.withNsg.map((s) => bicepRow('infra/modules/network.bicep', 'Microsoft.Network/virtualNetworks', `properties.subnets[name=${s.name}].properties.networkSecurityGroup.id`, { includes: ctx.infra.names.networkSecurityGroups[s.key] })),
       ],
       verify: [
         { command: `az network vnet subnet list --resource-group ${rg} --vnet-name ${names.virtualNetwork} --query "[].{subnet: name, nsg: networkSecurityGroup.id, defaultOutbound: defaultOutboundAccess}" --output table`, expect: 'every subnet has an NSG; defaultOutbound False' },
       ],
     },
+    egressControl(ctx),
+    ingressControl(ctx),
     {
       id: 'network-policy',
       control: 'Kubernetes network policies (Cilium): every namespace denies all traffic by default',
@@ -318,6 +320,117 @@ export function securityControls(ctx: Context): SecurityControl[] {
   return controls
     .map((control) => ({ ...control, enforcedBy: control.enforcedBy.filter((e) => e.checks.length > 0) }))
     .filter((control) => control.enforcedBy.length > 0);
+}
+
+function dataAtRestControl(ctx: Context): SecurityControl {
+  const { names, answers } = ctx;
+  const rg = names.resourceGroup;
+  const aks = 'infra/modules/aks.bicep';
+  const cluster = 'Microsoft.ContainerService/managedClusters';
+  const show = `az aks show --resource-group ${rg} --name ${names.cluster}`;
+  return {
+    id: 'data-at-rest',
+    control: `Data at rest: Kubernetes secrets in etcd encrypted with a key in the private key vault (KMS, rotated every ${ctx.infra.kms.rotateAfterDays} days); node disks encrypted at the host`,
+    enforcedBy: [
+      bicepRow(aks, cluster, 'properties.securityProfile.azureKeyVaultKms.enabled', { equals: true }),
+      bicepRow(aks, cluster, 'properties.securityProfile.azureKeyVaultKms.keyVaultNetworkAccess', { equals: 'Private' }),
+      bicepRow(aks, cluster, 'properties.apiServerAccessProfile.enableVnetIntegration', { equals: true }),
+      bicepRow(aks, 'Microsoft.Authorization/roleAssignments', 'properties.principalType', { equals: 'ServicePrincipal' }, 'keyVaultCryptoUser'),
+      bicepRow('infra/modules/key-vault.bicep', 'Microsoft.KeyVault/vaults/keys', 'properties.rotationPolicy.lifetimeActions[0].action.type', { equals: 'rotate' }),
+      bicepRow(aks, cluster, 'properties.agentPoolProfiles[*].enableEncryptionAtHost', { equals: true }),
+      ...(answers.agentPool === 'vmss'
+        ? [bicepRow('infra/modules/agent-scale-set.bicep', 'Microsoft.Compute/virtualMachineScaleSets', 'properties.virtualMachineProfile.securityProfile.encryptionAtHost', { equals: true })]
+        : []),
+    ],
+    verify: [
+      { command: `${show} --query "{kms: securityProfile.azureKeyVaultKms, vnetIntegration: apiServerAccessProfile.enableVnetIntegration}"`, expect: `enabled true, keyVaultNetworkAccess "Private", keyId …/keys/${names.kmsKey}/<version>; vnetIntegration true` },
+      { command: `az aks nodepool list --resource-group ${rg} --cluster-name ${names.cluster} --query "[].{pool: name, encryptionAtHost: enableEncryptionAtHost}" --output table`, expect: 'True for every pool' },
+      { command: `az feature show --namespace Microsoft.Compute --name EncryptionAtHost --query properties.state`, expect: '"Registered"' },
+    ],
+  };
+}
+
+function egressControl(ctx: Context): SecurityControl {
+  const { names, answers } = ctx;
+  const rg = names.resourceGroup;
+  const aks = 'infra/modules/aks.bicep';
+  const cluster = 'Microsoft.ContainerService/managedClusters';
+  const network = 'infra/modules/network.bicep';
+  const vnet = 'Microsoft.Network/virtualNetworks';
+  const egressSubnets = [names.subnets.nodes, names.subnets.agents];
+  if (answers.egress === 'natGateway') {
+    return {
+      id: 'egress',
+      control: 'Egress of the nodes and agents through the NAT gateway (egress: natGateway): any destination, no default outbound access',
+      enforcedBy: [
+        ...egressSubnets.map((s) => bicepRow(network, vnet, `properties.subnets[name=${s}].properties.natGateway.id`, { includes: names.natGateway })),
+        bicepRow(aks, cluster, 'properties.networkProfile.outboundType', { equals: 'userAssignedNATGateway' }),
+      ],
+      verify: [
+        { command: `az network vnet subnet list --resource-group ${rg} --vnet-name ${names.virtualNetwork} --query "[].{subnet: name, nat: natGateway.id}" --output table`, expect: `${egressSubnets.join(' and ')} use ${names.natGateway}` },
+      ],
+    };
+  }
+  const firewall = 'infra/modules/firewall.bicep';
+  const policy = 'Microsoft.Network/firewallPolicies';
+  return {
+    id: 'egress',
+    control: 'Egress of the nodes and agents only through Azure Firewall Standard: only the destinations of infra/egress-allowlist.json, threat intelligence denies known-malicious ones, every decision logged',
+    enforcedBy: [
+      bicepRow(network, 'Microsoft.Network/routeTables', 'properties.routes[0].properties.nextHopType', { equals: 'VirtualAppliance' }),
+      bicepRow(network, 'Microsoft.Network/routeTables', 'properties.routes[0].properties.nextHopIpAddress', { equals: ctx.network.firewallIp }),
+      ...egressSubnets.map((s) => bicepRow(network, vnet, `properties.subnets[name=${s}].properties.routeTable.id`, { includes: names.egressRouteTable })),
+      bicepRow(aks, cluster, 'properties.networkProfile.outboundType', { equals: 'userDefinedRouting' }),
+      bicepRow(firewall, 'Microsoft.Network/azureFirewalls', 'properties.sku.tier', { equals: 'Standard' }),
+      bicepRow(firewall, policy, 'properties.threatIntelMode', { equals: 'Deny' }),
+      bicepRow(firewall, `${policy}/ruleCollectionGroups`, 'properties.ruleCollections[name=aks-nodes].rules[name=aks-required].fqdnTags', { includes: 'AzureKubernetesService' }),
+      bicepRow(firewall, 'Microsoft.Insights/diagnosticSettings', 'properties.logs[category=AzureFirewallApplicationRule].enabled', { equals: true }),
+    ],
+    verify: [
+      { command: `az network firewall policy show --resource-group ${rg} --name ${names.firewallPolicy} --query "{tier: sku.tier, threatIntel: threatIntelMode}"`, expect: '"Standard", "Deny"' },
+      { command: `az network route-table show --resource-group ${rg} --name ${names.egressRouteTable} --query "{routes: routes[].{prefix: addressPrefix, hop: nextHopIpAddress}, subnets: subnets[].id}"`, expect: `0.0.0.0/0 to ${ctx.network.firewallIp}, on ${egressSubnets.join(' and ')}` },
+      { command: 'curl --silent --max-time 10 https://example.com (in a pipeline job on the agents)', expect: 'fails: no rule allows it; AzureDiagnostics shows "Action: Deny. Reason: No rule matched"' },
+      { command: `az monitor log-analytics query --workspace $(az monitor log-analytics workspace show --resource-group ${rg} --workspace-name ${names.logAnalytics} --query customerId --output tsv) --analytics-query "AzureDiagnostics | where Category == 'AzureFirewallApplicationRule' | take 20"`, expect: 'the firewall\'s allow and deny decisions' },
+    ],
+  };
+}
+
+function ingressControl(ctx: Context): SecurityControl {
+  const { names, answers, workloads } = ctx;
+  const aks = 'infra/modules/aks.bicep';
+  const cluster = 'Microsoft.ContainerService/managedClusters';
+  const gateway = ctx.k8s.gateway;
+  const gw = gateway.spec;
+  const gatewayFile = 'k8s/base/gateway/gateway.yaml';
+  const redirectFile = 'k8s/base/gateway/http-redirect.yaml';
+  const exposed = workloads.filter((w) => w.exposed);
+  const sample = exposed[0];
+  const host = sample?.host ?? `<workload>.${answers.privateDnsZone}`;
+  const instances = (file: string, kind: 'gateway' | 'redirect') =>
+    gateway.enabled ? [{ file, name: kind === 'gateway' ? gw.name : gw.redirectRoute, namespace: gw.namespace }] : [];
+  return {
+    id: 'private-ingress',
+    control: `Private HTTPS ingress only: the application routing add-on's Gateway API gateway on an internal load balancer (${ctx.network.ingressGatewayIp}), TLS from a Key Vault certificate, HTTP redirected to HTTPS, each exposed workload reachable only from the gateway's pods`,
+    enforcedBy: [
+      bicepRow(aks, cluster, 'properties.ingressProfile.gatewayAPI.installation', { equals: 'Standard' }),
+      bicepRow(aks, cluster, 'properties.ingressProfile.webAppRouting.gatewayAPIImplementations.appRoutingIstio.mode', { equals: 'Enabled' }),
+      bicepRow(aks, cluster, 'properties.ingressProfile.webAppRouting.nginx.defaultIngressControllerType', { equals: 'None' }),
+      k8sRow(gatewayFile, 'Gateway', `spec.infrastructure.annotations["${gw.loadBalancerAnnotations.internal}"]`, { equals: 'true' }, instances(gatewayFile, 'gateway')),
+      k8sRow(gatewayFile, 'Gateway', `spec.listeners[name=${gw.listeners.https}].tls.options["${gw.tlsOptions.keyVaultUri}"]`, { equals: gateway.certificateUri }, instances(gatewayFile, 'gateway')),
+      k8sRow(redirectFile, 'HTTPRoute', 'spec.rules[0].filters[0].requestRedirect.scheme', { equals: 'https' }, instances(redirectFile, 'redirect')),
+      k8sRow('k8s/base/workloads/<workload>/network-policy.yaml', 'NetworkPolicy', `spec.ingress[0].from[1].podSelector.matchLabels["${gw.podLabel}"]`, { equals: gw.name },
+        exposed.map((w) => ({ file: workloadFile(w, 'network-policy.yaml'), name: w.name, namespace: w.namespace }))),
+      ...(gateway.enabled
+        ? [bicepRow('infra/modules/ingress.bicep', 'Microsoft.Network/privateDnsZones/A', 'properties.aRecords[0].ipv4Address', { equals: ctx.network.ingressGatewayIp })]
+        : []),
+    ],
+    verify: [
+      { command: `kubectl get gateway ${gw.name} --namespace ${gw.namespace} --output jsonpath="{.status.addresses[0].value}"`, expect: `${ctx.network.ingressGatewayIp} (a private address; the Service has no public IP)` },
+      { command: `curl --silent --head http://${host}/ (from inside ${names.virtualNetwork})`, expect: `301 to https://${host}/` },
+      { command: `curl --silent https://${host}/healthz (from inside ${names.virtualNetwork}, trusting your CA)`, expect: `ok, with the certificate ${gw.certificateName} from ${names.keyVault}` },
+      { command: `kubectl get secret ${gateway.syncedSecret} --namespace ${gw.namespace} --output jsonpath="{.type}"`, expect: 'kubernetes.io/tls, synced by the application routing operator from Key Vault' },
+    ],
+  };
 }
 
 function agentsControl(ctx: Context): SecurityControl {

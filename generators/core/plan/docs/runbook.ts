@@ -25,6 +25,14 @@ export function resourceProviders(ctx: Context): string[] {
   return providers.sort();
 }
 
+/**
+ * Subscription features the first deployment needs registered (namespace/name): encryption at host on
+ * every node pool (and the scale set agents) needs Microsoft.Compute/EncryptionAtHost.
+ */
+export function subscriptionFeatures(_ctx: Context): string[] {
+  return ['Microsoft.Compute/EncryptionAtHost'];
+}
+
 /** The tools the runbook needs, with the versions this repository was written for. */
 export const TOOLS = {
   azureCli: '2.61.0',

@@ -22,6 +22,9 @@ export const NSG = 'Microsoft.Network/networkSecurityGroups';
 export const PIP = 'Microsoft.Network/publicIPAddresses';
 export const VNET = 'Microsoft.Network/virtualNetworks';
 export const VMSS = 'Microsoft.Compute/virtualMachineScaleSets';
+export const FIREWALL = 'Microsoft.Network/azureFirewalls';
+export const FIREWALL_POLICY = 'Microsoft.Network/firewallPolicies';
+export const ROUTE_TABLE = 'Microsoft.Network/routeTables';
 const DEPLOYMENT = 'Microsoft.Resources/deployments';
 
 const rule = (id: string, types: ResourceType | readonly ResourceType[], checks: string): BaselineRule => ({
@@ -97,6 +100,11 @@ export const RULES: readonly BaselineRule[] = [
   rule('Azure.PublicIP.MigrateStandard', PIP, 'Standard SKU'),
   rule('Azure.PublicIP.Name', PIP, 'the name has 1-80 valid characters'),
   rule('Azure.PublicIP.StandardSKU', PIP, 'Standard SKU'),
+  rule('Azure.Firewall.Name', FIREWALL, 'the name is 1-80 lowercase alphanumerics, underscores, periods and hyphens'),
+  rule('Azure.Firewall.PolicyName', FIREWALL_POLICY, 'the name is 1-80 lowercase alphanumerics, underscores, periods and hyphens'),
+  rule('Azure.Firewall.PolicyMode', FIREWALL_POLICY, 'threat intelligence denies high-confidence malicious addresses and domains (base policies)'),
+  rule('Azure.Firewall.AvailabilityZones', FIREWALL, 'the firewall spans two or more availability zones in a region that has them'),
+  rule('Azure.Route.Name', ROUTE_TABLE, 'the name is 1-80 lowercase alphanumerics, underscores, periods and hyphens'),
   rule('Azure.PrivateEndpoint.Name', 'Microsoft.Network/privateEndpoints', 'the name is 2-64 lowercase alphanumerics, underscores, periods and hyphens'),
   rule('Azure.Bastion.Name', 'Microsoft.Network/bastionHosts', 'the name has 1-80 valid characters'),
 
@@ -156,7 +164,8 @@ export const NOT_EVALUATED: readonly NotEvaluated[] = [
   { id: 'Azure.VNET.LocalDNS', reason: IN_FLIGHT },
   { id: 'Azure.VNET.BastionSubnet', reason: 'only on virtual networks with a GatewaySubnet; this one has none' },
   { id: 'Azure.VNET.FirewallSubnet', reason: 'only on virtual networks with a GatewaySubnet; this one has none' },
-  { id: 'Azure.VNET.FirewallSubnetNAT', reason: 'only when AZURE_FIREWALL_IS_ZONAL is set; there is no Azure Firewall' },
+  { id: 'Azure.VNET.FirewallSubnetNAT', reason: 'only when AZURE_FIREWALL_IS_ZONAL is set; ps-rule.yaml sets none (the egress firewall has its own zone-redundant public IP)' },
+  { id: 'Azure.Firewall.Mode', reason: 'only on firewalls configured with classic rules; the egress firewall is managed by a firewall policy, whose mode Azure.Firewall.PolicyMode checks' },
   { id: 'Azure.VNET.PeerState', reason: 'only on virtual networks with peerings; this one has none' },
   { id: 'Azure.VNET.Naming', reason: NAME_FORMAT },
   { id: 'Azure.VNET.SubnetNaming', reason: NAME_FORMAT },

@@ -14,7 +14,7 @@
 
 targetScope = 'resourceGroup'
 
-import { clientIdsByWorkload, workload } from 'types.bicep'
+import { clientIdsByWorkload, egressAllowlist, workload } from 'types.bicep'
 
 @description('Azure region of every resource.')
 param location string = resourceGroup().location
@@ -36,6 +36,9 @@ param pipelineFederationSubject string = ''
 
 @description('The workloads. Add one by adding an entry to workloads.json (the workload generator does that).')
 var workloads workload[] = loadJsonContent('workloads.json')
+
+@description('What the nodes and agents may reach through the egress firewall. Allow one more destination by adding an entry to egress-allowlist.json.')
+var egressRules egressAllowlist = loadJsonContent('egress-allowlist.json')
 
 @description('Tags of every resource.')
 var tags = {
@@ -61,18 +64,38 @@ module network 'modules/network.bicep' = {
     subnetPrefixes: {
       nodes: '10.42.0.0/22'
       bastion: '10.42.4.0/26'
-      privateEndpoints: '10.42.4.64/27'
-      agents: '10.42.4.96/27'
+      privateEndpoints: '10.42.4.128/27'
+      agents: '10.42.4.160/27'
+      ingress: '10.42.4.224/28'
+      apiServer: '10.42.4.192/27'
+      firewall: '10.42.4.64/26'
     }
     networkSecurityGroupNames: {
       nodes: 'nsg-contoso-dev-aks-nodes'
       bastion: 'nsg-contoso-dev-bastion'
       privateEndpoints: 'nsg-contoso-dev-private-endpoints'
       agents: 'nsg-contoso-dev-devops-agents'
+      ingress: 'nsg-contoso-dev-aks-ingress'
+      apiServer: 'nsg-contoso-dev-aks-apiserver'
     }
-    natGatewayName: 'ng-contoso-dev'
-    natGatewayPublicIpName: 'pip-ng-contoso-dev'
+    egressRouteTableName: 'rt-contoso-dev-egress'
+    firewallIp: '10.42.4.68'
+  }
+}
+
+module firewall 'modules/firewall.bicep' = {
+  params: {
+    location: location
+    tags: tags
+    name: 'afw-contoso-dev'
+    policyName: 'afwp-contoso-dev'
+    publicIpName: 'pip-afw-contoso-dev'
+    subnetId: network.outputs.firewallSubnetId
     availabilityZones: ['1', '2', '3']
+    nodesSubnetPrefix: '10.42.0.0/22'
+    agentsSubnetPrefix: '10.42.4.160/27'
+    allowlist: egressRules
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -104,6 +127,7 @@ module keyVault 'modules/key-vault.bicep' = {
     privateEndpointSubnetId: network.outputs.privateEndpointsSubnetId
     privateDnsZoneId: privateDns.outputs.keyVaultZoneId
     workspaceId: monitoring.outputs.workspaceId
+    kmsKeyName: 'aks-etcd-kms'
   }
 }
 
@@ -129,6 +153,11 @@ module aks 'modules/aks.bicep' = {
     controlPlaneIdentityName: 'id-aks-contoso-dev'
     virtualNetworkName: 'vnet-contoso-dev'
     nodesSubnetName: 'snet-aks-nodes'
+    ingressSubnetName: 'snet-aks-ingress'
+    apiServerSubnetName: 'snet-aks-apiserver'
+    keyVaultName: 'kv-contoso-dev-d40d'
+    kmsKeyName: 'aks-etcd-kms'
+    kmsKeyUri: keyVault.outputs.kmsKeyUri
     systemPool: {
       vmSize: 'Standard_D4ds_v5'
       count: 3
@@ -150,10 +179,29 @@ module aks 'modules/aks.bicep' = {
     dataCollectionRuleId: monitoring.outputs.dataCollectionRuleId
     adminGroupObjectIds: adminGroupObjectIds
   }
+  // The network through the key vault's outputs (which come after its private endpoint).
   dependsOn: [
-    network
     registry
+    // The nodes need their egress (through the firewall) while the cluster is created.
+    firewall
   ]
+}
+
+module ingress 'modules/ingress.bicep' = {
+  params: {
+    location: location
+    tags: tags
+    zoneName: 'dev.contoso.internal'
+    virtualNetworkId: network.outputs.virtualNetworkId
+    gatewayIp: '10.42.4.228'
+    workloads: workloads
+    identityName: 'id-gateway-contoso-dev'
+    federatedCredentialName: 'fic-internal-gateway'
+    oidcIssuerUrl: aks.outputs.oidcIssuerUrl
+    serviceAccountNamespace: 'internal-gateway'
+    serviceAccountName: 'gateway-certificate'
+    keyVaultName: 'kv-contoso-dev-d40d'
+  }
 }
 
 module workloadIdentities 'modules/workload-identity.bicep' = {
@@ -164,9 +212,6 @@ module workloadIdentities 'modules/workload-identity.bicep' = {
     oidcIssuerUrl: aks.outputs.oidcIssuerUrl
     keyVaultName: 'kv-contoso-dev-d40d'
   }
-  dependsOn: [
-    keyVault
-  ]
 }
 
 module agentPool 'modules/agent-pool.bicep' = {
@@ -184,6 +229,9 @@ module agentPool 'modules/agent-pool.bicep' = {
     maximumConcurrency: 2
     vmSize: 'Standard_D2ads_v5'
   }
+  dependsOn: [
+    firewall
+  ]
 }
 
 module pipelineIdentity 'modules/pipeline-identity.bicep' = {
@@ -196,7 +244,11 @@ module pipelineIdentity 'modules/pipeline-identity.bicep' = {
     federationSubject: pipelineFederationSubject
     registryName: 'crcontosodevd40d'
     clusterName: 'aks-contoso-dev'
-    namespaces: union(map(workloads, w => w.namespace), [])
+    // The workload namespaces, and the private gateway's once a workload is exposed.
+    namespaces: union(
+      map(workloads, w => w.namespace),
+      empty(filter(workloads, w => w.exposed)) ? [] : ['internal-gateway']
+    )
   }
   dependsOn: [
     registry
@@ -234,3 +286,6 @@ output workloadClientIds clientIdsByWorkload = toObject(
 
 @description('Client ID of the pipeline identity, for the Azure DevOps service connection.')
 output pipelineIdentityClientId string = pipelineIdentity.outputs.clientId
+
+@description('Client ID of the private gateway\'s identity, for its service account.')
+output gatewayClientId string = ingress.outputs.clientId

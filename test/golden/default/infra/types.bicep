@@ -20,6 +20,9 @@ type workload = {
 
   @description('Whether the workload mounts Key Vault secrets: its identity gets "Key Vault Secrets User" on the vault.')
   readsSecrets: bool
+
+  @description('Whether the private gateway routes to it: its host name gets an A record in the private DNS zone.')
+  exposed: bool
 }
 
 @export()
@@ -63,8 +66,17 @@ type subnetPrefixes = {
   @description('Self-hosted Azure DevOps agents.')
   agents: string
 
+  @description('The private gateway\'s internal load balancer (its fixed address).')
+  ingress: string
+
+  @description('The API server (API Server VNet Integration), delegated to AKS.')
+  apiServer: string
+
   @description('AzureBastionSubnet (/26 or larger).')
   bastion: string
+
+  @description('AzureFirewallSubnet (/26 or larger): the egress firewall.')
+  firewall: string
 }
 
 @export()
@@ -78,6 +90,12 @@ type networkSecurityGroupNames = {
 
   @description('Of the agent subnet.')
   agents: string
+
+  @description('Of the ingress subnet.')
+  ingress: string
+
+  @description('Of the API server subnet.')
+  apiServer: string
 
   @description('Of AzureBastionSubnet.')
   bastion: string
@@ -95,4 +113,46 @@ type tags = {
 type clientIdsByWorkload = {
   @description('Client ID of the workload\'s user-assigned managed identity.')
   *: string
+}
+
+@export()
+@description('A protocol and port an egress rule allows.')
+type egressProtocol = {
+  @description('Http or Https.')
+  protocolType: 'Http' | 'Https'
+
+  @description('The destination port.')
+  port: int
+}
+
+@export()
+@description('An application rule of the egress firewall: destinations by FQDN (or an FQDN tag).')
+type egressRule = {
+  @description('Rule name, unique in its collection.')
+  name: string
+
+  @description('Who needs these destinations, and why.')
+  description: string
+
+  @description('FQDN tags (a set of FQDNs Microsoft maintains, e.g. AzureKubernetesService).')
+  fqdnTags: string[]?
+
+  @description('Destination FQDNs; a leading *. matches any subdomain.')
+  targetFqdns: string[]?
+
+  @description('Protocols and ports.')
+  protocols: egressProtocol[]
+}
+
+@export()
+@description('The egress firewall\'s allowed destinations (egress-allowlist.json), by source.')
+type egressAllowlist = {
+  @description('From the node subnet: AKS and its add-ons.')
+  nodes: egressRule[]
+
+  @description('From the node subnet: what your applications need.')
+  workloads: egressRule[]
+
+  @description('From the agent subnet: the self-hosted agents and the pipeline\'s steps.')
+  agents: egressRule[]
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The first deployment of infra/ from a workstation (after it, the pipeline's Infra stage deploys every
 # change). Checks the prerequisites and the values infra/dev.bicepparam reads from the
-# environment, registers the resource providers the resources need,
+# environment, registers the resource providers and subscription features the resources need,
 # looks up DEVOPS_INFRASTRUCTURE_OBJECT_ID if it is not set (only now: registering Microsoft.DevOpsInfrastructure
 # is what creates it),
 # creates the resource group rg-contoso-dev if it does not exist, then deploys infra/main.bicep as the deployment
@@ -14,6 +14,8 @@ location=westeurope
 deployment=infra-contoso-dev
 what_if=false
 readonly providers=(Microsoft.Compute Microsoft.ContainerRegistry Microsoft.ContainerService Microsoft.DevCenter Microsoft.DevOpsInfrastructure Microsoft.Insights Microsoft.KeyVault Microsoft.ManagedIdentity Microsoft.Network Microsoft.OperationalInsights Microsoft.PolicyInsights)
+# Subscription features (namespace/name): encryption at host on every node pool needs the first.
+readonly features=(Microsoft.Compute/EncryptionAtHost)
 # What the operator sets; the others are looked up after the resource providers are registered.
 readonly required_variables=(AKS_ADMIN_GROUP_OBJECT_IDS)
 
@@ -22,7 +24,7 @@ usage() {
 Usage: scripts/deploy-infra.sh [options]
 
 Deploys infra/main.bicep with infra/dev.bicepparam to the resource group $resource_group
-as the deployment $deployment, after registering the resource providers it needs.
+as the deployment $deployment, after registering the resource providers and subscription features it needs.
 
 Options:
   --resource-group NAME  resource group to deploy to (default: $resource_group)
@@ -159,6 +161,28 @@ if [[ -z ${DEVOPS_INFRASTRUCTURE_OBJECT_ID:-} ]]; then
   export DEVOPS_INFRASTRUCTURE_OBJECT_ID
   echo "==> DEVOPS_INFRASTRUCTURE_OBJECT_ID=$DEVOPS_INFRASTRUCTURE_OBJECT_ID (looked up; define it as a pipeline variable too)"
 fi
+
+for feature in "${features[@]}"; do
+  namespace=${feature%%/*}
+  name=${feature#*/}
+  state=$(az feature show --namespace "$namespace" --name "$name" --query properties.state --output tsv 2> /dev/null || echo NotRegistered)
+  if [[ $state == Registered ]]; then
+    echo "    feature $feature registered"
+  elif [[ $what_if == true ]]; then
+    echo "    feature $feature is not registered: a run without --what-if registers it"
+  else
+    echo "    feature $feature: registering (this can take up to 20 minutes)"
+    az feature register --namespace "$namespace" --name "$name" --output none
+    for ((attempt = 0; attempt < 60; attempt++)); do
+      state=$(az feature show --namespace "$namespace" --name "$name" --query properties.state --output tsv)
+      [[ $state == Registered ]] && break
+      sleep 30
+    done
+    [[ $state == Registered ]] || die "feature $feature is still $state after 30 minutes; re-run when az feature show says Registered"
+    # A feature takes effect once its resource provider is registered again.
+    az provider register --namespace "$namespace" --wait --output none
+  fi
+done
 
 if [[ $(az group exists --name "$resource_group") == true ]]; then
   echo "==> Resource group $resource_group exists"

@@ -62,12 +62,16 @@ module network 'modules/network.bicep' = {
       bastion: '10.42.4.0/26'
       privateEndpoints: '10.42.4.64/27'
       agents: '10.42.4.96/27'
+      ingress: '10.42.4.160/28'
+      apiServer: '10.42.4.128/27'
     }
     networkSecurityGroupNames: {
       nodes: 'nsg-shop-prod-aks-nodes'
       bastion: 'nsg-shop-prod-bastion'
       privateEndpoints: 'nsg-shop-prod-private-endpoints'
       agents: 'nsg-shop-prod-devops-agents'
+      ingress: 'nsg-shop-prod-aks-ingress'
+      apiServer: 'nsg-shop-prod-aks-apiserver'
     }
     natGatewayName: 'ng-shop-prod'
     natGatewayPublicIpName: 'pip-ng-shop-prod'
@@ -103,6 +107,7 @@ module keyVault 'modules/key-vault.bicep' = {
     privateEndpointSubnetId: network.outputs.privateEndpointsSubnetId
     privateDnsZoneId: privateDns.outputs.keyVaultZoneId
     workspaceId: monitoring.outputs.workspaceId
+    kmsKeyName: 'aks-etcd-kms'
   }
 }
 
@@ -128,6 +133,11 @@ module aks 'modules/aks.bicep' = {
     controlPlaneIdentityName: 'id-aks-shop-prod'
     virtualNetworkName: 'vnet-shop-prod'
     nodesSubnetName: 'snet-aks-nodes'
+    ingressSubnetName: 'snet-aks-ingress'
+    apiServerSubnetName: 'snet-aks-apiserver'
+    keyVaultName: 'kv-shop-prod-8ad5'
+    kmsKeyName: 'aks-etcd-kms'
+    kmsKeyUri: keyVault.outputs.kmsKeyUri
     systemPool: {
       vmSize: 'Standard_D4ds_v5'
       count: 3
@@ -149,10 +159,27 @@ module aks 'modules/aks.bicep' = {
     dataCollectionRuleId: monitoring.outputs.dataCollectionRuleId
     adminGroupObjectIds: adminGroupObjectIds
   }
+  // The network through the key vault's outputs (which come after its private endpoint).
   dependsOn: [
-    network
     registry
   ]
+}
+
+module ingress 'modules/ingress.bicep' = {
+  params: {
+    location: location
+    tags: tags
+    zoneName: 'prod.shop.internal'
+    virtualNetworkId: network.outputs.virtualNetworkId
+    gatewayIp: '10.42.4.164'
+    workloads: workloads
+    identityName: 'id-gateway-shop-prod'
+    federatedCredentialName: 'fic-internal-gateway'
+    oidcIssuerUrl: aks.outputs.oidcIssuerUrl
+    serviceAccountNamespace: 'internal-gateway'
+    serviceAccountName: 'gateway-certificate'
+    keyVaultName: 'kv-shop-prod-8ad5'
+  }
 }
 
 module workloadIdentities 'modules/workload-identity.bicep' = {
@@ -163,9 +190,6 @@ module workloadIdentities 'modules/workload-identity.bicep' = {
     oidcIssuerUrl: aks.outputs.oidcIssuerUrl
     keyVaultName: 'kv-shop-prod-8ad5'
   }
-  dependsOn: [
-    keyVault
-  ]
 }
 
 module agentScaleSet 'modules/agent-scale-set.bicep' = {
@@ -191,7 +215,11 @@ module pipelineIdentity 'modules/pipeline-identity.bicep' = {
     federationSubject: pipelineFederationSubject
     registryName: 'crshopprod8ad5'
     clusterName: 'aks-shop-prod'
-    namespaces: union(map(workloads, w => w.namespace), [])
+    // The workload namespaces, and the private gateway's once a workload is exposed.
+    namespaces: union(
+      map(workloads, w => w.namespace),
+      empty(filter(workloads, w => w.exposed)) ? [] : ['internal-gateway']
+    )
   }
   dependsOn: [
     registry
@@ -229,3 +257,6 @@ output workloadClientIds clientIdsByWorkload = toObject(
 
 @description('Client ID of the pipeline identity, for the Azure DevOps service connection.')
 output pipelineIdentityClientId string = pipelineIdentity.outputs.clientId
+
+@description('Client ID of the private gateway\'s identity, for its service account.')
+output gatewayClientId string = ingress.outputs.clientId

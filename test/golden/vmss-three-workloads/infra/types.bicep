@@ -20,6 +20,9 @@ type workload = {
 
   @description('Whether the workload mounts Key Vault secrets: its identity gets "Key Vault Secrets User" on the vault.')
   readsSecrets: bool
+
+  @description('Whether the private gateway routes to it: its host name gets an A record in the private DNS zone.')
+  exposed: bool
 }
 
 @export()
@@ -63,6 +66,12 @@ type subnetPrefixes = {
   @description('Self-hosted Azure DevOps agents.')
   agents: string
 
+  @description('The private gateway\'s internal load balancer (its fixed address).')
+  ingress: string
+
+  @description('The API server (API Server VNet Integration), delegated to AKS.')
+  apiServer: string
+
   @description('AzureBastionSubnet (/26 or larger).')
   bastion: string
 }
@@ -78,6 +87,12 @@ type networkSecurityGroupNames = {
 
   @description('Of the agent subnet.')
   agents: string
+
+  @description('Of the ingress subnet.')
+  ingress: string
+
+  @description('Of the API server subnet.')
+  apiServer: string
 
   @description('Of AzureBastionSubnet.')
   bastion: string

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The first deployment of infra/ from a workstation (after it, the pipeline's Infra stage deploys every
 # change). Checks the prerequisites and the values infra/prod.bicepparam reads from the
-# environment, registers the resource providers the resources need,
+# environment, registers the resource providers and subscription features the resources need,
 # creates the resource group rg-shop-prod if it does not exist, then deploys infra/main.bicep as the deployment
 # infra-shop-prod (the name the pipeline and scripts/write-deploy-values.sh read outputs from).
 # Every step looks at what exists first, so the script is safe to re-run; --what-if changes nothing.
@@ -12,6 +12,8 @@ location=westeurope
 deployment=infra-shop-prod
 what_if=false
 readonly providers=(Microsoft.Compute Microsoft.ContainerRegistry Microsoft.ContainerService Microsoft.Insights Microsoft.KeyVault Microsoft.ManagedIdentity Microsoft.Network Microsoft.OperationalInsights Microsoft.PolicyInsights)
+# Subscription features (namespace/name): encryption at host on every node pool needs the first.
+readonly features=(Microsoft.Compute/EncryptionAtHost)
 # What the operator sets.
 readonly required_variables=(AKS_ADMIN_GROUP_OBJECT_IDS AGENT_SSH_PUBLIC_KEY)
 
@@ -20,7 +22,7 @@ usage() {
 Usage: scripts/deploy-infra.sh [options]
 
 Deploys infra/main.bicep with infra/prod.bicepparam to the resource group $resource_group
-as the deployment $deployment, after registering the resource providers it needs.
+as the deployment $deployment, after registering the resource providers and subscription features it needs.
 
 Options:
   --resource-group NAME  resource group to deploy to (default: $resource_group)
@@ -132,6 +134,28 @@ for provider in "${providers[@]}"; do
   else
     echo "    $provider: registering (this can take a few minutes)"
     az provider register --namespace "$provider" --wait --output none
+  fi
+done
+
+for feature in "${features[@]}"; do
+  namespace=${feature%%/*}
+  name=${feature#*/}
+  state=$(az feature show --namespace "$namespace" --name "$name" --query properties.state --output tsv 2> /dev/null || echo NotRegistered)
+  if [[ $state == Registered ]]; then
+    echo "    feature $feature registered"
+  elif [[ $what_if == true ]]; then
+    echo "    feature $feature is not registered: a run without --what-if registers it"
+  else
+    echo "    feature $feature: registering (this can take up to 20 minutes)"
+    az feature register --namespace "$namespace" --name "$name" --output none
+    for ((attempt = 0; attempt < 60; attempt++)); do
+      state=$(az feature show --namespace "$namespace" --name "$name" --query properties.state --output tsv)
+      [[ $state == Registered ]] && break
+      sleep 30
+    done
+    [[ $state == Registered ]] || die "feature $feature is still $state after 30 minutes; re-run when az feature show says Registered"
+    # A feature takes effect once its resource provider is registered again.
+    az provider register --namespace "$namespace" --wait --output none
   fi
 done
 

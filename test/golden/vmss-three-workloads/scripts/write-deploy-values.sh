@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the deploy-time values of the prod overlay from the outputs of the infrastructure
 # deployment, so that `kubectl apply -k k8s/overlays/prod` deploys real values:
-#   k8s/overlays/prod/deploy-values.env                   acrLoginServer, keyVaultName, tenantId, imageTag
+#   k8s/overlays/prod/deploy-values.env                   acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag
 #   k8s/overlays/prod/workloads/<name>/deploy-values.env  clientId (output workloadClientIds.<name>)
 # None of these values is a secret. Running it again with the same inputs changes nothing.
 set -euo pipefail
@@ -16,7 +16,8 @@ usage() {
 Usage: scripts/write-deploy-values.sh [--resource-group RG] [--deployment NAME] [--image-tag TAG]
 
 Fills the deploy-time values of k8s/overlays/prod (registry login server, Key Vault name,
-tenant ID, each workload's client ID and the image tag) from the outputs of the Bicep deployment.
+tenant ID, the gateway's and each workload's client ID and the image tag) from the outputs of the
+Bicep deployment.
 
 Options:
   --resource-group RG  resource group of the deployment (default: rg-shop-prod)
@@ -90,6 +91,7 @@ readonly GUID='^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9
 acr_login_server=$(output acrLoginServer '^[a-z0-9][a-z0-9.-]*[a-z0-9]$')
 key_vault_name=$(output keyVaultName '^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$')
 tenant_id=$(output tenantId "$GUID")
+gateway_client_id=$(output gatewayClientId "$GUID")
 
 values_file="$overlay/deploy-values.env"
 if [[ -z "$image_tag" && -f "$values_file" ]]; then
@@ -137,6 +139,7 @@ write_file "$values_file" "$header
 acrLoginServer=$acr_login_server
 keyVaultName=$key_vault_name
 tenantId=$tenant_id
+gatewayClientId=$gateway_client_id
 imageTag=$image_tag"
 for i in "${!workloads[@]}"; do
   write_file "$overlay/workloads/${workloads[i]}/deploy-values.env" "$header

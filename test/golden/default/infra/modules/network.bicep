@@ -1,5 +1,6 @@
-// The virtual network: a network security group on every subnet, no default outbound access
-// anywhere, and one NAT gateway for the egress of the nodes and the agents.
+// The virtual network: a network security group on every subnet (but AzureFirewallSubnet, which takes
+// none), no default outbound access anywhere, and a route table that sends the nodes' and the agents'
+// internet-bound traffic to the egress firewall.
 
 import { networkSecurityGroupNames as nsgNames, subnetPrefixes as prefixes, tags as resourceTags } from '../types.bicep'
 
@@ -21,14 +22,11 @@ param subnetPrefixes prefixes
 @description('Name of the network security group of each subnet.')
 param networkSecurityGroupNames nsgNames
 
-@description('Name of the NAT gateway.')
-param natGatewayName string
+@description('Name of the route table of the node and agent subnets.')
+param egressRouteTableName string
 
-@description('Name of the NAT gateway\'s public IP address.')
-param natGatewayPublicIpName string
-
-@description('Availability zones of the NAT gateway\'s public IP address (and of the NAT gateway when there is one zone).')
-param availabilityZones string[]
+@description('Private address of the egress firewall (the first usable one of AzureFirewallSubnet).')
+param firewallIp string
 
 resource nodesNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
   name: networkSecurityGroupNames.nodes
@@ -115,6 +113,106 @@ resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01
 
 resource agentsNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
   name: networkSecurityGroupNames.agents
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
+// The private gateway's internal load balancer has its address here: HTTP and HTTPS from inside the
+// virtual network (the HTTP listener only redirects to HTTPS), and the load balancer's probes.
+resource ingressNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.ingress
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        name: 'AllowHttpFromVirtualNetworkInbound'
+        properties: {
+          priority: 100
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: 'VirtualNetwork'
+          destinationPortRanges: [
+            '80'
+            '443'
+          ]
+        }
+      }
+      {
+        name: 'AllowAzureLoadBalancerInbound'
+        properties: {
+          priority: 110
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: 'AzureLoadBalancer'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'DenyVirtualNetworkInbound'
+        properties: {
+          priority: 4000
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
+// The API server's subnet (API Server VNet Integration): AKS places the API server's internal load
+// balancer here; the nodes reach it on 443 and 4443, and Azure Load Balancer probes it.
+resource apiServerNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.apiServer
   location: location
   tags: tags
   properties: {
@@ -305,35 +403,23 @@ resource bastionNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
   }
 }
 
-resource natGatewayPublicIp 'Microsoft.Network/publicIPAddresses@2026-03-01' = {
-  name: natGatewayPublicIpName
+// Everything the nodes and the agents send outside the virtual network goes through the firewall,
+// which allows only infra/egress-allowlist.json. Traffic inside the virtual network (the private
+// endpoints, the API server, the gateway) keeps its more specific system routes.
+resource egressRouteTable 'Microsoft.Network/routeTables@2026-03-01' = {
+  name: egressRouteTableName
   location: location
   tags: tags
-  zones: availabilityZones
-  sku: {
-    name: 'Standard'
-    tier: 'Regional'
-  }
   properties: {
-    publicIPAddressVersion: 'IPv4'
-    publicIPAllocationMethod: 'Static'
-  }
-}
-
-// With one availability zone the NAT gateway sits in that zone, next to its zonal public IP; with
-// more, its public IP is zone-redundant.
-resource natGateway 'Microsoft.Network/natGateways@2026-03-01' = {
-  name: natGatewayName
-  location: location
-  tags: tags
-  sku: {
-    name: 'Standard'
-  }
-  properties: {
-    idleTimeoutInMinutes: 4
-    publicIpAddresses: [
+    disableBgpRoutePropagation: true
+    routes: [
       {
-        id: natGatewayPublicIp.id
+        name: 'internet-through-firewall'
+        properties: {
+          addressPrefix: '0.0.0.0/0'
+          nextHopType: 'VirtualAppliance'
+          nextHopIpAddress: firewallIp
+        }
       }
     ]
   }
@@ -358,8 +444,8 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
           networkSecurityGroup: {
             id: nodesNsg.id
           }
-          natGateway: {
-            id: natGateway.id
+          routeTable: {
+            id: egressRouteTable.id
           }
         }
       }
@@ -383,8 +469,8 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
           networkSecurityGroup: {
             id: agentsNsg.id
           }
-          natGateway: {
-            id: natGateway.id
+          routeTable: {
+            id: egressRouteTable.id
           }
           delegations: [
             {
@@ -397,6 +483,34 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
         }
       }
       {
+        name: 'snet-aks-apiserver'
+        properties: {
+          addressPrefix: subnetPrefixes.apiServer
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: apiServerNsg.id
+          }
+          delegations: [
+            {
+              name: 'Microsoft.ContainerService.managedClusters'
+              properties: {
+                serviceName: 'Microsoft.ContainerService/managedClusters'
+              }
+            }
+          ]
+        }
+      }
+      {
+        name: 'snet-aks-ingress'
+        properties: {
+          addressPrefix: subnetPrefixes.ingress
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: ingressNsg.id
+          }
+        }
+      }
+      {
         name: 'AzureBastionSubnet'
         properties: {
           addressPrefix: subnetPrefixes.bastion
@@ -404,6 +518,15 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
           networkSecurityGroup: {
             id: bastionNsg.id
           }
+        }
+      }
+      {
+        // Azure Firewall's subnet takes no network security group and no route table; the firewall
+        // has its own public IP for the traffic it allows.
+        name: 'AzureFirewallSubnet'
+        properties: {
+          addressPrefix: subnetPrefixes.firewall
+          defaultOutboundAccess: false
         }
       }
     ]
@@ -424,6 +547,10 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
   resource bastionSubnet 'subnets' existing = {
     name: 'AzureBastionSubnet'
   }
+
+  resource firewallSubnet 'subnets' existing = {
+    name: 'AzureFirewallSubnet'
+  }
 }
 
 @description('Resource ID of the virtual network.')
@@ -440,3 +567,6 @@ output agentsSubnetId string = virtualNetwork::agentsSubnet.id
 
 @description('Resource ID of AzureBastionSubnet.')
 output bastionSubnetId string = virtualNetwork::bastionSubnet.id
+
+@description('Resource ID of AzureFirewallSubnet.')
+output firewallSubnetId string = virtualNetwork::firewallSubnet.id

@@ -1,5 +1,6 @@
-// The virtual network: a network security group on every subnet, no default outbound access
-// anywhere, and one NAT gateway for the egress of the nodes and the agents.
+// The virtual network: a network security group on every subnet (but AzureFirewallSubnet, which takes
+// none), no default outbound access anywhere, and a route table that sends the nodes' and the agents'
+// internet-bound traffic to the egress firewall.
 
 import { networkSecurityGroupNames as nsgNames, subnetPrefixes as prefixes, tags as resourceTags } from '../types.bicep'
 
@@ -21,14 +22,11 @@ param subnetPrefixes prefixes
 @description('Name of the network security group of each subnet.')
 param networkSecurityGroupNames nsgNames
 
-@description('Name of the NAT gateway.')
-param natGatewayName string
+@description('Name of the route table of the node and agent subnets.')
+param egressRouteTableName string
 
-@description('Name of the NAT gateway\'s public IP address.')
-param natGatewayPublicIpName string
-
-@description('Availability zones of the NAT gateway\'s public IP address (and of the NAT gateway when there is one zone).')
-param availabilityZones string[]
+@description('Private address of the egress firewall (the first usable one of AzureFirewallSubnet).')
+param firewallIp string
 
 resource nodesNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
   name: networkSecurityGroupNames.nodes
@@ -140,36 +138,124 @@ resource agentsNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
     ]
   }
 }
-
-resource natGatewayPublicIp 'Microsoft.Network/publicIPAddresses@2026-03-01' = {
-  name: natGatewayPublicIpName
+// The private gateway's internal load balancer has its address here: HTTP and HTTPS from inside the
+// virtual network (the HTTP listener only redirects to HTTPS), and the load balancer's probes.
+resource ingressNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.ingress
   location: location
   tags: tags
-  zones: availabilityZones
-  sku: {
-    name: 'Standard'
-    tier: 'Regional'
-  }
   properties: {
-    publicIPAddressVersion: 'IPv4'
-    publicIPAllocationMethod: 'Static'
+    securityRules: [
+      {
+        name: 'AllowHttpFromVirtualNetworkInbound'
+        properties: {
+          priority: 100
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: 'VirtualNetwork'
+          destinationPortRanges: [
+            '80'
+            '443'
+          ]
+        }
+      }
+      {
+        name: 'AllowAzureLoadBalancerInbound'
+        properties: {
+          priority: 110
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: 'AzureLoadBalancer'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'DenyVirtualNetworkInbound'
+        properties: {
+          priority: 4000
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
+// The API server's subnet (API Server VNet Integration): AKS places the API server's internal load
+// balancer here; the nodes reach it on 443 and 4443, and Azure Load Balancer probes it.
+resource apiServerNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.apiServer
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
   }
 }
 
-// With one availability zone the NAT gateway sits in that zone, next to its zonal public IP; with
-// more, its public IP is zone-redundant.
-resource natGateway 'Microsoft.Network/natGateways@2026-03-01' = {
-  name: natGatewayName
+// Everything the nodes and the agents send outside the virtual network goes through the firewall,
+// which allows only infra/egress-allowlist.json. Traffic inside the virtual network (the private
+// endpoints, the API server, the gateway) keeps its more specific system routes.
+resource egressRouteTable 'Microsoft.Network/routeTables@2026-03-01' = {
+  name: egressRouteTableName
   location: location
   tags: tags
-  sku: {
-    name: 'Standard'
-  }
   properties: {
-    idleTimeoutInMinutes: 4
-    publicIpAddresses: [
+    disableBgpRoutePropagation: true
+    routes: [
       {
-        id: natGatewayPublicIp.id
+        name: 'internet-through-firewall'
+        properties: {
+          addressPrefix: '0.0.0.0/0'
+          nextHopType: 'VirtualAppliance'
+          nextHopIpAddress: firewallIp
+        }
       }
     ]
   }
@@ -194,8 +280,8 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
           networkSecurityGroup: {
             id: nodesNsg.id
           }
-          natGateway: {
-            id: natGateway.id
+          routeTable: {
+            id: egressRouteTable.id
           }
         }
       }
@@ -219,8 +305,8 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
           networkSecurityGroup: {
             id: agentsNsg.id
           }
-          natGateway: {
-            id: natGateway.id
+          routeTable: {
+            id: egressRouteTable.id
           }
           delegations: [
             {
@@ -230,6 +316,43 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
               }
             }
           ]
+        }
+      }
+      {
+        name: 'snet-aks-apiserver'
+        properties: {
+          addressPrefix: subnetPrefixes.apiServer
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: apiServerNsg.id
+          }
+          delegations: [
+            {
+              name: 'Microsoft.ContainerService.managedClusters'
+              properties: {
+                serviceName: 'Microsoft.ContainerService/managedClusters'
+              }
+            }
+          ]
+        }
+      }
+      {
+        name: 'snet-aks-ingress'
+        properties: {
+          addressPrefix: subnetPrefixes.ingress
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: ingressNsg.id
+          }
+        }
+      }
+      {
+        // Azure Firewall's subnet takes no network security group and no route table; the firewall
+        // has its own public IP for the traffic it allows.
+        name: 'AzureFirewallSubnet'
+        properties: {
+          addressPrefix: subnetPrefixes.firewall
+          defaultOutboundAccess: false
         }
       }
     ]
@@ -246,6 +369,10 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
   resource agentsSubnet 'subnets' existing = {
     name: 'snet-devops-agents'
   }
+
+  resource firewallSubnet 'subnets' existing = {
+    name: 'AzureFirewallSubnet'
+  }
 }
 
 @description('Resource ID of the virtual network.')
@@ -259,3 +386,6 @@ output privateEndpointsSubnetId string = virtualNetwork::privateEndpointsSubnet.
 
 @description('Resource ID of the agent subnet.')
 output agentsSubnetId string = virtualNetwork::agentsSubnet.id
+
+@description('Resource ID of AzureFirewallSubnet.')
+output firewallSubnetId string = virtualNetwork::firewallSubnet.id

@@ -56,6 +56,8 @@ var federated = !empty(federationIssuer) && !empty(federationSubject)
 
 // The role definitions the condition lists:
 //   4d97b98b-1d4f-4787-a291-c67834d212e7  Network Contributor
+//   12338af0-0e69-4776-bea7-57ae8d297424  Key Vault Crypto User
+//   f25e0fa2-a7c8-4377-a976-54943a77a395  Key Vault Contributor
 //   7f951dda-4ed3-4680-a7ca-43fe172d538d  AcrPull
 //   b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b  Azure Kubernetes Service RBAC Cluster Admin
 //   4633458b-17de-408a-b874-0445c86b69e6  Key Vault Secrets User
@@ -73,7 +75,7 @@ var roleAssignmentCondition = replace(
   )
   OR
   (
-    @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {4d97b98b-1d4f-4787-a291-c67834d212e7, 7f951dda-4ed3-4680-a7ca-43fe172d538d, b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b, 4633458b-17de-408a-b874-0445c86b69e6, 8311e382-0749-4cb8-b61a-304f252e45ec, 4abbcc35-e782-43d8-92c5-2d3f1bd2253f, 3498e952-d568-435e-9b2c-8d77e338d7f7, AKS_NAMESPACE_DEPLOYER_ROLE_ID, acdd72a7-3385-48ef-bd42-f606fba81ae7}
+    @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {4d97b98b-1d4f-4787-a291-c67834d212e7, 12338af0-0e69-4776-bea7-57ae8d297424, f25e0fa2-a7c8-4377-a976-54943a77a395, 7f951dda-4ed3-4680-a7ca-43fe172d538d, b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b, 4633458b-17de-408a-b874-0445c86b69e6, 8311e382-0749-4cb8-b61a-304f252e45ec, 4abbcc35-e782-43d8-92c5-2d3f1bd2253f, 3498e952-d568-435e-9b2c-8d77e338d7f7, AKS_NAMESPACE_DEPLOYER_ROLE_ID, acdd72a7-3385-48ef-bd42-f606fba81ae7}
     AND
     @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal', 'Group'}
   )
@@ -85,7 +87,7 @@ AND
   )
   OR
   (
-    @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {4d97b98b-1d4f-4787-a291-c67834d212e7, 7f951dda-4ed3-4680-a7ca-43fe172d538d, b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b, 4633458b-17de-408a-b874-0445c86b69e6, 8311e382-0749-4cb8-b61a-304f252e45ec, 4abbcc35-e782-43d8-92c5-2d3f1bd2253f, 3498e952-d568-435e-9b2c-8d77e338d7f7, AKS_NAMESPACE_DEPLOYER_ROLE_ID, acdd72a7-3385-48ef-bd42-f606fba81ae7}
+    @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {4d97b98b-1d4f-4787-a291-c67834d212e7, 12338af0-0e69-4776-bea7-57ae8d297424, f25e0fa2-a7c8-4377-a976-54943a77a395, 7f951dda-4ed3-4680-a7ca-43fe172d538d, b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b, 4633458b-17de-408a-b874-0445c86b69e6, 8311e382-0749-4cb8-b61a-304f252e45ec, 4abbcc35-e782-43d8-92c5-2d3f1bd2253f, 3498e952-d568-435e-9b2c-8d77e338d7f7, AKS_NAMESPACE_DEPLOYER_ROLE_ID, acdd72a7-3385-48ef-bd42-f606fba81ae7}
   )
 )
 ''',

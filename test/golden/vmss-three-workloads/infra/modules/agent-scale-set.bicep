@@ -86,7 +86,10 @@ resource scaleSet 'Microsoft.Compute/virtualMachineScaleSets@2026-04-01' = {
           }
         }
       }
+      // Temp disk, caches and the OS disk's data flow encrypted at the host (the subscription feature
+      // Microsoft.Compute/EncryptionAtHost, which scripts/deploy-infra.sh registers).
       securityProfile: {
+        encryptionAtHost: true
         securityType: 'TrustedLaunch'
         uefiSettings: {
           secureBootEnabled: true

@@ -1,7 +1,8 @@
 // The AKS cluster. Private API server, Microsoft Entra ID sign-in with Azure RBAC and no local
 // accounts, workload identity, the Key Vault secrets provider, Azure Policy, Microsoft Defender,
-// Container insights and audit logs, Azure CNI Overlay with Cilium network policies, automatic
-// upgrades in maintenance windows, and a control-plane identity that holds one role.
+// Container insights and audit logs, Azure CNI Overlay with Cilium network policies, Gateway API
+// ingress (application routing), automatic upgrades in maintenance windows, and a control-plane
+// identity that may only manage the network of its own subnets.
 
 import { nodePool, tags as resourceTags } from '../types.bicep'
 
@@ -28,6 +29,21 @@ param virtualNetworkName string
 
 @description('Name of the node subnet; the API server\'s private endpoint is placed there too.')
 param nodesSubnetName string
+
+@description('Name of the subnet of the private ingress gateway\'s internal load balancer.')
+param ingressSubnetName string
+
+@description('Name of the API server subnet (API Server VNet Integration), delegated to AKS.')
+param apiServerSubnetName string
+
+@description('Name of the key vault of the etcd encryption key.')
+param keyVaultName string
+
+@description('Name of the etcd encryption key.')
+param kmsKeyName string
+
+@description('URI of the current version of the etcd encryption key.')
+param kmsKeyUri string
 
 @description('The system node pool: only critical add-ons run there.')
 param systemPool nodePool
@@ -65,6 +81,22 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' existing 
   resource nodesSubnet 'subnets' existing = {
     name: nodesSubnetName
   }
+
+  resource ingressSubnet 'subnets' existing = {
+    name: ingressSubnetName
+  }
+
+  resource apiServerSubnet 'subnets' existing = {
+    name: apiServerSubnetName
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
+  name: keyVaultName
+
+  resource kmsKey 'keys' existing = {
+    name: kmsKeyName
+  }
 }
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' existing = {
@@ -77,8 +109,8 @@ resource controlPlaneIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@
   tags: tags
 }
 
-// The control plane's only role: join the nodes, their load balancers and the API server's private
-// endpoint to the node subnet.
+// The control plane's roles: join the nodes, their load balancers and the API server's private
+// endpoint to the node subnet...
 resource controlPlaneNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(virtualNetwork::nodesSubnet.id, controlPlaneIdentity.id, '4d97b98b-1d4f-4787-a291-c67834d212e7')
   scope: virtualNetwork::nodesSubnet
@@ -87,6 +119,70 @@ resource controlPlaneNetworkContributor 'Microsoft.Authorization/roleAssignments
     roleDefinitionId: subscriptionResourceId(
       'Microsoft.Authorization/roleDefinitions',
       '4d97b98b-1d4f-4787-a291-c67834d212e7'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ...and place the private gateway's internal load balancer in the ingress subnet.
+resource controlPlaneIngressNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(virtualNetwork::ingressSubnet.id, controlPlaneIdentity.id, '4d97b98b-1d4f-4787-a291-c67834d212e7')
+  scope: virtualNetwork::ingressSubnet
+  properties: {
+    description: 'AKS control plane of ${name}: places the private gateway\'s internal load balancer in the ingress subnet.'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '4d97b98b-1d4f-4787-a291-c67834d212e7'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ...and project the API server into its own subnet (API Server VNet Integration: the nodes reach it
+// without a tunnel, and KMS can reach the private key vault).
+resource controlPlaneApiServerNetworkContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(virtualNetwork::apiServerSubnet.id, controlPlaneIdentity.id, '4d97b98b-1d4f-4787-a291-c67834d212e7')
+  scope: virtualNetwork::apiServerSubnet
+  properties: {
+    description: 'AKS control plane of ${name}: places the API server in its subnet.'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '4d97b98b-1d4f-4787-a291-c67834d212e7'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// KMS etcd encryption: the control plane encrypts and decrypts with the etcd key, and nothing else
+// of the vault's keys...
+resource controlPlaneKmsCryptoUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault::kmsKey.id, controlPlaneIdentity.id, '12338af0-0e69-4776-bea7-57ae8d297424')
+  scope: vault::kmsKey
+  properties: {
+    description: 'AKS control plane of ${name}: encrypts and decrypts Kubernetes secrets with the etcd key (KMS).'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      '12338af0-0e69-4776-bea7-57ae8d297424'
+    )
+    principalId: controlPlaneIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ...and, because the vault is private, creates the private link it reaches the vault through (AKS's
+// private key vault mode requires "Key Vault Contributor" on the vault: a management role that
+// reads no secret, key or certificate).
+resource controlPlaneKmsVaultContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, controlPlaneIdentity.id, 'f25e0fa2-a7c8-4377-a976-54943a77a395')
+  scope: vault
+  properties: {
+    description: 'AKS control plane of ${name}: creates the private link of KMS to the private key vault.'
+    roleDefinitionId: subscriptionResourceId(
+      'Microsoft.Authorization/roleDefinitions',
+      'f25e0fa2-a7c8-4377-a976-54943a77a395'
     )
     principalId: controlPlaneIdentity.properties.principalId
     principalType: 'ServicePrincipal'
@@ -127,6 +223,8 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
       enablePrivateClusterPublicFQDN: false
       privateDNSZone: 'system'
       disableRunCommand: true
+      enableVnetIntegration: true
+      subnetId: virtualNetwork::apiServerSubnet.id
     }
     oidcIssuerProfile: {
       enabled: true
@@ -134,6 +232,13 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
     securityProfile: {
       workloadIdentity: {
         enabled: true
+      }
+      // Kubernetes secrets in etcd are encrypted with the etcd key in the private key vault (KMS v2).
+      azureKeyVaultKms: {
+        enabled: true
+        keyId: kmsKeyUri
+        keyVaultNetworkAccess: 'Private'
+        keyVaultResourceId: vault.id
       }
       imageCleaner: {
         enabled: true
@@ -143,6 +248,27 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
         logAnalyticsWorkspaceResourceId: workspaceId
         securityMonitoring: {
           enabled: true
+        }
+      }
+    }
+    // Ingress through the Kubernetes Gateway API: the application routing add-on's Gateway API
+    // implementation (GatewayClass approuting-istio, Envoy managed by AKS) on the Gateway API CRDs that
+    // AKS installs and upgrades (standard channel). The add-on's NGINX controller, whose support ends in
+    // November 2026, is not deployed. The add-on's operator syncs the gateway's TLS certificate from
+    // Key Vault; the Gateway itself is in k8s/base/gateway.
+    ingressProfile: {
+      gatewayAPI: {
+        installation: 'Standard'
+      }
+      webAppRouting: {
+        enabled: true
+        nginx: {
+          defaultIngressControllerType: 'None'
+        }
+        gatewayAPIImplementations: {
+          appRoutingIstio: {
+            mode: 'Enabled'
+          }
         }
       }
     }
@@ -180,7 +306,9 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
       upgradeChannel: 'stable'
       nodeOSUpgradeChannel: 'NodeImage'
     }
-    // Both pools: Azure Linux on ephemeral OS disks, autoscaling, no SSH access, no public IPs.
+    // Both pools: Azure Linux on ephemeral OS disks encrypted at the host (the subscription needs the
+    // Microsoft.Compute/EncryptionAtHost feature: scripts/deploy-infra.sh registers it), autoscaling,
+    // no SSH access, no public IPs.
     agentPoolProfiles: [
       {
         name: 'system'
@@ -195,6 +323,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
         osType: 'Linux'
         osSKU: 'AzureLinux'
         osDiskType: 'Ephemeral'
+        enableEncryptionAtHost: true
         maxPods: 110
         vnetSubnetID: virtualNetwork::nodesSubnet.id
         enableNodePublicIP: false
@@ -221,6 +350,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
         osType: 'Linux'
         osSKU: 'AzureLinux'
         osDiskType: 'Ephemeral'
+        enableEncryptionAtHost: true
         maxPods: 110
         vnetSubnetID: virtualNetwork::nodesSubnet.id
         enableNodePublicIP: false
@@ -235,6 +365,10 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
   }
   dependsOn: [
     controlPlaneNetworkContributor
+    controlPlaneIngressNetworkContributor
+    controlPlaneApiServerNetworkContributor
+    controlPlaneKmsCryptoUser
+    controlPlaneKmsVaultContributor
   ]
 
   resource kubernetesUpgradeWindow 'maintenanceConfigurations' = {

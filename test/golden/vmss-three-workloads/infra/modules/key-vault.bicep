@@ -1,5 +1,6 @@
-// The key vault of the workloads' secrets: Azure RBAC only (no access policies), reachable only
-// through its private endpoint, purge protection on, every access audited.
+// The key vault of the workloads' secrets, the gateway's certificate and the cluster's etcd
+// encryption key: Azure RBAC only (no access policies), reachable only through its private endpoint,
+// purge protection on, every access audited.
 
 import { tags as resourceTags } from '../types.bicep'
 
@@ -24,6 +25,9 @@ param privateDnsZoneId string
 @description('Resource ID of the Log Analytics workspace of the diagnostic settings.')
 param workspaceId string
 
+@description('Name of the key that encrypts the cluster\'s Kubernetes secrets in etcd (KMS).')
+param kmsKeyName string
+
 resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
   location: location
@@ -46,6 +50,37 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
+  }
+}
+
+// The key-encryption key of the cluster's etcd (AKS KMS): every Kubernetes Secret is encrypted with
+// data keys that this key wraps, so a copy of etcd is useless without this vault. Created by Azure
+// Resource Manager (creating an existing key changes nothing); Key Vault makes a new version every
+// 180 days and the next deployment hands the new version to AKS (see the README's key rotation).
+// Never delete or disable it or its old versions: the cluster's secrets become unreadable.
+resource kmsKey 'Microsoft.KeyVault/vaults/keys@2026-05-15' = {
+  parent: vault
+  name: kmsKeyName
+  tags: tags
+  properties: {
+    kty: 'RSA'
+    keySize: 2048
+    keyOps: [
+      'encrypt'
+      'decrypt'
+    ]
+    rotationPolicy: {
+      lifetimeActions: [
+        {
+          action: {
+            type: 'rotate'
+          }
+          trigger: {
+            timeAfterCreate: 'P180D'
+          }
+        }
+      ]
+    }
   }
 }
 
@@ -105,3 +140,9 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
 
 @description('Key vault name.')
 output name string = vault.name
+
+@description('Resource ID of the key vault.')
+output id string = vault.id
+
+@description('URI of the etcd encryption key\'s current version (AKS KMS needs a versioned key).')
+output kmsKeyUri string = kmsKey.properties.keyUriWithVersion

@@ -140,6 +140,106 @@ resource agentsNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
     ]
   }
 }
+// The private gateway's internal load balancer has its address here: HTTP and HTTPS from inside the
+// virtual network (the HTTP listener only redirects to HTTPS), and the load balancer's probes.
+resource ingressNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.ingress
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        name: 'AllowHttpFromVirtualNetworkInbound'
+        properties: {
+          priority: 100
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: 'VirtualNetwork'
+          destinationPortRanges: [
+            '80'
+            '443'
+          ]
+        }
+      }
+      {
+        name: 'AllowAzureLoadBalancerInbound'
+        properties: {
+          priority: 110
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: 'AzureLoadBalancer'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'DenyVirtualNetworkInbound'
+        properties: {
+          priority: 4000
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
+// The API server's subnet (API Server VNet Integration): AKS places the API server's internal load
+// balancer here; the nodes reach it on 443 and 4443, and Azure Load Balancer probes it.
+resource apiServerNsg 'Microsoft.Network/networkSecurityGroups@2026-03-01' = {
+  name: networkSecurityGroupNames.apiServer
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+      {
+        // Outbound SSH and RDP are how an attacker moves from machine to machine; nothing here
+        // needs them (Azure Bastion, which does, has its own subnet and rules).
+        name: 'DenyRemoteManagementOutbound'
+        properties: {
+          priority: 4000
+          direction: 'Outbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: '*'
+          destinationPortRanges: [
+            '22'
+            '3389'
+          ]
+        }
+      }
+    ]
+  }
+}
 
 // The rules Azure Bastion requires on its subnet, plus HTTPS into the virtual network so that a
 // native client tunnel (az network bastion tunnel, az aks bastion) reaches the private API server.
@@ -385,6 +485,34 @@ resource virtualNetwork 'Microsoft.Network/virtualNetworks@2026-03-01' = {
           }
           natGateway: {
             id: natGateway.id
+          }
+        }
+      }
+      {
+        name: 'snet-aks-apiserver'
+        properties: {
+          addressPrefix: subnetPrefixes.apiServer
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: apiServerNsg.id
+          }
+          delegations: [
+            {
+              name: 'Microsoft.ContainerService.managedClusters'
+              properties: {
+                serviceName: 'Microsoft.ContainerService/managedClusters'
+              }
+            }
+          ]
+        }
+      }
+      {
+        name: 'snet-aks-ingress'
+        properties: {
+          addressPrefix: subnetPrefixes.ingress
+          defaultOutboundAccess: false
+          networkSecurityGroup: {
+            id: ingressNsg.id
           }
         }
       }
