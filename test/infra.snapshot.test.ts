@@ -41,6 +41,8 @@ const BUILT_IN = {
   aksRbacAdmin: '3498e952-d568-435e-9b2c-8d77e338d7f7',
   aksRbacClusterAdmin: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424',
+  keyVaultContributor: 'f25e0fa2-a7c8-4377-a976-54943a77a395',
 } as const;
 /** Roles that must appear nowhere: Owner, User Access Administrator, AKS RBAC Writer (cannot write custom resources, replaced). */
 const NEVER = ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', 'a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb'];
@@ -99,7 +101,7 @@ describe.skipIf(!bicepPath || !kubectlPath)('infra/ as bicep snapshot predicts i
       ['Microsoft.ContainerRegistry/registries', names.registry],
       ['Microsoft.KeyVault/vaults', names.keyVault],
       ['Microsoft.Network/virtualNetworks', names.virtualNetwork],
-      ['Microsoft.Network/natGateways', names.natGateway],
+      t.rendered.answers.egress === 'firewall' ? ['Microsoft.Network/azureFirewalls', names.firewall] : ['Microsoft.Network/natGateways', names.natGateway],
     ] as const) {
       const resource = only(get(tree, type), type);
       expect(resource.name).toBe(name);
@@ -123,12 +125,20 @@ describe.skipIf(!bicepPath || !kubectlPath)('infra/ as bicep snapshot predicts i
       const pipeline = `identity:${names.pipelineIdentity}`;
       const admins = answers.adminGroupObjectIds.length > 0 ? answers.adminGroupObjectIds : SAMPLE_DEPLOY_ENV.AKS_ADMIN_GROUP_OBJECT_IDS!.split(',');
       const grants: Grant[] = [
-        // The control plane manages the node subnet's network resources; the kubelet pulls images.
+        // The control plane manages the node subnet's network resources (and the API server's, for API
+        // Server VNet Integration, and the ingress subnet's when there is a gateway); it reads the etcd
+        // key (KMS) and may create KMS's private link to the vault. The kubelet pulls images.
         [`identity:${names.clusterIdentity}`, BUILT_IN.networkContributor, `${vnet}/subnets/${names.subnets.nodes}`, 'ServicePrincipal'],
+        [`identity:${names.clusterIdentity}`, BUILT_IN.networkContributor, `${vnet}/subnets/${names.subnets.apiServer}`, 'ServicePrincipal'],
+        ...(ctx.k8s.gateway.enabled ? [[`identity:${names.clusterIdentity}`, BUILT_IN.networkContributor, `${vnet}/subnets/${names.subnets.ingress}`, 'ServicePrincipal'] as Grant] : []),
+        [`identity:${names.clusterIdentity}`, BUILT_IN.keyVaultCryptoUser, `${vault}/keys/${names.kmsKey}`, 'ServicePrincipal'],
+        [`identity:${names.clusterIdentity}`, BUILT_IN.keyVaultContributor, vault, 'ServicePrincipal'],
         [`kubelet:${names.cluster}`, BUILT_IN.acrPull, registry, 'ServicePrincipal'],
         ...admins.map((group): Grant => [`object:${group.toLowerCase()}`, BUILT_IN.aksRbacClusterAdmin, cluster, 'Group']),
         // Each workload that reads secrets reads them from this vault, and nothing else.
         ...ctx.workloads.filter((w) => w.hasSecrets).map((w): Grant => [`identity:${w.names.identity}`, BUILT_IN.keyVaultSecretsUser, vault, 'ServicePrincipal']),
+        // The private gateway reads its TLS certificate from the vault.
+        ...(ctx.k8s.gateway.enabled ? [[`identity:${names.gatewayIdentity}`, BUILT_IN.keyVaultSecretsUser, vault, 'ServicePrincipal'] as Grant] : []),
         // The pipeline: deploys the resource group, assigns (conditioned) roles, pushes images, signs in
         // to the cluster, creates Namespace objects (custom role) and administers the workload namespaces.
         [pipeline, BUILT_IN.contributor, rgId(t), 'ServicePrincipal'],
@@ -136,7 +146,7 @@ describe.skipIf(!bicepPath || !kubectlPath)('infra/ as bicep snapshot predicts i
         [pipeline, BUILT_IN.acrPush, registry, 'ServicePrincipal'],
         [pipeline, BUILT_IN.aksClusterUser, cluster, 'ServicePrincipal'],
         [pipeline, customRole, cluster, 'ServicePrincipal'],
-        ...ctx.k8s.namespaces.map((ns): Grant => [pipeline, BUILT_IN.aksRbacAdmin, `${cluster}/namespaces/${ns}`, 'ServicePrincipal']),
+        ...[...ctx.k8s.namespaces, ...(ctx.k8s.gateway.enabled ? [ctx.k8s.gateway.spec.namespace] : [])].map((ns): Grant => [pipeline, BUILT_IN.aksRbacAdmin, `${cluster}/namespaces/${ns}`, 'ServicePrincipal']),
       ];
       if (answers.agentPool === 'managedDevOpsPool') {
         // Managed DevOps Pools' own service principal injects the agents into the virtual network.
@@ -213,7 +223,8 @@ describe.skipIf(!bicepPath || !kubectlPath)('infra/ as bicep snapshot predicts i
       expect(cluster.properties?.securityProfile?.workloadIdentity).toEqual({ enabled: true });
       const credentials = get(tree, 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials');
       // The pipeline's credential waits for its issuer and subject (empty parameters): not deployed yet.
-      expect(credentials).toHaveLength(t.rendered.ctx.workloads.length);
+      // The private gateway's identity has one of its own (checked with the gateway's manifests).
+      expect(credentials).toHaveLength(t.rendered.ctx.workloads.length + (t.rendered.ctx.k8s.gateway.enabled ? 1 : 0));
       const identities = new Map(get(tree, 'Microsoft.ManagedIdentity/userAssignedIdentities').map((i) => [i.name, i]));
       for (const w of t.rendered.ctx.workloads) {
         // The rendered Deployment names its service account; that object exists in the same namespace.
@@ -240,7 +251,9 @@ describe.skipIf(!bicepPath || !kubectlPath)('infra/ as bicep snapshot predicts i
       const { answers, ctx } = t.rendered;
       const cluster = only(get(tree, 'Microsoft.ContainerService/managedClusters'), 'cluster');
       const p = cluster.properties!;
-      expect(p.apiServerAccessProfile).toEqual({ enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false, privateDNSZone: 'system', disableRunCommand: true });
+      // API Server VNet Integration (which KMS with a private key vault needs) projects it into its own subnet.
+      const apiServerSubnet = `${idOf(t, 'Microsoft.Network/virtualNetworks', ctx.names.virtualNetwork)}/subnets/${ctx.names.subnets.apiServer}`;
+      expect(p.apiServerAccessProfile).toEqual({ enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false, privateDNSZone: 'system', disableRunCommand: true, enableVnetIntegration: true, subnetId: apiServerSubnet });
       expect(p.aadProfile).toEqual({ managed: true, enableAzureRBAC: true, tenantID: t.meta.tenantId });
       expect(p.disableLocalAccounts).toBe(true);
       expect(p.enableRBAC).toBe(true);
@@ -305,7 +318,9 @@ describe.skipIf(!bicepPath || !kubectlPath)('infra/ as bicep snapshot predicts i
         expect(inside(s.properties.addressPrefix, answers.addressSpace), s.name).toBe(true);
         for (const other of subnets.slice(i + 1)) expect(overlap(s.properties.addressPrefix, other.properties.addressPrefix), `${s.name} / ${other.name}`).toBe(false);
         expect(s.properties.defaultOutboundAccess, s.name).toBe(false);
-        expect(nsgs.has(s.properties.networkSecurityGroup?.id ?? ''), s.name).toBe(true);
+        // Azure rejects a network security group on AzureFirewallSubnet.
+        if (s.name === 'AzureFirewallSubnet') expect(s.properties.networkSecurityGroup, s.name).toBeUndefined();
+        else expect(nsgs.has(s.properties.networkSecurityGroup?.id ?? ''), s.name).toBe(true);
       });
       // Azure Bastion needs its subnet, named so, of /26 or larger; without Bastion there is none.
       const bastion = subnets.find((s) => s.name === 'AzureBastionSubnet');
@@ -321,7 +336,7 @@ describe.skipIf(!bicepPath || !kubectlPath)('infra/ as bicep snapshot predicts i
         podCidr: answers.podCidr,
         serviceCidr: answers.serviceCidr,
         dnsServiceIP: ctx.network.dnsServiceIp,
-        outboundType: 'userAssignedNATGateway',
+        outboundType: answers.egress === 'firewall' ? 'userDefinedRouting' : 'userAssignedNATGateway',
       });
       expect(inside(`${network.dnsServiceIP}/32`, answers.serviceCidr)).toBe(true);
       for (const [a, b] of [[answers.podCidr, answers.serviceCidr], [answers.podCidr, answers.addressSpace], [answers.serviceCidr, answers.addressSpace]] as const) {
@@ -329,19 +344,24 @@ describe.skipIf(!bicepPath || !kubectlPath)('infra/ as bicep snapshot predicts i
       }
     });
 
-    test.each(each)('%s: the only public IP addresses are the NAT gateway\'s and Azure Bastion\'s', (tree) => {
+    test.each(each)('%s: the only public IP addresses are the egress\'s (firewall or NAT gateway) and Azure Bastion\'s', (tree) => {
       const t = trees[tree];
       const { names } = t.rendered.ctx;
+      const firewall = t.rendered.answers.egress === 'firewall';
       const ips = get(tree, 'Microsoft.Network/publicIPAddresses');
-      const nat = only(get(tree, 'Microsoft.Network/natGateways'), 'NAT gateway');
+      const egressType = firewall ? 'Microsoft.Network/azureFirewalls' : 'Microsoft.Network/natGateways';
+      const egress = only(get(tree, egressType), egressType);
       const bastions = get(tree, 'Microsoft.Network/bastionHosts');
-      const expected = [idOf(t, 'Microsoft.Network/publicIPAddresses', names.natPublicIp), ...(t.rendered.answers.bastion ? [idOf(t, 'Microsoft.Network/publicIPAddresses', names.bastionPublicIp)] : [])];
+      const expected = [idOf(t, 'Microsoft.Network/publicIPAddresses', firewall ? names.firewallPublicIp : names.natPublicIp), ...(t.rendered.answers.bastion ? [idOf(t, 'Microsoft.Network/publicIPAddresses', names.bastionPublicIp)] : [])];
       expect(ips.map((ip) => ip.id).sort()).toEqual([...expected].sort());
-      expect((nat.properties?.publicIpAddresses as Array<{ id: string }>).map((p) => p.id)).toEqual([expected[0]]);
+      const egressIps = firewall
+        ? (egress.properties?.ipConfigurations as Array<{ properties: { publicIPAddress: { id: string } } }>).map((c) => c.properties.publicIPAddress.id)
+        : (egress.properties?.publicIpAddresses as Array<{ id: string }>).map((p) => p.id);
+      expect(egressIps).toEqual([expected[0]]);
       expect(bastions.flatMap((b) => (b.properties?.ipConfigurations as Array<{ properties: { publicIPAddress: { id: string } } }>).map((c) => c.properties.publicIPAddress.id))).toEqual(expected.slice(1));
       // Nothing else refers to a public IP address or asks for one (a NIC, a scale set, a node pool).
       const referrers = (r: SnapshotResource) => r.type !== 'Microsoft.Network/publicIPAddresses' && /\/providers\/Microsoft\.Network\/publicIPAddresses\//i.test(JSON.stringify(r));
-      expect(t.snapshot.predictedResources.filter(referrers).map((r) => r.type).sort()).toEqual(['Microsoft.Network/natGateways', ...bastions.map(() => 'Microsoft.Network/bastionHosts')].sort());
+      expect(t.snapshot.predictedResources.filter(referrers).map((r) => r.type).sort()).toEqual([egressType, ...bastions.map(() => 'Microsoft.Network/bastionHosts')].sort());
       expect(JSON.stringify(t.snapshot)).not.toMatch(/publicIPAddressConfiguration/i);
     });
   });

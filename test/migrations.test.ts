@@ -59,3 +59,13 @@ describe('reading a repository', () => {
     expect(newer.problems[0]).toMatchObject({ key: `.yo-rc.json ${PROVENANCE_KEY}.generatorVersion`, rule: expect.stringContaining('going back a version is not supported') });
   });
 });
+
+describe('this generator\'s migrations', () => {
+  it('2: a repository from before egress and exposure were answers keeps its NAT gateway and unexposed workloads', () => {
+    const migrated = migrateStored({ name: 'orders', workloads: [{ name: 'api' }, { name: 'web', expose: 'internal' }] }, 1);
+    expect(migrated).toMatchObject({ ok: true, stored: { name: 'orders', egress: 'natGateway', workloads: [{ name: 'api', expose: 'none' }, { name: 'web', expose: 'internal' }] } });
+    expect(migrateStored({ name: 'orders', egress: 'firewall' }, 1)).toMatchObject({ ok: true, stored: { egress: 'firewall' } });
+    // A repository this version wrote is not migrated again.
+    expect(migrateStored({ name: 'orders' }, answersVersion())).toMatchObject({ ok: true, stored: { name: 'orders' }, applied: [] });
+  });
+});

@@ -209,19 +209,19 @@ describe('workloads', () => {
 describe('derived names over the whole plan (issue 16)', () => {
   it('refuses a workload whose identity would be the pipeline identity, naming both resources', () => {
     expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'pipeline-base' }] } })).toEqual([
-      'workloads[0].name "pipeline-base": its identity name "id-pipeline-base-dev" is the name of the pipeline identity; workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+      'workloads[0].name "pipeline-base": its identity name "id-pipeline-base-dev" is the name of the pipeline identity; workload names must not start with "aks-", "pipeline-" or "gateway-", the prefixes of the platform\'s identities',
     ]);
   });
 
   it('refuses a workload whose identity would be the cluster\'s control-plane identity', () => {
     expect(problemsOf({ file: { name: 'base', environment: 'prod', workloads: [{ name: 'web' }, { name: 'aks-base' }] } })).toEqual([
-      'workloads[1].name "aks-base": its identity name "id-aks-base-prod" is the name of the cluster\'s control-plane identity; workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+      'workloads[1].name "aks-base": its identity name "id-aks-base-prod" is the name of the cluster\'s control-plane identity; workload names must not start with "aks-", "pipeline-" or "gateway-", the prefixes of the platform\'s identities',
     ]);
   });
 
   it('keeps workload identities out of the platform identities\' names even where they do not collide yet', () => {
     expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'pipeline-web' }] } })).toEqual([
-      'workloads[0].name "pipeline-web": starts with "pipeline-": its identity "id-pipeline-web-dev" would be named like the platform\'s identities (id-pipeline-<name>-<environment>); workload names must not start with "aks-" or "pipeline-", the prefixes of the platform\'s identities',
+      'workloads[0].name "pipeline-web": starts with "pipeline-": its identity "id-pipeline-web-dev" would be named like the platform\'s identities (id-pipeline-<name>-<environment>); workload names must not start with "aks-", "pipeline-" or "gateway-", the prefixes of the platform\'s identities',
     ]);
     // A name that merely contains the word is fine: its identity cannot take a platform identity's name.
     expect(problemsOf({ file: { name: 'base', workloads: [{ name: 'aks' }, { name: 'my-pipeline-base' }, { name: 'pipeline' }] } })).toEqual([]);

@@ -8,6 +8,8 @@
 //                           components against the kustomization schema;
 //   podSecurityRestricted() the Pod Security Standards "restricted" profile, for one pod spec;
 //   yamllint()              the real yamllint with the generated repository's own configuration.
+import { Gateway as PackagedGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
+import { HTTPRoute as PackagedHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,7 +41,9 @@ const SCHEMAS = process.env.SECURE_AKS_SCHEMAS ? pathToFileURL(`${process.env.SE
  *   v1.4.1  commit 477d172e6ac5eccb82b65781ddb8f924afec4170
  *           gateways   sha256 a02ea425fc901f197b668c9ddd56375e1f6896994914c6e6b9b4fdb85cf3ba6e
  *           httproutes sha256 98c6777c22309d319292e9c288ee632006c9ffdd4272383d6f9dffa3fbccaf14
- * (Apache-2.0). A missing file is a problem of every Gateway and HTTPRoute, never a skip.
+ * (Apache-2.0). Where those files are not there (they are fetched data, kept in the steering repository's
+ * shared/schemas, which a machine may not have yet), the same objects are checked against the schemas
+ * the npm package @kubernetes-models/gateway-api generates from the upstream CRDs: never a skip.
  */
 export const GATEWAY_API_BUNDLES = ['v1.2.1', 'v1.4.1'] as const;
 const GATEWAY_API_CRDS = { Gateway: 'gateway.networking.k8s.io_gateways.yaml', HTTPRoute: 'gateway.networking.k8s.io_httproutes.yaml' } as const;
@@ -165,6 +169,17 @@ function gatewayApiValidator(kind: keyof typeof GATEWAY_API_CRDS, bundle: string
   return validate;
 }
 
+/** Problems of a Gateway or HTTPRoute under the schema @kubernetes-models/gateway-api generates from the upstream CRD. */
+function packagedGatewayApiProblems(obj: K8sObject): string[] {
+  const Model = obj.kind === 'Gateway' ? PackagedGateway : PackagedHTTPRoute;
+  try {
+    new Model(obj as never).validate();
+    return [];
+  } catch (error) {
+    return [`@kubernetes-models/gateway-api ${obj.kind}: ${(error as Error).message}`];
+  }
+}
+
 /**
  * Problems of a Gateway or HTTPRoute: the CRD schema of every bundle in GATEWAY_API_BUNDLES, plus the
  * CEL rules of those CRDs that apply to what we write (ajv cannot evaluate CEL).
@@ -173,11 +188,14 @@ export function validateGatewayApi(obj: K8sObject): string[] {
   const kind = obj.kind as keyof typeof GATEWAY_API_CRDS;
   const problems: string[] = [];
   if (obj.apiVersion !== GATEWAY_API) problems.push(`apiVersion ${obj.apiVersion} is not ${GATEWAY_API}`);
+  const missing: string[] = [];
   for (const bundle of GATEWAY_API_BUNDLES) {
     const validate = gatewayApiValidator(kind, bundle);
-    if (typeof validate === 'string') problems.push(validate);
+    if (typeof validate === 'string') missing.push(validate);
     else if (!validate(obj)) problems.push(...ajvProblems(validate).map((p) => `${bundle}: ${p}`));
   }
+  if (missing.length === GATEWAY_API_BUNDLES.length) problems.push(...packagedGatewayApiProblems(obj));
+  else problems.push(...missing);
   if (!obj.metadata?.name) problems.push('metadata.name is missing');
   const spec = (obj.spec ?? {}) as Record<string, any>;
   if (kind === 'Gateway') {

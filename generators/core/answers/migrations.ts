@@ -15,7 +15,19 @@ export interface Migration {
 }
 
 /** The migrations of this generator, in order. Add one (and raise nothing else) when the stored shape changes. */
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    to: 2,
+    describe: 'a repository written before egress and exposure were answers keeps what it deploys: egress through its NAT gateway, no workload exposed (answer egress: firewall and expose: internal to take the new defaults)',
+    migrate: (stored) => ({
+      ...stored,
+      egress: stored.egress ?? 'natGateway',
+      ...(Array.isArray(stored.workloads)
+        ? { workloads: stored.workloads.map((w) => (w !== null && typeof w === 'object' && !Array.isArray(w) ? { expose: 'none', ...w } : w)) }
+        : {}),
+    }),
+  },
+];
 
 /** The stored answers' version this generator writes. */
 export function answersVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -1,7 +1,7 @@
 // The answers model: one typed definition of every answer. Prompts, CLI options, --help,
 // answers.schema.json and the README's table are all derived from FIELDS; nothing else lists the keys.
 import { createHash } from 'node:crypto';
-import { RESERVED_WORKLOAD_PREFIXES } from './platform-identities.ts';
+import { reservedPrefixesText } from './platform-identities.ts';
 import { AZURE_REGIONS } from './regions.ts';
 import * as rules from './rules.ts';
 
@@ -443,7 +443,7 @@ export function fieldOf(key: Key): Field {
 
 /** The rules of a workload's own fields, shared by the app and workload generators. */
 export const WORKLOAD_FIELDS = {
-  name: { rule: rules.dnsLabel(40), ruleText: `2-40 lowercase letters, digits and hyphens, not starting with ${RESERVED_WORKLOAD_PREFIXES.join(' or ')}`, description: 'Workload name (Deployment, ServiceAccount and identity name).' },
+  name: { rule: rules.dnsLabel(40), ruleText: `2-40 lowercase letters, digits and hyphens, not starting with ${reservedPrefixesText((p) => p)}`, description: 'Workload name (Deployment, ServiceAccount and identity name).' },
   namespace: { rule: rules.namespaceName, ruleText: 'a DNS label, not a reserved namespace', description: 'Kubernetes namespace of the workload.' },
   kind: {
     rule: rules.oneOf(WORKLOAD_KINDS),

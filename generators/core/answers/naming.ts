@@ -12,7 +12,7 @@
 // rights). A new platform identity takes a new role here, which reserves its prefix at the same time;
 // the uniqueness check over derivedNames() stays as a second guard.
 import type { Answers, Workload } from './model.ts';
-import { PLATFORM_IDENTITY_ROLES } from './platform-identities.ts';
+import { PLATFORM_IDENTITY_DESCRIPTIONS, PLATFORM_IDENTITY_ROLES } from './platform-identities.ts';
 
 export { PLATFORM_IDENTITY_ROLES, RESERVED_WORKLOAD_PREFIXES } from './platform-identities.ts';
 
@@ -171,8 +171,8 @@ export function derivedNames(answers: PlanAnswers): DerivedName[] {
     azure('Microsoft.Network/natGateways', names.natGateway, 'NAT gateway', 'the NAT gateway'),
     azure('Microsoft.Network/publicIPAddresses', names.natPublicIp, 'public IP', "the NAT gateway's public IP"),
     azure('Microsoft.ContainerService/managedClusters', names.cluster, 'cluster', 'the cluster'),
-    azure('Microsoft.ManagedIdentity/userAssignedIdentities', names.clusterIdentity, 'identity', "the cluster's control-plane identity"),
-    azure('Microsoft.ManagedIdentity/userAssignedIdentities', names.pipelineIdentity, 'identity', 'the pipeline identity'),
+    ...(Object.keys(PLATFORM_IDENTITY_ROLES) as (keyof typeof PLATFORM_IDENTITY_ROLES)[]).map((key) =>
+      azure('Microsoft.ManagedIdentity/userAssignedIdentities', names[key], 'identity', PLATFORM_IDENTITY_DESCRIPTIONS[key])),
     azure('Microsoft.OperationalInsights/workspaces', names.logAnalytics, 'workspace', 'the Log Analytics workspace'),
     azure('Microsoft.Insights/dataCollectionRules', infra.dataCollectionRule, 'data collection rule', 'the Container insights data collection rule'),
     ...Object.entries(infra.networkSecurityGroups).map(([subnet, nsg]) =>

@@ -5,5 +5,18 @@
 
 export const PLATFORM_IDENTITY_ROLES = { clusterIdentity: 'aks', pipelineIdentity: 'pipeline', gatewayIdentity: 'gateway' } as const;
 
+/** What each platform identity is, for messages and the uniqueness check. */
+export const PLATFORM_IDENTITY_DESCRIPTIONS: Record<keyof typeof PLATFORM_IDENTITY_ROLES, string> = {
+  clusterIdentity: "the cluster's control-plane identity",
+  pipelineIdentity: 'the pipeline identity',
+  gatewayIdentity: "the ingress gateway's certificate identity",
+};
+
+/** "a", "a" or "b", "a", "b" or "c": the reserved prefixes as prose. */
+export function reservedPrefixesText(quote = (p: string) => `"${p}"`): string {
+  const items = RESERVED_WORKLOAD_PREFIXES.map(quote);
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
 /** The workload name prefixes reserved for the platform's identities. */
 export const RESERVED_WORKLOAD_PREFIXES: readonly string[] = Object.values(PLATFORM_IDENTITY_ROLES).map((role) => `${role}-`);

@@ -4,6 +4,7 @@
 import { coerce } from './coerce.ts';
 import { FIELDS, KEYS, WORKLOAD_FIELDS, WORKLOAD_KEYS, type Answers, type Field, type Key, type Workload } from './model.ts';
 import { AKS_RESERVED_RANGES, isPrivate, overlaps, parseCidr, planSubnets, subnetRequests, type Cidr } from './network.ts';
+import { PLATFORM_IDENTITY_DESCRIPTIONS, reservedPrefixesText } from './platform-identities.ts';
 import { derivedNames, PLATFORM_IDENTITY_ROLES, RESERVED_WORKLOAD_PREFIXES, resourceNames, workloadNames, type DerivedName, type Names } from './naming.ts';
 import type { Problem } from '../support/problems.ts';
 import { basicString, closest } from './rules.ts';
@@ -120,7 +121,7 @@ function crossChecks(answers: Partial<Answers>): Problem[] {
 
 /**
  * The names over the whole plan. First the rule that keeps workload identities out of the platform
- * identities' names (naming.ts explains it): a workload name may not start with `aks-` or `pipeline-`.
+ * identities' names (naming.ts explains it): a workload name may not start with `aks-`, `pipeline-` or `gateway-`.
  * Then, as a second guard, no two derived names of one resource type (Azure: in the resource group,
  * ignoring case; Kubernetes: of one kind in one namespace) may be equal: each such pair is one
  * resource, which two parts of the plan would both configure.
@@ -133,12 +134,12 @@ export function checkPlanNames(answers: Parameters<typeof derivedNames>[0]): Pro
     if (!prefix) return;
     const identity = workloadNames(workload, answers.environment).identity;
     const taken = (Object.keys(PLATFORM_IDENTITY_ROLES) as (keyof typeof PLATFORM_IDENTITY_ROLES)[]).find((key) => platform[key] === identity);
-    const reserved = `workload names must not start with ${RESERVED_WORKLOAD_PREFIXES.map((p) => `"${p}"`).join(' or ')}, the prefixes of the platform's identities`;
+    const reserved = `workload names must not start with ${reservedPrefixesText()}, the prefixes of the platform's identities`;
     problems.push({
       key: `workloads[${index}].name`,
       value: workload.name,
       rule: taken
-        ? `its identity name "${identity}" is the name of ${taken === 'pipelineIdentity' ? 'the pipeline identity' : "the cluster's control-plane identity"}; ${reserved}`
+        ? `its identity name "${identity}" is the name of ${PLATFORM_IDENTITY_DESCRIPTIONS[taken]}; ${reserved}`
         : `starts with "${prefix}": its identity "${identity}" would be named like the platform's identities (id-${prefix}<name>-<environment>); ${reserved}`,
     });
   });

@@ -22,6 +22,7 @@ import { acquireLock, checkPaths, clearInterrupted, lockHolder, readInside, RC_F
 import { mergeText } from '../output/text-merge.ts';
 import { planUpdate, type FileChange } from '../output/update.ts';
 import { buildContext, type Context } from '../plan/context.ts';
+import { networkPlan } from '../plan/network-plan.ts';
 import { PATHS } from '../plan/contracts.ts';
 import { PACKAGE_VERSION, templateRoot } from '../support/paths.ts';
 import { InputError, type Problem } from '../support/problems.ts';
@@ -127,6 +128,14 @@ export function destructiveChanges(previous: Answers, next: Answers): Problem[] 
   const after = resourceNames(next);
   for (const key of ['resourceGroup', 'cluster', 'registry', 'keyVault'] as const) {
     if (before[key] !== after[key]) problems.push({ key, value: after[key], rule: `renames ${before[key]}: the next deployment creates a new resource beside the deployed one` });
+  }
+  // A subnet that exists on both sides keeps its range: moving one under deployed resources fails (or
+  // strands them); the subnet plan must only add.
+  const subnets = (answers: Answers) => new Map(networkPlan(answers, resourceNames(answers)).subnets.map((s) => [s.name, s.cidr]));
+  const [was, will] = [subnets(previous), subnets(next)];
+  for (const [name, cidr] of was) {
+    const now = will.get(name);
+    if (now !== undefined && now !== cidr) problems.push({ key: 'addressSpace', value: next.addressSpace, rule: `moves subnet ${name} from ${cidr} to ${now}: a deployed subnet cannot change its range while resources use it` });
   }
   for (const w of previous.workloads) {
     if (!next.workloads.some((n) => n.name === w.name)) {
