@@ -1,47 +1,12 @@
-// The update engine end to end, through the package's real bin, with real git and real processes:
-// every way a run can meet an existing repository (no-op, CRLF checkout, links, clashes, dry run,
-// conflict markers, destructive changes, a newer repository, kill -9, two runs at once).
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { execa } from 'execa';
+// The update engine end to end, through the package's real bin, with real git: every way a run can
+// meet an existing repository (no-op, CRLF checkout, links, clashes, merges that last, dry run,
+// conflict markers, destructive changes, a newer repository). Crashes and concurrent runs are in
+// test/update.crash.test.ts (a file of their own, so the two run in parallel).
+import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, assertBuilt, cli, snapshot, tempDir } from './helpers/cli.ts';
-
-const SLOW = 240_000;
-
-/** path -> content hash of every file below dir (no mtimes: content only), .git left out. */
-function contents(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const path = join(entry.parentPath, entry.name);
-    const rel = relative(dir, path);
-    if (rel === '.git' || rel.startsWith('.git/') || !entry.isFile()) continue;
-    out.set(rel, createHash('sha256').update(readFileSync(path)).digest('hex'));
-  }
-  return new Map([...out].sort());
-}
-
-async function git(cwd: string, ...args: string[]): Promise<void> {
-  await execa('git', args, { cwd, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
-}
-
-async function generate(args: string[] = [], name = 'repo'): Promise<string> {
-  const cwd = tempDir('secure-aks-engine-');
-  const result = await cli([name, '--yes', ...args], cwd);
-  expect(result.exitCode, result.stderr).toBe(0);
-  return join(cwd, name);
-}
-
-async function committed(args: string[] = []): Promise<string> {
-  const repo = await generate(args);
-  await git(repo, 'init', '-q');
-  await git(repo, 'add', '-A');
-  await git(repo, 'commit', '-q', '-m', 'scaffold');
-  return repo;
-}
-
-const output = (r: { stdout: string; stderr: string }) => `${r.stdout}\n${r.stderr}`;
+import { assertBuilt, cli, snapshot, tempDir } from './helpers/cli.ts';
+import { contents, generate, output, SLOW } from './helpers/engine.ts';
 
 beforeAll(() => assertBuilt());
 
@@ -178,105 +143,5 @@ describe('update engine (real bin)', () => {
     expect(bad.stderr).toContain('.yo-rc.json systemNodeCount 99:');
     writeFileSync(rcPath, readFileSync(rcPath, 'utf8'));
     expect([...snapshot(repo).keys()]).toEqual([...before.keys()]);
-  });
-
-  it('kill -9 at random points of a write: the tree is never cut short, and the next run converges to the clean output', { timeout: SLOW }, async () => {
-    const clean = contents(await generate(['--location', 'northeurope']));
-    // A seeded sequence of kill points, in write steps after the journal appears.
-    let seed = 20261203;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let round = 0; round < 3; round++) {
-      const repo = await generate();
-      const old = contents(repo);
-      const child = execa(process.execPath, [BIN, '--location', 'northeurope', '--allow-destructive'], {
-        cwd: repo,
-        reject: false,
-        stdin: 'ignore',
-        env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' },
-      });
-      const journal = join(repo, '.secure-aks-journal.json');
-      const deadline = Date.now() + 60_000;
-      while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 600)));
-      child.kill('SIGKILL');
-      await child;
-      const now = contents(repo);
-      for (const [rel, hash] of now) {
-        if (rel === '.secure-aks-journal.json' || rel === '.secure-aks.lock' || rel.endsWith('.secure-aks-tmp')) continue;
-        expect([old.get(rel), clean.get(rel)], `round ${round}: ${rel} is neither the old nor the new content`).toContain(hash);
-      }
-      const rerun = await cli(['--location', 'northeurope', '--allow-destructive'], repo);
-      expect(rerun.exitCode, rerun.stderr).toBe(0);
-      expect(contents(repo), `round ${round}`).toEqual(clean);
-    }
-  });
-
-  it('a first run killed half-way is completed by the next run in the same folder', { timeout: SLOW }, async () => {
-    const clean = contents(await generate());
-    const cwd = tempDir('secure-aks-engine-');
-    const repo = join(cwd, 'repo');
-    const child = execa(process.execPath, [BIN, 'repo', '--yes'], { cwd, reject: false, stdin: 'ignore', env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' } });
-    const journal = join(repo, '.secure-aks-journal.json');
-    const deadline = Date.now() + 60_000;
-    while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill('SIGKILL');
-    await child;
-    expect(existsSync(join(repo, '.yo-rc.json'))).toBe(false);
-    const rerun = await cli(['repo', '--yes'], cwd);
-    expect(rerun.exitCode, rerun.stderr).toBe(0);
-    expect(output(rerun)).toContain('was interrupted; this run completes it');
-    expect(contents(repo)).toEqual(clean);
-  });
-
-  it('after an interrupted run, names a file it was writing that holds neither side nor the last commit', { timeout: SLOW }, async () => {
-    const repo = await committed();
-    const rc = JSON.parse(readFileSync(join(repo, '.yo-rc.json'), 'utf8'));
-    const recorded = rc['generator-secure-aks:provenance'].files;
-    // What a run killed while writing these two files leaves: its journal; one file as committed, one not.
-    writeFileSync(join(repo, '.secure-aks-journal.json'), JSON.stringify({ pid: 0, host: '', started: 'earlier', files: { 'README.md': [recorded['README.md'], '0'.repeat(40)], '.editorconfig': [recorded['.editorconfig'], '1'.repeat(40)] } }));
-    writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf8')}\ngarbage\n`);
-    const result = await cli([], repo);
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(output(result)).toContain('was interrupted; this run completes it');
-    expect(output(result)).toMatch(/keep README\.md {2}\(.*it holds neither what the interrupted run found nor what it wrote, nor your last commit: check it\)/);
-    expect(output(result)).not.toMatch(/\.editorconfig {2}\(/);
-    expect(existsSync(join(repo, '.secure-aks-journal.json'))).toBe(false);
-  });
-
-  it('two workload runs at once: each one that says "Added" is in .yo-rc.json and the shared files; the other stops clearly', { timeout: SLOW }, async () => {
-    const repo = await generate();
-    const run = (name: string) =>
-      execa(process.execPath, [BIN, 'workload', name, '--yes'], { cwd: repo, reject: false, stdin: 'ignore', env: { SECURE_AKS_TEST_STEP_DELAY_MS: '5' } });
-    const results = await Promise.all([run('alpha'), run('beta')]);
-    const stored = JSON.parse(readFileSync(join(repo, '.yo-rc.json'), 'utf8'))['generator-secure-aks'].workloads.map((w: { name: string }) => w.name);
-    const infra = readFileSync(join(repo, 'infra/workloads.json'), 'utf8');
-    expect(results.some((r) => r.exitCode === 0)).toBe(true);
-    for (const [i, name] of ['alpha', 'beta'].entries()) {
-      const r = results[i]!;
-      if (r.exitCode === 0) {
-        expect(`${r.stdout}${r.stderr}`).toContain(`Added workload ${name}`);
-        expect(stored).toContain(name);
-        expect(infra).toContain(`"${name}"`);
-      } else {
-        expect(r.stderr).toMatch(/changed since this run read it|another run/);
-        expect(`${r.stdout}${r.stderr}`).not.toContain(`Added workload ${name}`);
-      }
-    }
-    // Whatever happened, the tree is exactly what the generator writes for the stored answers.
-    const again = await cli([], repo);
-    expect(output(again)).toContain('Nothing to change.');
-  });
-
-  it('two app runs at once with different answers leave exactly one of the two trees, never a mix', { timeout: SLOW }, async () => {
-    const four = contents(await generate(['--system-node-count', '4']));
-    const five = contents(await generate(['--system-node-count', '5']));
-    const repo = await generate();
-    const run = (count: string) =>
-      execa(process.execPath, [BIN, '--system-node-count', count], { cwd: repo, reject: false, stdin: 'ignore', env: { SECURE_AKS_TEST_STEP_DELAY_MS: '5' } });
-    const results = await Promise.all([run('4'), run('5')]);
-    expect(results.some((r) => r.exitCode === 0)).toBe(true);
-    const now = JSON.stringify([...contents(repo)]);
-    expect([JSON.stringify([...four]), JSON.stringify([...five])]).toContain(now);
   });
 });

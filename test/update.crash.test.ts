@@ -1,0 +1,113 @@
+// The update engine when runs are cut short or meet each other, through the real bin and real
+// processes: kill -9 at random points of a write and of a first run, an interrupted run's damage
+// named, two workload runs and two app runs at once.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, BIN, cli, tempDir } from './helpers/cli.ts';
+import { committed, contents, generate, output, SLOW } from './helpers/engine.ts';
+
+beforeAll(() => assertBuilt());
+
+describe('update engine: crashes and concurrent runs (real bin)', () => {
+  it('kill -9 at random points of a write: the tree is never cut short, and the next run converges to the clean output', { timeout: SLOW }, async () => {
+    const clean = contents(await generate(['--location', 'northeurope']));
+    // A seeded sequence of kill points, in write steps after the journal appears.
+    let seed = 20261203;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 3; round++) {
+      const repo = await generate();
+      const old = contents(repo);
+      const child = execa(process.execPath, [BIN, '--location', 'northeurope', '--allow-destructive'], {
+        cwd: repo,
+        reject: false,
+        stdin: 'ignore',
+        env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' },
+      });
+      const journal = join(repo, '.secure-aks-journal.json');
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, Math.floor(random() * 600)));
+      child.kill('SIGKILL');
+      await child;
+      const now = contents(repo);
+      for (const [rel, hash] of now) {
+        if (rel === '.secure-aks-journal.json' || rel === '.secure-aks.lock' || rel.endsWith('.secure-aks-tmp')) continue;
+        expect([old.get(rel), clean.get(rel)], `round ${round}: ${rel} is neither the old nor the new content`).toContain(hash);
+      }
+      const rerun = await cli(['--location', 'northeurope', '--allow-destructive'], repo);
+      expect(rerun.exitCode, rerun.stderr).toBe(0);
+      expect(contents(repo), `round ${round}`).toEqual(clean);
+    }
+  });
+
+  it('a first run killed half-way is completed by the next run in the same folder', { timeout: SLOW }, async () => {
+    const clean = contents(await generate());
+    const cwd = tempDir('secure-aks-engine-');
+    const repo = join(cwd, 'repo');
+    const child = execa(process.execPath, [BIN, 'repo', '--yes'], { cwd, reject: false, stdin: 'ignore', env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' } });
+    const journal = join(repo, '.secure-aks-journal.json');
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGKILL');
+    await child;
+    expect(existsSync(join(repo, '.yo-rc.json'))).toBe(false);
+    const rerun = await cli(['repo', '--yes'], cwd);
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(output(rerun)).toContain('was interrupted; this run completes it');
+    expect(contents(repo)).toEqual(clean);
+  });
+
+  it('after an interrupted run, names a file it was writing that holds neither side nor the last commit', { timeout: SLOW }, async () => {
+    const repo = await committed();
+    const rc = JSON.parse(readFileSync(join(repo, '.yo-rc.json'), 'utf8'));
+    const recorded = rc['generator-secure-aks:provenance'].files;
+    // What a run killed while writing these two files leaves: its journal; one file as committed, one not.
+    writeFileSync(join(repo, '.secure-aks-journal.json'), JSON.stringify({ pid: 0, host: '', started: 'earlier', files: { 'README.md': [recorded['README.md'], '0'.repeat(40)], '.editorconfig': [recorded['.editorconfig'], '1'.repeat(40)] } }));
+    writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf8')}\ngarbage\n`);
+    const result = await cli([], repo);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(output(result)).toContain('was interrupted; this run completes it');
+    expect(output(result)).toMatch(/keep README\.md {2}\(.*it holds neither what the interrupted run found nor what it wrote, nor your last commit: check it\)/);
+    expect(output(result)).not.toMatch(/\.editorconfig {2}\(/);
+    expect(existsSync(join(repo, '.secure-aks-journal.json'))).toBe(false);
+  });
+
+  it('two workload runs at once: each one that says "Added" is in .yo-rc.json and the shared files; the other stops clearly', { timeout: SLOW }, async () => {
+    const repo = await generate();
+    const run = (name: string) =>
+      execa(process.execPath, [BIN, 'workload', name, '--yes'], { cwd: repo, reject: false, stdin: 'ignore', env: { SECURE_AKS_TEST_STEP_DELAY_MS: '5' } });
+    const results = await Promise.all([run('alpha'), run('beta')]);
+    const stored = JSON.parse(readFileSync(join(repo, '.yo-rc.json'), 'utf8'))['generator-secure-aks'].workloads.map((w: { name: string }) => w.name);
+    const infra = readFileSync(join(repo, 'infra/workloads.json'), 'utf8');
+    expect(results.some((r) => r.exitCode === 0)).toBe(true);
+    for (const [i, name] of ['alpha', 'beta'].entries()) {
+      const r = results[i]!;
+      if (r.exitCode === 0) {
+        expect(`${r.stdout}${r.stderr}`).toContain(`Added workload ${name}`);
+        expect(stored).toContain(name);
+        expect(infra).toContain(`"${name}"`);
+      } else {
+        expect(r.stderr).toMatch(/changed since this run read it|another run/);
+        expect(`${r.stdout}${r.stderr}`).not.toContain(`Added workload ${name}`);
+      }
+    }
+    // Whatever happened, the tree is exactly what the generator writes for the stored answers.
+    const again = await cli([], repo);
+    expect(output(again)).toContain('Nothing to change.');
+  });
+
+  it('two app runs at once with different answers leave exactly one of the two trees, never a mix', { timeout: SLOW }, async () => {
+    const four = contents(await generate(['--system-node-count', '4']));
+    const five = contents(await generate(['--system-node-count', '5']));
+    const repo = await generate();
+    const run = (count: string) =>
+      execa(process.execPath, [BIN, '--system-node-count', count], { cwd: repo, reject: false, stdin: 'ignore', env: { SECURE_AKS_TEST_STEP_DELAY_MS: '5' } });
+    const results = await Promise.all([run('4'), run('5')]);
+    expect(results.some((r) => r.exitCode === 0)).toBe(true);
+    const now = JSON.stringify([...contents(repo)]);
+    expect([JSON.stringify([...four]), JSON.stringify([...five])]).toContain(now);
+  });
+});
