@@ -2,7 +2,7 @@
 // without following links), the answers stored there migrated to this generator's shape, the record
 // of what the last run wrote (output/provenance.ts), and what an interrupted run left behind.
 import * as nodeFs from 'node:fs';
-import { answersVersion, migrateStored, type Migration } from '../answers/migrations.ts';
+import { migrateStored, type Migration } from '../answers/migrations.ts';
 import { compareVersions, PROVENANCE_KEY, readProvenance, type Provenance } from '../output/provenance.ts';
 import { lockHolder, readInside, readJournal, RC_FILE, type Fs, type Journal } from '../output/safe-write.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../support/paths.ts';
@@ -87,4 +87,3 @@ export function rcText(rc: Record<string, unknown> | undefined, answers: object,
   return `${JSON.stringify({ ...others, [PACKAGE_NAME]: answers, [PROVENANCE_KEY]: provenance }, null, 2)}\n`;
 }
 
-export { answersVersion };
