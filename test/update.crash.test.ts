@@ -67,12 +67,15 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
     // What a run killed while writing these two files leaves: its journal; one file as committed, one not.
     writeFileSync(join(repo, '.secure-aks-journal.json'), JSON.stringify({ pid: 0, host: '', started: 'earlier', files: { 'README.md': [recorded['README.md'], '0'.repeat(40)], '.editorconfig': [recorded['.editorconfig'], '1'.repeat(40)] } }));
     writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf8')}\ngarbage\n`);
+    // The temporary file it left beside a file this run does not rewrite (.editorconfig is as recorded).
+    writeFileSync(join(repo, '..editorconfig.secure-aks-tmp'), 'cut sh');
     const result = await cli([], repo);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(output(result)).toContain('was interrupted; this run completes it');
     expect(output(result)).toMatch(/keep README\.md {2}\(.*it holds neither what the interrupted run found nor what it wrote, nor your last commit: check it\)/);
     expect(output(result)).not.toMatch(/\.editorconfig {2}\(/);
     expect(existsSync(join(repo, '.secure-aks-journal.json'))).toBe(false);
+    expect(existsSync(join(repo, '..editorconfig.secure-aks-tmp'))).toBe(false);
   });
 
   it('two workload runs at once: each one that says "Added" is in .yo-rc.json and the shared files; the other stops clearly', { timeout: SLOW }, async () => {

@@ -99,8 +99,13 @@ export function readInside(fs: Fs, root: string, rel: string): string | undefine
   return fs.readFileSync(join(root, rel), 'utf8') as string;
 }
 
+/** The temporary name a file is written under before it is renamed over `target`. */
+function tempOf(target: string): string {
+  return join(dirname(target), `.${target.split(sep).at(-1)}${TEMP_SUFFIX}`);
+}
+
 function writeAtomic(fs: Fs, target: string, content: string, mode: number | undefined, hooks: WriteHooks): void {
-  const temp = join(dirname(target), `.${target.split(sep).at(-1)}${TEMP_SUFFIX}`);
+  const temp = tempOf(target);
   hooks.step?.(`write ${target}`);
   const fd = fs.openSync(temp, 'w', mode ?? 0o644);
   try {
@@ -129,7 +134,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** Who holds a lock file, and whether it can be taken over. */
-export function lockHolder(fs: Fs, root: string): { pid: number; host: string; started: string; stale: boolean } | undefined {
+export function lockHolder(fs: Fs, root: string): { pid: number; host: string; started: string; stale: boolean; ours: boolean } | undefined {
   let text: string;
   try {
     text = fs.readFileSync(join(root, LOCK_FILE), 'utf8') as string;
@@ -145,7 +150,7 @@ export function lockHolder(fs: Fs, root: string): { pid: number; host: string; s
   const pid = typeof holder.pid === 'number' ? holder.pid : 0;
   const host = typeof holder.host === 'string' ? holder.host : '';
   const stale = pid === 0 || (host === hostname() && !processAlive(pid));
-  return { pid, host, started: typeof holder.started === 'string' ? holder.started : 'an unknown time', stale };
+  return { pid, host, started: typeof holder.started === 'string' ? holder.started : 'an unknown time', stale, ours: pid === process.pid && host === hostname() };
 }
 
 export class LockedError extends Error {
@@ -225,13 +230,9 @@ export function readJournal(fs: Fs, root: string): Journal | undefined {
  * the journal itself stays until a run completes (writeUpdate).
  */
 export function clearInterrupted(fs: Fs, root: string, journal: Journal | undefined): void {
-  for (const own of [JOURNAL_FILE, RC_FILE]) {
-    const temp = join(root, `.${own}${TEMP_SUFFIX}`);
-    if (lstat(fs, temp)?.isFile()) fs.unlinkSync(temp);
-  }
-  for (const rel of Object.keys(journal?.files ?? {})) {
+  for (const rel of [JOURNAL_FILE, RC_FILE, ...Object.keys(journal?.files ?? {})]) {
     if (pathProblem(fs, root, rel, 'read')) continue;
-    const temp = join(root, dirname(rel), `.${rel.split('/').at(-1)}${TEMP_SUFFIX}`);
+    const temp = tempOf(join(root, rel));
     if (lstat(fs, temp)?.isFile()) fs.unlinkSync(temp);
   }
 }

@@ -25,10 +25,11 @@ const AT = RC_FILE;
 
 export function readRepository(root: string, fs: Fs = nodeFs, migrations?: readonly Migration[]): RepositoryState {
   const state: RepositoryState = { stored: {}, migrations: [], problems: [] };
-  // A journal beside a live lock is a run in progress, not an interrupted one.
+  // A journal beside another run's live lock is a run in progress, not an interrupted one (under this
+  // process's own lock it is the interrupted run this one completes).
   const journal = readJournal(fs, root);
   const holder = lockHolder(fs, root);
-  if (journal && (!holder || holder.stale)) state.interrupted = journal;
+  if (journal && (!holder || holder.stale || holder.ours)) state.interrupted = journal;
   let text: string | undefined;
   try {
     text = readInside(fs, root, RC_FILE);

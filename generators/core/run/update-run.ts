@@ -80,12 +80,17 @@ export interface UpdateResult {
 }
 
 /** A blob from the repository's own git objects (undefined without git, a repository or the object). */
-function gitObjectReader(root: string, fs: Fs): ((id: string) => string | undefined) | undefined {
+function inGitRepository(root: string, fs: Fs): boolean {
   try {
-    if (!fs.lstatSync(join(root, '.git'))) return undefined;
+    fs.lstatSync(join(root, '.git'));
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
+}
+
+function gitObjectReader(root: string, fs: Fs): ((id: string) => string | undefined) | undefined {
+  if (!inGitRepository(root, fs)) return undefined;
   return (id) => {
     try {
       return execFileSync('git', ['-C', root, 'cat-file', 'blob', id], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
@@ -97,7 +102,7 @@ function gitObjectReader(root: string, fs: Fs): ((id: string) => string | undefi
 
 /** The blob id a path has in the repository's last commit (undefined without git, a commit or the path). */
 function gitCommittedReader(root: string, fs: Fs): ((path: string) => string | undefined) | undefined {
-  if (!gitObjectReader(root, fs)) return undefined;
+  if (!inGitRepository(root, fs)) return undefined;
   return (path) => {
     try {
       return execFileSync('git', ['-C', root, 'rev-parse', `HEAD:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -206,14 +211,15 @@ export async function runUpdate(request: UpdateRequest): Promise<UpdateResult> {
   const lock = await acquireLock(fs, root);
   try {
     // Another run may have finished while this one was planning or asking: write only onto what was planned on.
-    const changed = rcChanged()
+    const now = readRepository(root, fs);
+    const changed = JSON.stringify(now.rc) !== JSON.stringify(request.state.rc)
       ? RC_FILE
       : [...planned.apply.seen].find(([path, id]) => {
           const disk = readInside(fs, root, path);
           return (disk === undefined ? null : blobId(disk)) !== id;
         })?.[0];
     if (changed !== undefined) throw changedUnder(changed);
-    clearInterrupted(fs, root, readRepository(root, fs).interrupted);
+    clearInterrupted(fs, root, now.interrupted);
     return await apply(request, planned, fs);
   } finally {
     lock.release();
