@@ -37,9 +37,9 @@ export default class WorkloadGenerator extends SecureAksGenerator {
     this.runOpts = runOptions(this.options);
     this.repository = readRepository(this.destinationRoot());
     if (this.repository.problems.length > 0) throw new InputError(this.repository.problems);
-    if (!this.repository.rc || Object.keys(this.repository.stored).length === 0) {
+    if (Object.keys(this.repository.stored).length === 0) {
       const rc = this.repository.rc;
-      const problem = rc ? storedAnswersProblem(JSON.stringify(rc)) ?? 'its .yo-rc.json holds no generator-secure-aks answers' : 'no .yo-rc.json from generator-secure-aks';
+      const problem = storedAnswersProblem(rc && JSON.stringify(rc)) ?? 'its .yo-rc.json holds no generator-secure-aks answers';
       throw new InputError([{ key: 'destination', value: this.destinationRoot(), rule: `is not a secure-aks repository (${problem}); ${RUN_INSIDE}` }]);
     }
     const stored = resolveAnswers({ stored: this.repository.stored, folderName: basename(this.destinationRoot()) });
