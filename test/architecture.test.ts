@@ -2,7 +2,7 @@
 // a formality: a planted import circle (through types only) and a planted import against the stage
 // order are both reported, by rule name, with a non-zero exit.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,5 +49,18 @@ describe('generators/ layout', () => {
     expect(result.code).not.toBe(0);
     expect(result.out).toMatch(/no-circular: generators\/core\/plan\/context-core\.ts → \s*generators\/core\/plan\/workload\.ts →\s*generators\/core\/plan\/context-core\.ts/);
     expect(result.out).toMatch(/stage-order-answers: generators\/core\/answers\/rules\.ts → generators\/core\/output\/update\.ts/);
+  });
+});
+
+describe('the repository itself', () => {
+  it('has no merge conflict marker left in a tracked text file', () => {
+    // A marker line left by a merge once reached README.md unnoticed.
+    const marker = new RegExp(`^(${'<'.repeat(7)}|${'>'.repeat(7)}|${'='.repeat(7)}$)`, 'm');
+    const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const marked = files.filter((file) => {
+      const text = readFileSync(join(root, file));
+      return !text.includes(0) && marker.test(text.toString('utf8'));
+    });
+    expect(marked).toEqual([]);
   });
 });
