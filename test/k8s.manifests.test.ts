@@ -502,8 +502,8 @@ describe('Gateway API manifests are checked against the upstream CRDs of every b
   it('rejects what the CRDs reject: a bad port, an unknown protocol type, TLS without a certificate, a redirect with a backend', () => {
     const badPort = clone(gateway!) as any;
     badPort.spec.listeners[0].port = 70000;
-    // Against the vendored CRD bundles where the schemas folder has them, else the packaged schema.
-    expect(validateGatewayApi(badPort).join('\n')).toMatch(/(v1\.2\.1: .*listeners\/0\/port must be <= 65535[\s\S]*v1\.4\.1: .*listeners\/0\/port)|(@kubernetes-models\/gateway-api Gateway: .*listeners\/0\/port must be <= 65535)/);
+    // Against both vendored CRD bundles (test/schemas/gateway-api).
+    expect(validateGatewayApi(badPort).join('\n')).toMatch(/v1\.2\.1: .*listeners\/0\/port must be <= 65535[\s\S]*v1\.4\.1: .*listeners\/0\/port/);
     const badName = clone(gateway!) as any;
     badName.spec.listeners[1].name = 'Not A Section';
     expect(validateGatewayApi(badName).join('\n')).toMatch(/listeners\/1\/name must match pattern/);

@@ -8,9 +8,8 @@
 //                           components against the kustomization schema;
 //   podSecurityRestricted() the Pod Security Standards "restricted" profile, for one pod spec;
 //   yamllint()              the real yamllint with the generated repository's own configuration.
-import { Gateway as PackagedGateway } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway';
-import { HTTPRoute as PackagedHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -31,20 +30,12 @@ import { ConfigMap, LimitRange, Namespace, Pod, ResourceQuota, Service, ServiceA
 const SCHEMAS = process.env.SECURE_AKS_SCHEMAS ? pathToFileURL(`${process.env.SECURE_AKS_SCHEMAS.replace(/\/?$/, '/')}`) : new URL('../../../shared/schemas/', import.meta.url);
 
 /**
- * The Gateway API CRDs the manifests must satisfy: the standard channel of kubernetes-sigs/gateway-api,
- * config/crd/standard/gateway.networking.k8s.io_{gateways,httproutes}.yaml, at the oldest and the
- * newest bundle AKS's Managed Gateway API installation puts on the supported minors (v1.2.1 on 1.33,
- * v1.4.1 on 1.35 and later), kept under gateway-api/<tag>/ in the schemas folder:
- *   v1.2.1  commit a8fe5c8732a37ef471d86afaf570ff8ad0ef0221
- *           gateways   sha256 9aea7ae080dfe9c25a814d3d14eed28f335d28de3cbdc00a0351e0e99cb3bf06
- *           httproutes sha256 db36230a2f54ca3f1733bebc9d303d4db16c958856bf2be941a2c6269b872014
- *   v1.4.1  commit 477d172e6ac5eccb82b65781ddb8f924afec4170
- *           gateways   sha256 a02ea425fc901f197b668c9ddd56375e1f6896994914c6e6b9b4fdb85cf3ba6e
- *           httproutes sha256 98c6777c22309d319292e9c288ee632006c9ffdd4272383d6f9dffa3fbccaf14
- * (Apache-2.0). Where those files are not there (they are fetched data, kept in the steering repository's
- * shared/schemas, which a machine may not have yet), the same objects are checked against the schemas
- * the npm package @kubernetes-models/gateway-api generates from the upstream CRDs: never a skip.
+ * The Gateway API CRDs the manifests must satisfy: the standard channel of kubernetes-sigs/gateway-api at
+ * the oldest and the newest bundle AKS's managed Gateway API installation puts on the supported minors,
+ * vendored in test/schemas/gateway-api/<tag>/ (source, commits and sha256 in test/schemas/README.md,
+ * which this file reads: a file whose hash differs fails instead of being used).
  */
+const VENDORED = new URL('../schemas/', import.meta.url);
 export const GATEWAY_API_BUNDLES = ['v1.2.1', 'v1.4.1'] as const;
 const GATEWAY_API_CRDS = { Gateway: 'gateway.networking.k8s.io_gateways.yaml', HTTPRoute: 'gateway.networking.k8s.io_httproutes.yaml' } as const;
 export const GATEWAY_API = 'gateway.networking.k8s.io/v1';
@@ -148,11 +139,14 @@ function gatewayApiValidator(kind: keyof typeof GATEWAY_API_CRDS, bundle: string
   const key = `${bundle}/${kind}`;
   let validate = gatewayApiSchemas.get(key);
   if (!validate) {
-    const file = new URL(`gateway-api/${bundle}/${GATEWAY_API_CRDS[kind]}`, SCHEMAS);
-    if (!existsSync(file)) {
-      validate = `the Gateway API ${bundle} CRD ${file.pathname} is missing (see GATEWAY_API_BUNDLES in test/helpers/k8s.ts)`;
+    const name = GATEWAY_API_CRDS[kind];
+    const file = new URL(`gateway-api/${bundle}/${name}`, VENDORED);
+    const text = readFileSync(file);
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    if (!vendoredHashes().has(`${bundle} ${name} ${sha256}`)) {
+      validate = `${file.pathname} has sha256 ${sha256}, which test/schemas/README.md does not list for ${bundle}`;
     } else {
-      const crd = parse(readFileSync(file, 'utf8')) as {
+      const crd = parse(text.toString('utf8')) as {
         metadata: { annotations?: Record<string, string> };
         spec: { versions: Array<{ name: string; schema: { openAPIV3Schema: object } }> };
       };
@@ -169,15 +163,14 @@ function gatewayApiValidator(kind: keyof typeof GATEWAY_API_CRDS, bundle: string
   return validate;
 }
 
-/** Problems of a Gateway or HTTPRoute under the schema @kubernetes-models/gateway-api generates from the upstream CRD. */
-function packagedGatewayApiProblems(obj: K8sObject): string[] {
-  const Model = obj.kind === 'Gateway' ? PackagedGateway : PackagedHTTPRoute;
-  try {
-    new Model(obj as never).validate();
-    return [];
-  } catch (error) {
-    return [`@kubernetes-models/gateway-api ${obj.kind}: ${(error as Error).message}`];
-  }
+let hashes: Set<string> | undefined;
+
+/** `<tag> <file> <sha256>` for every row of the table in test/schemas/README.md. */
+function vendoredHashes(): Set<string> {
+  hashes ??= new Set(
+    [...readFileSync(new URL('README.md', VENDORED), 'utf8').matchAll(/^\|\s*(v[\d.]+)\s*\|\s*[0-9a-f]{40}\s*\|\s*(\S+)\s*\|\s*([0-9a-f]{64})\s*\|$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`),
+  );
+  return hashes;
 }
 
 /**
@@ -188,14 +181,11 @@ export function validateGatewayApi(obj: K8sObject): string[] {
   const kind = obj.kind as keyof typeof GATEWAY_API_CRDS;
   const problems: string[] = [];
   if (obj.apiVersion !== GATEWAY_API) problems.push(`apiVersion ${obj.apiVersion} is not ${GATEWAY_API}`);
-  const missing: string[] = [];
   for (const bundle of GATEWAY_API_BUNDLES) {
     const validate = gatewayApiValidator(kind, bundle);
-    if (typeof validate === 'string') missing.push(validate);
+    if (typeof validate === 'string') problems.push(validate);
     else if (!validate(obj)) problems.push(...ajvProblems(validate).map((p) => `${bundle}: ${p}`));
   }
-  if (missing.length === GATEWAY_API_BUNDLES.length) problems.push(...packagedGatewayApiProblems(obj));
-  else problems.push(...missing);
   if (!obj.metadata?.name) problems.push('metadata.name is missing');
   const spec = (obj.spec ?? {}) as Record<string, any>;
   if (kind === 'Gateway') {
