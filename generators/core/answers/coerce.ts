@@ -10,6 +10,7 @@ const TYPE_RULES = {
   integer: 'must be a whole number',
   boolean: 'must be true or false',
   list: 'must be a list (such as [1, 2, 3] or - items) or comma-separated text such as 1,2,3',
+  environments: 'must be a list of environments (names or { name, ... } mappings) or comma-separated names such as dev,prod',
   workloads: 'must be a list of workloads',
 } as const;
 
@@ -33,6 +34,8 @@ export function coerce(field: Pick<Field, 'kind'>, raw: unknown, fromText: boole
       return fail;
     case 'list':
       return coerceList(raw, fromText) ?? fail;
+    case 'environments':
+      return Array.isArray(raw) || (fromText && typeof raw === 'string') ? { ok: true, value: raw } : fail;
     case 'workloads':
       return Array.isArray(raw) ? { ok: true, value: raw } : fail;
   }

@@ -27,6 +27,11 @@ export const MIGRATIONS: readonly Migration[] = [
         : {}),
     }),
   },
+  {
+    to: 3,
+    describe: 'environments became a list: the repository\'s one environment is its first (add another with `yo secure-aks:environment <name>`)',
+    migrate: (stored) => (stored.environments === undefined && typeof stored.environment === 'string' ? { ...stored, environments: [stored.environment] } : stored),
+  },
 ];
 
 /** The stored answers' version this generator writes. */

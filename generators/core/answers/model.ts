@@ -43,6 +43,32 @@ export interface Workload {
   expose: Exposure;
 }
 
+/**
+ * The answers that differ between environments. The top-level answers of these keys are the first
+ * environment's; each later environment has its own (answers/environments.ts).
+ */
+export const ENVIRONMENT_SETTINGS = [
+  'location',
+  'adminGroupObjectIds',
+  'addressSpace',
+  'systemNodeVmSize',
+  'systemNodeCount',
+  'userNodeVmSize',
+  'userNodeMinCount',
+  'userNodeMaxCount',
+  'availabilityZones',
+  'acrName',
+  'keyVaultName',
+  'agentMaxConcurrency',
+  'serviceConnection',
+  'agentPoolName',
+  'privateDnsZone',
+] as const satisfies readonly (keyof Answers)[];
+export type EnvironmentSettingKey = (typeof ENVIRONMENT_SETTINGS)[number];
+
+/** One environment: its name (the label in resource names and file names) and its own settings. */
+export type Environment = { name: string } & Pick<Answers, EnvironmentSettingKey>;
+
 export interface Answers {
   name: string;
   location: string;
@@ -70,6 +96,8 @@ export interface Answers {
   serviceConnection: string;
   agentPoolName: string;
   privateDnsZone: string;
+  /** Every environment, lowest first; the first is `environment` with the top-level settings. */
+  environments: Environment[];
   workloads: Workload[];
 }
 
@@ -81,7 +109,7 @@ export interface DefaultInput {
   folderName: string;
 }
 
-type Kind = 'string' | 'integer' | 'boolean' | 'list' | 'workloads';
+type Kind = 'string' | 'integer' | 'boolean' | 'list' | 'environments' | 'workloads';
 
 export interface Field<K extends Key = Key> {
   key: K;
@@ -421,6 +449,18 @@ export const FIELDS = [
     default: (input) => defaultPrivateDnsZone(nameOf(input), envOf(input)),
     rule: rules.privateDnsZone,
     ruleText: 'a lowercase DNS name of 2 or more labels, at most 200 characters, not an Azure privatelink zone',
+  }),
+  field({
+    key: 'environments',
+    kind: 'environments',
+    description:
+      'Environments, lowest first (dev before prod), each with its own resource group, private cluster, key vault, registry, VNet and agent pool; the pipeline deploys them in this order. The first takes the top-level answers; a later one is a name (its settings derived: its own names, the next free address space, at least 3 nodes when production-like) or { name, ' +
+      ENVIRONMENT_SETTINGS.join(', ') +
+      ' } in an answers file.',
+    message: 'Environments, lowest first (comma-separated, such as dev,prod)',
+    defaultText: '<environment>',
+    default: (input) => [{ name: envOf(input) } as Environment],
+    ruleText: 'unique environment names, the first equal to environment; address spaces that do not overlap; each environment its own registry, key vault, DNS zone, service connection and agent pool',
   }),
   field({
     key: 'workloads',

@@ -1,6 +1,6 @@
 // Command-line options, --help text, answers.schema.json and the README's answers table, all derived
 // from the answers model.
-import { EXPOSURES, FIELDS, flagOf, WORKLOAD_FIELDS, WORKLOAD_KINDS, type Field } from './model.ts';
+import { ENVIRONMENT_SETTINGS, EXPOSURES, FIELDS, fieldOf, flagOf, WORKLOAD_FIELDS, WORKLOAD_KINDS, type Field } from './model.ts';
 
 export interface OptionSpec {
   name: string;
@@ -102,6 +102,30 @@ function fieldSchema(field: Field): JsonSchema {
     }
     case 'string':
       return { type: 'string', description, ...(field.choices ? { enum: field.choices } : {}) };
+    case 'environments': {
+      const name = { type: 'string', pattern: '^[a-z][a-z0-9]{1,7}$', description: `${fieldOf('environment').description} Rule: ${fieldOf('environment').ruleText}.` };
+      return {
+        description,
+        anyOf: [
+          {
+            type: 'array',
+            minItems: 1,
+            items: {
+              anyOf: [
+                name,
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['name'],
+                  properties: { name, ...Object.fromEntries(ENVIRONMENT_SETTINGS.map((key) => [key, fieldSchema(fieldOf(key))])) },
+                },
+              ],
+            },
+          },
+          { type: 'string', description: 'Comma-separated environment names, as on the command line (dev,prod).' },
+        ],
+      };
+    }
     case 'workloads':
       return {
         type: 'array',

@@ -2,7 +2,8 @@
 // every problem at once; nothing downstream re-validates.
 //   command-line flags > answers file > stored .yo-rc.json > prompt answers > defaults
 import { coerce } from './coerce.ts';
-import { FIELDS, KEYS, WORKLOAD_FIELDS, WORKLOAD_KEYS, type Answers, type Field, type Key, type Workload } from './model.ts';
+import { checkEnvironments, environmentAnswers } from './environments.ts';
+import { ENVIRONMENT_SETTINGS, FIELDS, KEYS, WORKLOAD_FIELDS, WORKLOAD_KEYS, type Answers, type Field, type Key, type Workload } from './model.ts';
 import { AKS_RESERVED_RANGES, isPrivate, overlaps, parseCidr, planSubnets, subnetRequests, type Cidr } from './network.ts';
 import { PLATFORM_IDENTITY_DESCRIPTIONS, reservedPrefixesText } from './platform-identities.ts';
 import { derivedNames, PLATFORM_IDENTITY_ROLES, RESERVED_WORKLOAD_PREFIXES, resourceNames, workloadNames, type DerivedName, type Names } from './naming.ts';
@@ -36,8 +37,11 @@ export function pick(sources: Sources, key: Key): { layer: string; value: unknow
   return undefined;
 }
 
-/** Checks one value against its field (type, items, rule). Used by prompts too. */
-export function checkField(field: Field, raw: unknown, fromText: boolean): { value?: unknown; problems: Problem[] } {
+/**
+ * Checks one value against its field (type, items, rule). Used by prompts too. `sofar`: the answers
+ * resolved before this field (the environment list is completed from them).
+ */
+export function checkField(field: Field, raw: unknown, fromText: boolean, sofar: Partial<Answers> = {}): { value?: unknown; problems: Problem[] } {
   const coerced = coerce(field, raw, fromText);
   if (!coerced.ok) return { problems: [{ key: field.key, value: raw, rule: coerced.rule }] };
   const value = coerced.value;
@@ -50,6 +54,10 @@ export function checkField(field: Field, raw: unknown, fromText: boolean): { val
       const rule = basicString(item) ?? field.itemRule!(item);
       if (rule) problems.push({ key: `${field.key}[${index}]`, value: item, rule });
     });
+  }
+  if (field.kind === 'environments') {
+    const checked = checkEnvironments(value, sofar, fromText);
+    return { value: checked.environments, problems: checked.problems };
   }
   if (field.kind === 'workloads') {
     const checked = checkWorkloads(value as unknown[]);
@@ -67,7 +75,62 @@ function where(layer: string, key: string): string {
   return layer === 'stored' ? `.yo-rc.json ${key}` : key;
 }
 
-export function resolveAnswers(sources: Sources): Resolution {
+/** Names of an environment list as given (names or mappings), for reading `environment` from it. */
+function firstEnvironmentName(raw: unknown): string | undefined {
+  const first = Array.isArray(raw) ? raw[0] : typeof raw === 'string' ? raw.split(/,[ ]*/)[0] : undefined;
+  if (typeof first === 'string') return first;
+  if (first !== null && typeof first === 'object' && typeof (first as { name?: unknown }).name === 'string') return (first as { name: string }).name;
+  return undefined;
+}
+
+const LAYERS = ['flags', 'file', 'stored', 'prompted'] as const;
+
+/**
+ * `environment` is the first of `environments`. A layer that gives the list and not the label gets
+ * the label from it. A label given above a one-environment list renames that environment (a change
+ * the update engine treats as destructive); above a longer list it is refused, naming both: adding
+ * an environment is `--environments` or `yo secure-aks:environment`, never a new label.
+ */
+function alignEnvironmentLayers(sources: Sources): { sources: Sources; problems: Problem[] } {
+  const aligned: Sources = { ...sources };
+  for (const layer of LAYERS) {
+    const values = sources[layer];
+    if (values?.environments !== undefined && values.environment === undefined) {
+      const first = firstEnvironmentName(values.environments);
+      if (first !== undefined) aligned[layer] = { ...values, environment: first };
+    }
+  }
+  const label = LAYERS.findIndex((l) => aligned[l]?.environment !== undefined);
+  const list = LAYERS.findIndex((l) => aligned[l]?.environments !== undefined);
+  if (label < 0 || list < 0 || label >= list) return { sources: aligned, problems: [] };
+  const environments = aligned[LAYERS[list]!]!.environments;
+  const count = Array.isArray(environments) ? environments.length : typeof environments === 'string' ? environments.split(',').length : 0;
+  const given = aligned[LAYERS[label]!]!.environment;
+  const first = firstEnvironmentName(environments);
+  if (count <= 1 || given === first) {
+    const { environments: _dropped, ...rest } = aligned[LAYERS[list]!]!;
+    aligned[LAYERS[list]!] = rest;
+    return { sources: aligned, problems: [] };
+  }
+  const names = (Array.isArray(environments) ? environments : []).map((e) => (typeof e === 'string' ? e : (e as { name?: unknown })?.name)).join(', ');
+  return {
+    sources: aligned,
+    problems: [
+      {
+        key: where(LAYERS[label]!, 'environment'),
+        value: given,
+        rule: names.split(', ').includes(String(given))
+          ? `names the first environment, and ${String(given)} is already one of this repository's (${names}${LAYERS[list] === 'stored' ? ', in .yo-rc.json' : ''}); to change their order, give environments`
+          : `names the first environment, and this repository has several (${names}${LAYERS[list] === 'stored' ? ', in .yo-rc.json' : ''}); to add one run \`yo secure-aks:environment ${String(given)}\`, to change the list give environments`,
+      },
+    ],
+  };
+}
+
+export function resolveAnswers(input: Sources): Resolution {
+  const { sources, problems: layerProblems } = alignEnvironmentLayers(input);
+  // Everything else would be derived from the wrong environment: say only what to change.
+  if (layerProblems.length > 0) return { ok: false, problems: layerProblems };
   const problems: Problem[] = [];
   const answers: Partial<Answers> = {};
   for (const layer of ['flags', 'file', 'stored', 'prompted'] as const) {
@@ -81,7 +144,7 @@ export function resolveAnswers(sources: Sources): Resolution {
   for (const field of FIELDS as readonly Field[]) {
     const given = pick(sources, field.key);
     const raw = given ? given.value : field.default({ answers, folderName: sources.folderName });
-    const checked = checkField(field, raw, given ? TEXT_LAYERS.has(given.layer) : false);
+    const checked = checkField(field, raw, given ? TEXT_LAYERS.has(given.layer) : false, answers);
     // A derived default is only wrong because something it derives from is wrong: report the cause.
     if (given) problems.push(...checked.problems.map((p) => ({ ...p, key: where(given.layer, p.key) })));
     else if (problems.length === 0) {
@@ -116,6 +179,31 @@ function crossChecks(answers: Partial<Answers>): Problem[] {
   if (name !== undefined && environment !== undefined && acrName !== undefined && keyVaultName !== undefined && agentPoolName !== undefined && agentPool !== undefined && bastion !== undefined && workloads !== undefined) {
     problems.push(...checkPlanNames({ name, environment, acrName, keyVaultName, agentPoolName, agentPool, bastion, workloads }));
   }
+  if (problems.length === 0 && answers.environments && answers.environments.length > 1) problems.push(...laterEnvironmentChecks(answers as Answers));
+  return problems;
+}
+
+/**
+ * The same checks for every environment after the first, on its own settings: derived name lengths,
+ * its address space against the cluster's ranges and the subnet plan, and the names over its plan.
+ * A problem is reported on that environment's entry.
+ */
+function laterEnvironmentChecks(answers: Answers): Problem[] {
+  const problems: Problem[] = [];
+  answers.environments.forEach((env, index) => {
+    if (index === 0) return;
+    const view = environmentAnswers(answers, env);
+    const at = `environments[${index}]`;
+    const found = [
+      ...checkDerivedNames(view),
+      ...checkRanges(view).filter((p) => p.key === 'addressSpace'),
+      ...checkPlanNames(view),
+    ];
+    for (const p of found) {
+      const own = p.key === 'name' || p.key === 'environment' ? `${at}.name` : (ENVIRONMENT_SETTINGS as readonly string[]).includes(p.key) ? `${at}.${p.key}` : p.key;
+      problems.push({ ...p, key: own, rule: own === p.key ? `${p.rule} (in environment ${env.name})` : p.rule });
+    }
+  });
   return problems;
 }
 

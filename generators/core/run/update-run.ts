@@ -27,6 +27,7 @@ import { PATHS } from '../plan/contracts.ts';
 import { PACKAGE_VERSION, templateRoot } from '../support/paths.ts';
 import { InputError, type Problem } from '../support/problems.ts';
 import { rcText, readRepository, type RepositoryState } from './repository.ts';
+import { storedAnswers } from '../answers/environments.ts';
 
 export interface UpdateOptions {
   interactive: boolean;
@@ -348,7 +349,7 @@ async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
   }
 
   const provenance = { generatorVersion: PACKAGE_VERSION, answersVersion: answersVersion(), files: Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1))) };
-  const rc = rcText(state.rc, next, provenance);
+  const rc = rcText(state.rc, storedAnswers(next), provenance);
   result.files = Object.keys(record);
   if (options.dryRun) return { result, rendered, lines, nothing };
 
