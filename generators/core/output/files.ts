@@ -3,7 +3,8 @@
 //   - `<path>.ejs` renders to `<path>`; a `dot-` prefix on a file name becomes `.` (npm drops dotfiles);
 //   - a `__workload__` path segment renders once per workload, with `w` bound to that workload;
 //   - a `__namespace__` path segment renders once per distinct workload namespace, with `ns` bound to its name;
-//   - a `__environment__` path segment is replaced by the environment label;
+//   - a `__environment__` path segment renders once per environment, with that environment's context
+//     (so does an entry of ENVIRONMENT_ROOTS);
 //   - files whose name starts with `_` are partials, included by other templates and not emitted.
 // A template not listed here is always emitted. For a `__workload__` template the condition also
 // receives the workload, and decides per workload.
@@ -31,6 +32,14 @@ export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => b
   'src/__workload__/html/index.html.ejs': (_ctx, w) => w?.web === true,
   'src/__workload__/worker.sh.ejs': (_ctx, w) => w?.web === false,
   'src/__workload__/healthcheck.sh.ejs': (_ctx, w) => w?.web === false,
+};
+
+/**
+ * Templates that render once per environment although their path has no `__environment__`: the
+ * Bicep entry point (infra/main.bicep with one environment, infra/<environment>.bicep with several).
+ */
+export const ENVIRONMENT_ROOTS: Record<string, (ctx: Context) => string> = {
+  'infra/main.bicep.ejs': (ctx) => ctx.environment.rootBicep,
 };
 
 /** Output path of a template path, or undefined for partials. */

@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import type { Context } from '../plan/context.ts';
 import type { WorkloadContext } from '../plan/workload.ts';
 import { plainToken } from '../plan/escape.ts';
-import { included, outputPath } from './files.ts';
+import { ENVIRONMENT_ROOTS, included, outputPath } from './files.ts';
 
 export const WORKLOAD_SEGMENT = '__workload__';
 /** A path segment replaced by the environment label (infra/__environment__.bicepparam, k8s/overlays/__environment__). */
@@ -46,16 +46,21 @@ const compiled = new Map<string, { source: string; template: Template }>();
 export async function renderTree(templateRoot: string, ctx: Context, options: RenderOptions = {}): Promise<Map<string, string>> {
   const { compile } = await ejs();
   const output = new Map<string, string>();
+  const only = options.workloads ? new Set(options.workloads.map((w) => w.name)) : undefined;
   for (const templatePath of listFiles(templateRoot)) {
-    const target = outputPath(templatePath)?.replaceAll(ENVIRONMENT_SEGMENT, ctx.answers.environment);
-    if (!target || (options.filter && !options.filter(templatePath))) continue;
-    const workloads = options.workloads ?? ctx.workloads;
-    const candidates: Array<{ path: string; w?: WorkloadContext; ns?: string }> = target.includes(WORKLOAD_SEGMENT)
-      ? workloads.map((w) => ({ path: target.replaceAll(WORKLOAD_SEGMENT, w.name), w }))
-      : target.includes(NAMESPACE_SEGMENT)
-        ? [...new Set(workloads.map((w) => w.namespace))].map((ns) => ({ path: target.replaceAll(NAMESPACE_SEGMENT, ns), ns }))
-        : [{ path: target }];
-    const targets = candidates.filter((t) => included(templatePath, ctx, t.w));
+    const path = outputPath(templatePath);
+    if (!path || (options.filter && !options.filter(templatePath))) continue;
+    // A file of one environment renders once per environment, with that environment's context.
+    const perEnvironment = path.includes(ENVIRONMENT_SEGMENT) || Object.hasOwn(ENVIRONMENT_ROOTS, templatePath);
+    const candidates: Array<{ path: string; env: Context; w?: WorkloadContext; ns?: string }> = [];
+    for (const env of perEnvironment ? ctx.environments : [ctx]) {
+      const target = (ENVIRONMENT_ROOTS[templatePath]?.(env) ?? path).replaceAll(ENVIRONMENT_SEGMENT, env.answers.environment);
+      const workloads = only ? env.workloads.filter((w) => only.has(w.name)) : env.workloads;
+      if (target.includes(WORKLOAD_SEGMENT)) candidates.push(...workloads.map((w) => ({ path: target.replaceAll(WORKLOAD_SEGMENT, w.name), env, w })));
+      else if (target.includes(NAMESPACE_SEGMENT)) candidates.push(...[...new Set(workloads.map((w) => w.namespace))].map((ns) => ({ path: target.replaceAll(NAMESPACE_SEGMENT, ns), env, ns })));
+      else candidates.push({ path: target, env });
+    }
+    const targets = candidates.filter((t) => included(templatePath, t.env, t.w));
     if (targets.length === 0) continue;
     const filename = join(templateRoot, templatePath);
     const source = readFileSync(filename, 'utf8');
@@ -63,15 +68,16 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
     // and a run that renders twice (a re-run renders the stored answers too) compiles each file once.
     const cached = compiled.get(filename);
     let template = cached?.source === source ? cached.template : undefined;
-    for (const { path, w, ns } of targets) {
+    for (const { path: out, env, w, ns } of targets) {
       try {
         if (!template) {
           template = compile(source, { filename, escape: plainToken, async: false }) as Template;
           compiled.set(filename, { source, template });
         }
-        output.set(path, template({ ...ctx, w, ns }));
+        output.set(out, template({ ...env, w, ns }));
       } catch (error) {
-        throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ns ? ` for namespace ${ns}` : ''} failed: ${(error as Error).message}`);
+        const inEnvironment = perEnvironment && ctx.environments.length > 1 ? ` in environment ${env.answers.environment}` : '';
+        throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ns ? ` for namespace ${ns}` : ''}${inEnvironment} failed: ${(error as Error).message}`);
       }
     }
   }

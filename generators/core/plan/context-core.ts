@@ -12,8 +12,26 @@ import { pipelineContext, type PipelineContext } from './pipeline.ts';
 import { psruleContext, type PsRuleContext } from './psrule.ts';
 import { workloadContext, type WorkloadContext } from './workload.ts';
 
+/** Which environment a context is for, and where its own files are. */
+export interface EnvironmentPlace {
+  name: string;
+  /** 0 for the first (lowest) environment. */
+  index: number;
+  /** How many environments the repository has. */
+  count: number;
+  /**
+   * The Bicep entry point its parameter file uses: infra/main.bicep while the repository has one
+   * environment; infra/<environment>.bicep each once it has several (every environment's root
+   * module places its own literal values and calls the shared modules under infra/modules/).
+   */
+  rootBicep: string;
+  bicepParams: string;
+  overlay: string;
+}
+
 export interface CoreContext {
   answers: Answers;
+  environment: EnvironmentPlace;
   names: Names;
   network: NetworkPlan;
   workloads: WorkloadContext[];
@@ -35,12 +53,19 @@ export interface CoreContext {
   md: typeof md;
 }
 
+/** Where the files of environment `index` of `count` live. */
+export function environmentPlace(name: string, index: number, count: number): EnvironmentPlace {
+  return { name, index, count, rootBicep: PATHS.rootBicep(name, count), bicepParams: PATHS.bicepParams(name), overlay: PATHS.kustomizeOverlay(name) };
+}
+
 export function coreContext(answers: Answers, generatorVersion: string): CoreContext {
   const names = resourceNames(answers);
+  const index = Math.max(0, answers.environments.findIndex((e) => e.name === answers.environment));
   const workloads = answers.workloads.map((w) => workloadContext(w, answers));
   const network = networkPlan(answers, names);
   return {
     answers,
+    environment: environmentPlace(answers.environment, index, answers.environments.length),
     names,
     network,
     workloads,

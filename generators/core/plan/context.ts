@@ -5,6 +5,7 @@
 // In: typed, validated Answers (answers/). Out: Context (read by output/render.ts).
 // Inside: context-core.ts joins one context per concern (infra.ts, k8s.ts, pipeline.ts, psrule.ts, over
 // workload.ts and network-plan.ts); docs.ts derives the README's data from that; this file joins both.
+import { everyEnvironment } from '../answers/environments.ts';
 import type { Answers } from '../answers/model.ts';
 import { coreContext, type CoreContext } from './context-core.ts';
 import { docsContext, type DocsContext } from './docs.ts';
@@ -12,9 +13,21 @@ import { docsContext, type DocsContext } from './docs.ts';
 export interface Context extends CoreContext {
   /** The README: security controls table, architecture diagram, runbook values (plan/docs.ts). */
   docs: DocsContext;
+  /**
+   * Every environment's context, lowest first; the first is this one. Files of one environment
+   * (its parameter file, root module and overlay) render with their own; the repository's files
+   * (scripts, pipeline, docs) list them all.
+   */
+  environments: Context[];
+}
+
+function contextOf(answers: Answers, generatorVersion: string): Omit<Context, 'environments'> {
+  const core = coreContext(answers, generatorVersion);
+  return { ...core, docs: docsContext(core) };
 }
 
 export function buildContext(answers: Answers, generatorVersion: string): Context {
-  const core = coreContext(answers, generatorVersion);
-  return { ...core, docs: docsContext(core) };
+  const views = everyEnvironment(answers).map((view) => contextOf(view, generatorVersion) as Context);
+  for (const view of views) view.environments = views;
+  return views[0]!;
 }

@@ -24,6 +24,8 @@ export const INFRA_OUTPUTS = {
 /** Repository-relative paths that more than one concern refers to. */
 export const PATHS = {
   mainBicep: 'infra/main.bicep',
+  /** An environment's Bicep entry point: infra/main.bicep with one environment, infra/<environment>.bicep with several. */
+  rootBicep: (environment: string, count: number) => (count > 1 ? `infra/${environment}.bicep` : 'infra/main.bicep'),
   /** One parameter file per environment. */
   bicepParams: (environment: string) => `infra/${environment}.bicepparam`,
   /** The workload list the Bicep reads (edited structurally by the workload subgenerator). */
