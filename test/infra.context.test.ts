@@ -69,7 +69,6 @@ describe('core/plan/infra.ts', () => {
       name: 'api',
       namespace: 'shop',
       serviceAccount: ctx.workloads[1]!.names.serviceAccount,
-      identityName: ctx.workloads[1]!.names.identity,
       federatedCredentialName: ctx.workloads[1]!.names.federatedCredential,
       readsSecrets: false,
       exposed: false,

@@ -103,9 +103,12 @@ export interface WorkloadNames {
   secretProviderClass: string;
 }
 
+/** A workload's identity is `<prefix><workload>-<environment>`; infra/modules/workload-identity.bicep builds it the same way. */
+export const WORKLOAD_IDENTITY_PREFIX = 'id-';
+
 export function workloadNames(workload: Workload, environment: string): WorkloadNames {
   return {
-    identity: `id-${workload.name}-${environment}`,
+    identity: `${WORKLOAD_IDENTITY_PREFIX}${workload.name}-${environment}`,
     federatedCredential: `fic-${workload.namespace}-${workload.name}`,
     serviceAccount: workload.name,
     secretProviderClass: `${workload.name}-secrets`,

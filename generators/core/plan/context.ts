@@ -8,6 +8,7 @@
 import { everyEnvironment } from '../answers/environments.ts';
 import type { Answers } from '../answers/model.ts';
 import { coreContext, type CoreContext } from './context-core.ts';
+import { mergedSuppressions, withSuppressions } from './psrule.ts';
 import { docsContext, type DocsContext } from './docs.ts';
 
 export interface Context extends CoreContext {
@@ -28,6 +29,10 @@ function contextOf(answers: Answers, generatorVersion: string): Omit<Context, 'e
 
 export function buildContext(answers: Answers, generatorVersion: string): Context {
   const views = everyEnvironment(answers).map((view) => contextOf(view, generatorVersion) as Context);
+  if (views.length > 1) {
+    const merged = mergedSuppressions(views.map((v) => ({ environment: v.answers.environment, suppressions: v.psrule.suppressions })));
+    for (const view of views) view.psrule = withSuppressions(view.psrule, merged);
+  }
   for (const view of views) view.environments = views;
   return views[0]!;
 }

@@ -5,7 +5,7 @@
 // Templates read these through `ctx.infra`; the workload generator reuses infraWorkloadEntry and
 // renderInfraWorkloads to add a workload to infra/workloads.json structurally.
 import type { Answers } from '../answers/model.ts';
-import { infraNames, type InfraNames, type Names } from '../answers/naming.ts';
+import { infraNames, WORKLOAD_IDENTITY_PREFIX, type InfraNames, type Names } from '../answers/naming.ts';
 import { CUSTOM_ROLES, isCustomRole, ROLES, type CustomRoleKey, type RoleKey } from './roles.ts';
 import type { WorkloadContext } from './workload.ts';
 import { AKS_FQDN_TAG, egressAllowlist, renderEgressAllowlist, type EgressAllowlist } from './egress.ts';
@@ -111,7 +111,6 @@ export interface InfraWorkload {
   name: string;
   namespace: string;
   serviceAccount: string;
-  identityName: string;
   federatedCredentialName: string;
   /** Gets "Key Vault Secrets User" on the vault (the workload mounts Key Vault secrets). */
   readsSecrets: boolean;
@@ -124,7 +123,6 @@ export function infraWorkloadEntry(w: WorkloadContext): InfraWorkload {
     name: w.name,
     namespace: w.namespace,
     serviceAccount: w.names.serviceAccount,
-    identityName: w.names.identity,
     federatedCredentialName: w.names.federatedCredential,
     readsSecrets: w.hasSecrets,
     exposed: w.exposed,
@@ -233,6 +231,8 @@ export interface InfraContext {
   roleAssignments: RoleAssignmentPlan[];
   /** Content of infra/workloads.json. */
   workloadsJson: string;
+  /** Each workload's identity is named `<workloadIdentityPrefix><workload>-<environment>` (the environment's entry point passes the label). */
+  workloadIdentityPrefix: string;
   /** The etcd encryption key (AKS KMS, private key vault mode). */
   kms: typeof KMS;
   egress: {
@@ -358,6 +358,7 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
     customRoles: CUSTOM_ROLES,
     roleAssignments: plan,
     workloadsJson: renderInfraWorkloads(workloads.map(infraWorkloadEntry)),
+    workloadIdentityPrefix: WORKLOAD_IDENTITY_PREFIX,
     kms: KMS,
     egress: egressContext(answers),
   };

@@ -231,6 +231,32 @@ export interface PsRuleContext {
   localCommand: string;
 }
 
+/**
+ * The suppressions of several environments in one ps-rule.yaml (it reads every parameter file): one
+ * entry per rule, the targets of every environment, and each environment's reason where they differ.
+ */
+export function mergedSuppressions(perEnvironment: Array<{ environment: string; suppressions: Suppression[] }>): Suppression[] {
+  const merged = new Map<string, { first: Suppression; targets: string[]; reasons: Array<{ environment: string; reason: string }> }>();
+  for (const { environment, suppressions: list } of perEnvironment) {
+    for (const s of list) {
+      const entry = merged.get(s.rule) ?? { first: s, targets: [], reasons: [] };
+      merged.set(s.rule, entry);
+      entry.targets.push(...s.targets.filter((t) => !entry.targets.includes(t)));
+      entry.reasons.push({ environment, reason: s.reason });
+    }
+  }
+  return [...merged.values()].map(({ first, targets, reasons }) => ({
+    ...first,
+    targets,
+    reason: new Set(reasons.map((r) => r.reason)).size === 1 ? first.reason : reasons.map((r) => `In ${r.environment}: ${r.reason}`).join(' '),
+  }));
+}
+
+/** The same context with these suppressions (their comments rewrapped). */
+export function withSuppressions(context: PsRuleContext, list: Suppression[]): PsRuleContext {
+  return { ...context, suppressions: list.map((s) => ({ ...s, comment: commentLines(s.reason) })) };
+}
+
 export function psruleContext(answers: SuppressionInput, names: Names): PsRuleContext {
   return {
     baseline,
