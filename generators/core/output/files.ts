@@ -34,12 +34,27 @@ export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => b
   'src/__workload__/healthcheck.sh.ejs': (_ctx, w) => w?.web === false,
 };
 
+/** Where a repository-wide file goes once there are several environments: one per environment, its values differ between them. */
+const intoOverlay = (from: string, to: string) => (ctx: Context) => (ctx.environment.count > 1 ? to : from);
+const GATEWAY_FILES = ['kustomization', 'namespace', 'service-account', 'gateway', 'http-redirect', 'network-policy'];
+
 /**
- * Templates that render once per environment although their path has no `__environment__`: the
- * Bicep entry point (infra/main.bicep with one environment, infra/<environment>.bicep with several).
+ * Templates that render once per environment although their path has no `__environment__`, and the
+ * output path (placeholders allowed) for an environment's context:
+ *   - the Bicep entry point: infra/main.bicep with one environment, infra/<environment>.bicep with several;
+ *   - the manifests that carry an environment's addresses and names (the private gateway: its IP, subnet,
+ *     DNS zone and key vault; each workload's HTTPRoute host name and the NetworkPolicy's private endpoint
+ *     range): under k8s/base with one environment, in each environment's overlay with several.
  */
-export const ENVIRONMENT_ROOTS: Record<string, (ctx: Context) => string> = {
-  'infra/main.bicep.ejs': (ctx) => ctx.environment.rootBicep,
+export const ENVIRONMENT_TARGETS: Record<string, (ctx: Context) => string> = {
+  'infra/main.bicep.ejs': intoOverlay('infra/main.bicep', 'infra/__environment__.bicep'),
+  ...Object.fromEntries(
+    ['network-policy', 'http-route'].map((name) => [
+      `k8s/base/workloads/__workload__/${name}.yaml.ejs`,
+      intoOverlay(`k8s/base/workloads/__workload__/${name}.yaml`, `k8s/overlays/__environment__/workloads/__workload__/${name}.yaml`),
+    ]),
+  ),
+  ...Object.fromEntries(GATEWAY_FILES.map((name) => [`k8s/base/gateway/${name}.yaml.ejs`, intoOverlay(`k8s/base/gateway/${name}.yaml`, `k8s/overlays/__environment__/gateway/${name}.yaml`)])),
 };
 
 /** Output path of a template path, or undefined for partials. */

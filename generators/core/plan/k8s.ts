@@ -133,6 +133,12 @@ export interface K8sWorkload {
   maxReplicas: number;
   /** Files of k8s/base/workloads/<w>/, in the order its kustomization lists them. */
   resources: string[];
+  /**
+   * Files of the workload's folder in the overlay that its kustomization lists after its base: with
+   * several environments, the manifests whose values differ between them (HTTPRoute host name,
+   * NetworkPolicy private endpoint range); none with one environment.
+   */
+  overlayResources: string[];
   /** k8s/base/workloads/<w>, relative to the workload's folder in an overlay (its kustomization's resource). */
   baseFromOverlay: string;
 }
@@ -154,6 +160,8 @@ export interface K8sContext {
   };
   /** Overlay folder of the answered environment, repository-relative. */
   overlay: string;
+  /** The private gateway's kustomization relative to the overlay: k8s/base/gateway, or the overlay's own with several environments. */
+  gatewayFromOverlay: string;
   /** k8s/base/namespaces/<ns>, relative to the overlay folder, per namespace (the overlay's resources). */
   namespaceFromOverlay: Record<string, string>;
   secretsMountPath: string;
@@ -206,8 +214,10 @@ function relativeTo(from: string, to: string): string {
   return posix.relative(from, to);
 }
 
-export function k8sWorkload(workload: Workload, environment: string): K8sWorkload {
+export function k8sWorkload(workload: Workload, environment: string, environments = 1): K8sWorkload {
   const web = workload.kind === 'web';
+  const perEnvironment = [...(web && workload.expose === 'internal' ? ['http-route.yaml'] : []), 'network-policy.yaml'];
+  const several = environments > 1;
   return {
     image: `${PLACEHOLDER_REGISTRY}/${workload.name}:${PLACEHOLDER}`,
     valuesConfigMap: `${DEPLOY_VALUES_CONFIGMAP}-${workload.name}`,
@@ -218,11 +228,12 @@ export function k8sWorkload(workload: Workload, environment: string): K8sWorkloa
       ...(workload.secrets.length > 0 ? ['secret-provider-class.yaml'] : []),
       'deployment.yaml',
       ...(web ? ['service.yaml'] : []),
-      ...(web && workload.expose === 'internal' ? ['http-route.yaml'] : []),
+      ...(!several && web && workload.expose === 'internal' ? ['http-route.yaml'] : []),
       'pod-disruption-budget.yaml',
       'horizontal-pod-autoscaler.yaml',
-      'network-policy.yaml',
+      ...(several ? [] : ['network-policy.yaml']),
     ],
+    overlayResources: several ? perEnvironment : [],
     baseFromOverlay: relativeTo(PATHS.workloadOverlay(environment, workload.name), PATHS.workloadBase(workload.name)),
   };
 }
@@ -233,7 +244,8 @@ export function k8sContext(answers: Answers, workloads: readonly WorkloadContext
   const overlay = PATHS.kustomizeOverlay(answers.environment);
   return {
     namespaces,
-    workload: Object.fromEntries(answers.workloads.map((w) => [w.name, k8sWorkload(w, answers.environment)])),
+    workload: Object.fromEntries(answers.workloads.map((w) => [w.name, k8sWorkload(w, answers.environment, answers.environments.length)])),
+    gatewayFromOverlay: answers.environments.length > 1 ? 'gateway' : relativeTo(overlay, 'k8s/base/gateway'),
     placeholder: PLACEHOLDER,
     placeholderRegistry: PLACEHOLDER_REGISTRY,
     values: {
