@@ -6,7 +6,7 @@
 // reports an error makes the output "invalid"; a check that does not finish in time makes it "slow"
 // (not verified, and not found invalid either). execa is loaded only when a tool actually runs.
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, posix } from 'node:path';
 
 export type ValidationTool = 'bicep' | 'kubectl';
 
@@ -99,14 +99,31 @@ interface PlannedStep {
   skip?: string;
 }
 
-/** The checks, in the order scripts/validate.sh runs them: main.bicep, each parameter file, each overlay. */
+/** The entry point a parameter file deploys: the file of its `using` line, repository-relative. */
+function usingTarget(bicepparam: string): string | undefined {
+  const target = /^using\s+'([^']+\.bicep)'/m.exec(bicepparam)?.[1];
+  return target ? posix.normalize(`infra/${target}`) : undefined;
+}
+
+/**
+ * The checks, in the order scripts/validate.sh runs them: each Bicep entry point (infra/main.bicep, or
+ * one per environment: the files the parameter files use), each parameter file, each overlay.
+ */
 export function plannedChecks(root: string, env: Env = process.env): PlannedStep[] {
   const steps: PlannedStep[] = [];
   const infra = join(root, 'infra');
-  if (existsSync(join(infra, 'main.bicep'))) {
-    steps.push({ tool: 'bicep', command: 'bicep build infra/main.bicep', args: ['build', 'infra/main.bicep', '--stdout'] });
-    steps.push({ tool: 'bicep', command: 'bicep lint infra/main.bicep', args: ['lint', 'infra/main.bicep'] });
-    const parameterFiles = readdirSync(infra).filter((f) => f.endsWith('.bicepparam')).sort();
+  const parameterFiles = existsSync(infra) ? readdirSync(infra).filter((f) => f.endsWith('.bicepparam')).sort() : [];
+  const roots = [
+    ...new Set([
+      ...(existsSync(join(infra, 'main.bicep')) ? ['infra/main.bicep'] : []),
+      ...parameterFiles.map((f) => usingTarget(readFileSync(join(infra, f), 'utf8'))).filter((t): t is string => t !== undefined && existsSync(join(root, t))),
+    ]),
+  ];
+  if (roots.length > 0) {
+    for (const file of roots) {
+      steps.push({ tool: 'bicep', command: `bicep build ${file}`, args: ['build', file, '--stdout'] });
+      steps.push({ tool: 'bicep', command: `bicep lint ${file}`, args: ['lint', file] });
+    }
     for (const file of parameterFiles) {
       const unset = parameterVariables(readFileSync(join(infra, file), 'utf8')).filter((name) => !env[name]);
       steps.push({

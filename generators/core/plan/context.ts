@@ -9,6 +9,7 @@ import { everyEnvironment } from '../answers/environments.ts';
 import type { Answers } from '../answers/model.ts';
 import { coreContext, type CoreContext } from './context-core.ts';
 import { mergedSuppressions, withSuppressions } from './psrule.ts';
+import { selectEnvironment, type EnvironmentValue } from './scripts.ts';
 import { docsContext, type DocsContext } from './docs.ts';
 
 export interface Context extends CoreContext {
@@ -20,9 +21,11 @@ export interface Context extends CoreContext {
    * (scripts, pipeline, docs) list them all.
    */
   environments: Context[];
+  /** The environment argument of the operator scripts (plan/scripts.ts). */
+  selectEnvironment: (script: string, variables: Record<string, EnvironmentValue>) => string[];
 }
 
-function contextOf(answers: Answers, generatorVersion: string): Omit<Context, 'environments'> {
+function contextOf(answers: Answers, generatorVersion: string): Omit<Context, 'environments' | 'selectEnvironment'> {
   const core = coreContext(answers, generatorVersion);
   return { ...core, docs: docsContext(core) };
 }
@@ -33,6 +36,9 @@ export function buildContext(answers: Answers, generatorVersion: string): Contex
     const merged = mergedSuppressions(views.map((v) => ({ environment: v.answers.environment, suppressions: v.psrule.suppressions })));
     for (const view of views) view.psrule = withSuppressions(view.psrule, merged);
   }
-  for (const view of views) view.environments = views;
+  for (const view of views) {
+    view.environments = views;
+    view.selectEnvironment = (script, variables) => selectEnvironment(views, script, variables);
+  }
   return views[0]!;
 }
