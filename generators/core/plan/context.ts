@@ -10,6 +10,7 @@ import type { Answers } from '../answers/model.ts';
 import { coreContext, type CoreContext } from './context-core.ts';
 import { mergedSuppressions, withSuppressions } from './psrule.ts';
 import { selectEnvironment, type EnvironmentValue } from './scripts.ts';
+import { pipelineStages, type StageCall } from './stages.ts';
 import { docsContext, type DocsContext } from './docs.ts';
 
 export interface Context extends CoreContext {
@@ -21,11 +22,13 @@ export interface Context extends CoreContext {
    * (scripts, pipeline, docs) list them all.
    */
   environments: Context[];
+  /** The pipeline's stages, every environment in order (plan/stages.ts). */
+  stages: StageCall[];
   /** The environment argument of the operator scripts (plan/scripts.ts). */
   selectEnvironment: (script: string, variables: Record<string, EnvironmentValue>) => string[];
 }
 
-function contextOf(answers: Answers, generatorVersion: string): Omit<Context, 'environments' | 'selectEnvironment'> {
+function contextOf(answers: Answers, generatorVersion: string): Omit<Context, 'environments' | 'selectEnvironment' | 'stages'> {
   const core = coreContext(answers, generatorVersion);
   return { ...core, docs: docsContext(core) };
 }
@@ -39,6 +42,7 @@ export function buildContext(answers: Answers, generatorVersion: string): Contex
   for (const view of views) {
     view.environments = views;
     view.selectEnvironment = (script, variables) => selectEnvironment(views, script, variables);
+    view.stages = pipelineStages(views);
   }
   return views[0]!;
 }
