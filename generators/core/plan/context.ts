@@ -33,8 +33,32 @@ function contextOf(answers: Answers, generatorVersion: string): Omit<Context, 'e
   return { ...core, docs: docsContext(core) };
 }
 
+/**
+ * The repository's shared files (modules, base manifests) render once, so where their shape depends
+ * on an environment's answers, it is made to fit every environment: the zones become a module
+ * parameter if any environment has zones; pods spread over zones as a hard rule only if every
+ * environment has two or more; the registry module takes its per-environment settings as parameters.
+ */
+function agreeAcrossEnvironments(views: Context[]): void {
+  const zoned = views.some((v) => v.infra.zones.length > 0);
+  const mixedSingleZone = views.some((v) => v.infra.zones.length === 1);
+  const spread = views.every((v) => v.k8s.zoneSpread === 'DoNotSchedule') ? 'DoNotSchedule' : 'ScheduleAnyway';
+  views.forEach((view, index) => {
+    const { natGatewayZones: _own, ...infra } = view.infra;
+    view.infra = {
+      ...infra,
+      zonesParam: zoned,
+      ...(mixedSingleZone ? { natGatewayZones: 'length(availabilityZones) == 1 ? availabilityZones : []' } : {}),
+      sharedRegistry: true,
+      promotionSource: index < views.length - 1,
+    };
+    view.k8s = { ...view.k8s, zoneSpread: spread };
+  });
+}
+
 export function buildContext(answers: Answers, generatorVersion: string): Context {
   const views = everyEnvironment(answers).map((view) => contextOf(view, generatorVersion) as Context);
+  if (views.length > 1) agreeAcrossEnvironments(views);
   if (views.length > 1) {
     const merged = mergedSuppressions(views.map((v) => ({ environment: v.answers.environment, suppressions: v.psrule.suppressions })));
     for (const view of views) view.psrule = withSuppressions(view.psrule, merged);

@@ -195,8 +195,25 @@ export interface InfraContext {
   userPool: NodePool;
   /** Availability zones of the node pools, registry and public IPs; empty in a region without zones. */
   zones: string[];
+  /**
+   * The shared modules take the zones as a parameter: this environment has zones, or (with several
+   * environments, whose entry points share the modules) any environment has; one without passes [].
+   */
+  zonesParam: boolean;
+  /**
+   * The NAT gateway's `zones` (Bicep), or undefined for none: a NAT gateway sits in a zone only when
+   * there is exactly one (with more, its public IP is zone-redundant instead).
+   */
+  natGatewayZones?: string;
   /** The registry is zone-redundant where the region has zones. */
   registryZoneRedundancy: 'Enabled' | 'Disabled';
+  /**
+   * With several environments: the registry module takes its zone redundancy and whether it is a
+   * promotion source (a higher environment imports from it) as parameters.
+   */
+  sharedRegistry: boolean;
+  /** A higher environment imports this environment's tested images (az acr import by digest). */
+  promotionSource: boolean;
   /** Pods per node; Azure CNI Overlay takes pod IPs from the overlay range, not the subnet. */
   maxPods: number;
   maintenance: { kubernetes: MaintenanceWindow; nodeOs: MaintenanceWindow };
@@ -332,7 +349,11 @@ export function infraContext(answers: Answers, names: Names, workloads: readonly
       maxCount: answers.userNodeMaxCount,
     },
     zones: [...answers.availabilityZones],
+    zonesParam: answers.availabilityZones.length > 0,
+    ...(answers.availabilityZones.length === 1 ? { natGatewayZones: 'availabilityZones' } : {}),
     registryZoneRedundancy: answers.availabilityZones.length > 0 ? 'Enabled' : 'Disabled',
+    sharedRegistry: false,
+    promotionSource: false,
     maxPods: MAX_PODS,
     maintenance: {
       kubernetes: { dayOfWeek: 'Sunday', startTime: '02:00', durationHours: 4 },
