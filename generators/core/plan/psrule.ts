@@ -94,7 +94,7 @@ export interface Suppression {
   cause: 'answer' | 'design';
 }
 
-export type SuppressionInput = Pick<Answers, 'name' | 'environment' | 'systemNodeCount' | 'userNodeMinCount' | 'availabilityZones' | 'bastion' | 'agentPool' | 'egress'>;
+export type SuppressionInput = Pick<Answers, 'name' | 'environment' | 'environments' | 'systemNodeCount' | 'userNodeMinCount' | 'availabilityZones' | 'bastion' | 'agentPool' | 'egress'>;
 
 /** The suppressions for these answers, in the order ps-rule.yaml lists them. */
 export function suppressions(answers: SuppressionInput, names: Names): Suppression[] {
@@ -117,6 +117,16 @@ export function suppressions(answers: SuppressionInput, names: Names): Suppressi
         'Workspace replication copies the logs to a second region of your choice and needs the Container insights data collection rule to send through a data collection endpoint. This repository deploys one region; enable replication in infra/modules/monitoring.bicep when you choose a second one, then remove this suppression.',
     },
   ];
+  const index = answers.environments.findIndex((e) => e.name === answers.environment);
+  if (index >= 0 && index < answers.environments.length - 1) {
+    out.push({
+      rule: 'Azure.ACR.ExportPolicy',
+      targets: [names.registry],
+      cause: 'design',
+      reason:
+        "Promotion: the next environment imports the image digests that passed this one from its registry with az acr import, which needs export enabled there (public network access stays disabled; only trusted Azure services get through). The highest environment's registry keeps export disabled. docs/environments.md explains the choice and the alternative of one shared registry.",
+    });
+  }
   if (answers.bastion) {
     out.push({
       rule: 'Azure.NSG.LateralTraversal',

@@ -9,7 +9,7 @@ function quoted(value: string): string {
 }
 
 /** The per-environment values a script may ask for, by what they are. */
-export const ENVIRONMENT_VALUES = {
+export const ENVIRONMENT_VALUES: Record<string, (c: CoreContext, all: readonly CoreContext[]) => string> = {
   resourceGroup: (c: CoreContext) => c.names.resourceGroup,
   nodeResourceGroup: (c: CoreContext) => c.names.nodeResourceGroup,
   location: (c: CoreContext) => c.answers.location,
@@ -29,8 +29,11 @@ export const ENVIRONMENT_VALUES = {
   pipelineFederatedCredential: (c: CoreContext) => c.names.pipelineFederatedCredential,
   agentScaleSet: (c: CoreContext) => c.names.agentScaleSet,
   agentMaxConcurrency: (c: CoreContext) => String(c.answers.agentMaxConcurrency),
-} as const;
-export type EnvironmentValue = keyof typeof ENVIRONMENT_VALUES;
+  /** The registry a higher environment imports its tested images from ('' for the first environment). */
+  promotionSourceRegistry: (c: CoreContext, all: readonly CoreContext[]) => all[c.environment.index - 1]?.names.registry ?? '',
+  promotionSourceGroup: (c: CoreContext, all: readonly CoreContext[]) => all[c.environment.index - 1]?.names.resourceGroup ?? '',
+};
+export type EnvironmentValue = keyof typeof ENVIRONMENT_VALUES & string;
 
 /**
  * The lines of a script that choose the environment: `environment` from the first argument (when it
@@ -50,7 +53,7 @@ export function selectEnvironment(environments: readonly CoreContext[], script: 
   ];
   for (const env of environments) {
     lines.push(`  ${env.answers.environment})`);
-    for (const [variable, value] of Object.entries(variables)) lines.push(`    ${variable}=${quoted(ENVIRONMENT_VALUES[value](env))}`);
+    for (const [variable, value] of Object.entries(variables)) lines.push(`    ${variable}=${quoted(ENVIRONMENT_VALUES[value]!(env, environments))}`);
     lines.push('    ;;');
   }
   lines.push(
