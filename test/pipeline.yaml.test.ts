@@ -233,14 +233,19 @@ describe.each(CASES.map((c) => c.label))('pipeline: %s', (label) => {
     const deploy = jobs.filter((j) => j.stage === 'Deploy');
     expect(deploy.map((j) => [j.kind, j.job.environment])).toEqual([['deployment', { name: rendered.ctx.pipeline.environments.workloads }]]);
     const tasks = deploy[0]!.steps.map((s) => s.task ?? Object.keys(s)[0]);
-    expect(tasks.slice(0, 5)).toEqual(['checkout', 'KubectlInstaller@0', 'KubeloginInstaller@0', 'AzureCLI@2', 'AzureCLI@2']);
-    const apply = azureCliSteps(deploy[0]!)[1]!;
+    // Outputs, the built digests, the check that each tag is that digest, then the apply.
+    expect(tasks.slice(0, 7)).toEqual(['checkout', 'KubectlInstaller@0', 'KubeloginInstaller@0', 'AzureCLI@2', 'download', 'AzureCLI@2', 'AzureCLI@2']);
+    expect(deploy[0]!.steps[4]).toMatchObject({ download: 'current', patterns: 'image-*/*.digest' });
+    const check = azureCliSteps(deploy[0]!)[1]!;
+    expect(scriptOf(check)).toMatch(/az acr repository show --name "\$ACR_NAME" --image "\$workload:\$IMAGE_TAG" --query digest/);
+    expect(envOf(check)).toMatchObject({ DIGESTS: '$(Pipeline.Workspace)/image-*/*.digest', WORKLOAD_COUNT: rendered.answers.workloads.length });
+    const apply = azureCliSteps(deploy[0]!)[2]!;
     const script = scriptOf(apply);
     const order = ['write-deploy-values.sh', 'az aks get-credentials', 'kubelogin convert-kubeconfig --login azurecli', 'kubectl apply --kustomize "$OVERLAY"'];
     const positions = order.map((s) => script.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(script).toContain(`bash ${rendered.ctx.paths.writeDeployValues} \\`);
+    expect(script).toContain(`bash ${rendered.ctx.paths.writeDeployValues} "$(basename "$OVERLAY")" \\`);
     expect(envOf(apply)).toMatchObject({
       RESOURCE_GROUP: rendered.ctx.names.resourceGroup,
       DEPLOYMENT: rendered.ctx.names.deployment,

@@ -91,7 +91,39 @@ const FUNCTIONS: Record<string, (...args: unknown[]) => unknown> = {
   lower: (s) => String(s).toLowerCase(),
   upper: (s) => String(s).toUpperCase(),
   format: (f, ...args) => String(f).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])),
+  // Azure Pipelines compares strings ignoring case; our templates compare names and ''.
+  eq: (a, b) => (typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b),
+  ne: (a, b) => !(typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b),
+  length: (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : isObj(v) ? Object.keys(v).length : 0),
 };
+
+/** Truthiness of a template expression's value, as Azure Pipelines casts it to a boolean. */
+function truthy(value: unknown): boolean {
+  return !(value === false || value === null || value === undefined || value === '' || value === 0);
+}
+
+const IF = /^\$\{\{\s*if\s+(.+?)\s*\}\}$/;
+const ELSEIF = /^\$\{\{\s*elseif\s+(.+?)\s*\}\}$/;
+const ELSE = /^\$\{\{\s*else\s*\}\}$/;
+
+/**
+ * For a key of a conditional insertion (`${{ if x }}`, `${{ elseif x }}`, `${{ else }}`), whether its
+ * body is inserted, given whether an earlier branch of the same chain was; undefined for other keys.
+ */
+function branch(key: string, scope: Scope, chainTaken: boolean | undefined, file: string): { insert: boolean; taken: boolean } | undefined {
+  const ifMatch = IF.exec(key);
+  if (ifMatch) {
+    const insert = truthy(evaluate(ifMatch[1]!, scope));
+    return { insert, taken: insert };
+  }
+  const elseifMatch = ELSEIF.exec(key);
+  const elseMatch = ELSE.exec(key);
+  if (!elseifMatch && !elseMatch) return undefined;
+  if (chainTaken === undefined) throw new Error(`${file}: ${key} without an if before it`);
+  if (chainTaken) return { insert: false, taken: true };
+  const insert = elseMatch ? true : truthy(evaluate(elseifMatch![1]!, scope));
+  return { insert, taken: insert };
+}
 
 function evaluate(source: string, scope: Scope): unknown {
   let pos = 0;
@@ -215,7 +247,18 @@ class Expander {
     if (Array.isArray(node)) return this.list(node, scope, file);
     if (isObj(node)) {
       const out: Obj = {};
+      let chain: boolean | undefined;
       for (const [key, value] of Object.entries(node)) {
+        const taken = branch(key, scope, chain, file);
+        if (taken) {
+          chain = taken.taken;
+          if (!taken.insert) continue;
+          const body = this.value(value, scope, file);
+          if (!isObj(body)) throw new Error(`${file}: the body of ${key} in a mapping is not a mapping`);
+          Object.assign(out, body);
+          continue;
+        }
+        chain = undefined;
         if (key.includes('${{')) throw new Error(`${file}: the test expander does not support ${key} as a mapping key`);
         out[key] = this.value(value, scope, file);
       }
@@ -226,10 +269,17 @@ class Expander {
 
   list(items: unknown[], scope: Scope, file: string): unknown[] {
     const out: unknown[] = [];
+    let chain: boolean | undefined;
     for (const item of items) {
       const keys = isObj(item) ? Object.keys(item) : [];
       const each = keys.length === 1 ? EACH.exec(keys[0]!) : null;
-      if (each) {
+      const taken = keys.length === 1 ? branch(keys[0]!, scope, chain, file) : undefined;
+      chain = taken?.taken;
+      if (taken) {
+        const body = (item as Obj)[keys[0]!];
+        if (!Array.isArray(body)) throw new Error(`${file}: the body of ${keys[0]} in a list is not a list`);
+        if (taken.insert) out.push(...this.list(body, scope, file));
+      } else if (each) {
         const collection = evaluate(each[2]!, scope);
         if (!Array.isArray(collection)) throw new Error(`${file}: ${keys[0]} does not iterate over a list`);
         const body = (item as Obj)[keys[0]!];

@@ -12,9 +12,6 @@ type workload = {
   @description('Kubernetes service account of its pods; the identity trusts this account\'s tokens.')
   serviceAccount: string
 
-  @description('Name of the workload\'s user-assigned managed identity.')
-  identityName: string
-
   @description('Name of the federated identity credential on that identity.')
   federatedCredentialName: string
 

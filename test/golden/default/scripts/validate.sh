@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The offline checks of this repository, for a workstation or any CI: bicep build and bicep lint of
-# infra/main.bicep (every linter rule is an error in infra/bicepconfig.json), bicep build-params of each
+# each environment's Bicep entry point (infra/main.bicep, or infra/<environment>.bicep once there are
+# several; every linter rule is an error in infra/bicepconfig.json), bicep build-params of each
 # infra/*.bicepparam (when the environment variables it reads are set, as in the pipeline), and
 # kubectl kustomize of each k8s/overlays/<environment>. They are the checks `create-secure-aks
 # --validate` runs after generating; the pipeline's Validate stage runs this script. One line per
@@ -59,16 +60,22 @@ cd "$root"
 # The checks, in order: kind:target.
 checks=()
 shopt -s nullglob
-if [[ -f infra/main.bicep ]]; then
-  checks+=(build:infra/main.bicep lint:infra/main.bicep)
+# The Bicep entry points, one per environment.
+entry_points=(infra/main.bicep)
+roots=()
+for file in "${entry_points[@]}"; do
+  if [[ -f $file ]]; then roots+=("$file"); fi
+done
+if ((${#roots[@]})); then
+  for file in "${roots[@]}"; do checks+=("build:$file" "lint:$file"); done
   for file in infra/*.bicepparam; do checks+=("params:$file"); done
 fi
 for file in k8s/overlays/*/kustomization.yaml; do checks+=("kustomize:${file%/kustomization.yaml}"); done
 shopt -u nullglob
-[[ ${#checks[@]} -gt 0 ]] || fail 2 "nothing to check in $root (no infra/main.bicep, no k8s/overlays/*)"
+[[ ${#checks[@]} -gt 0 ]] || fail 2 "nothing to check in $root (no Bicep entry point, no k8s/overlays/*)"
 
 bicep=()
-if [[ -f infra/main.bicep ]]; then
+if ((${#roots[@]})); then
   if [[ -n "${BICEP_PATH:-}" ]]; then
     [[ -x "$BICEP_PATH" ]] || fail 2 "BICEP_PATH $BICEP_PATH is not an executable file"
     bicep=("$BICEP_PATH")

@@ -1,29 +1,47 @@
 #!/usr/bin/env bash
-# Writes the deploy-time values of the dev overlay from the outputs of the infrastructure
-# deployment, so that `kubectl apply -k k8s/overlays/dev` deploys real values:
-#   k8s/overlays/dev/deploy-values.env                   acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag
-#   k8s/overlays/dev/workloads/<name>/deploy-values.env  clientId (output workloadClientIds.<name>)
+# Writes the deploy-time values of an environment's overlay from the outputs of its infrastructure
+# deployment, so that `kubectl apply -k k8s/overlays/<environment>` deploys real values:
+#   k8s/overlays/<environment>/deploy-values.env                   acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag
+#   k8s/overlays/<environment>/workloads/<name>/deploy-values.env  clientId (output workloadClientIds.<name>)
 # None of these values is a secret. Running it again with the same inputs changes nothing.
 set -euo pipefail
 
 readonly PLACEHOLDER=REPLACE-ME
-resource_group=rg-contoso-dev
-deployment=infra-contoso-dev
+# The environment: the first argument, one of dev (default: dev).
+environment=dev
+if [[ $# -gt 0 && $1 != -* ]]; then
+  environment=$1
+  shift
+fi
+case $environment in
+  dev)
+    resource_group='rg-contoso-dev'
+    deployment='infra-contoso-dev'
+    overlay='k8s/overlays/dev'
+    ;;
+  *)
+    echo "write-deploy-values: unknown environment \"$environment\": this repository has dev (see --help)" >&2
+    exit 1
+    ;;
+esac
 image_tag=''
 
 usage() {
-  cat <<'USAGE'
-Usage: scripts/write-deploy-values.sh [--resource-group RG] [--deployment NAME] [--image-tag TAG]
+  cat <<USAGE
+Usage: scripts/write-deploy-values.sh [environment] [--resource-group RG] [--deployment NAME] [--image-tag TAG]
 
-Fills the deploy-time values of k8s/overlays/dev (registry login server, Key Vault name,
+Fills the deploy-time values of $overlay (registry login server, Key Vault name,
 tenant ID, the gateway's and each workload's client ID and the image tag) from the outputs of the
 Bicep deployment.
 
+Arguments:
+  environment          dev (default: dev)
+
 Options:
-  --resource-group RG  resource group of the deployment (default: rg-contoso-dev)
-  --deployment NAME    name of the deployment (default: infra-contoso-dev)
+  --resource-group RG  resource group of the deployment (default: $resource_group)
+  --deployment NAME    name of the deployment (default: $deployment)
   --image-tag TAG      image tag of every workload, e.g. the pipeline's build ID; never "latest"
-                       (default: keep the tag already in k8s/overlays/dev/deploy-values.env)
+                       (default: keep the tag already in $overlay/deploy-values.env)
   -h, --help           show this help and exit
 
 Needs the Azure CLI (az), signed in with read access to the resource group, and jq.
@@ -66,7 +84,7 @@ check_image_tag() {
 if [[ -n "$image_tag" ]]; then check_image_tag "$image_tag"; fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-overlay="$root/k8s/overlays/dev"
+overlay="$root/$overlay"
 [[ -d "$overlay" ]] || die "$overlay does not exist"
 
 command -v az >/dev/null 2>&1 || die 'the Azure CLI (az) is not installed'

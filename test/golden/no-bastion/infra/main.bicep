@@ -195,6 +195,7 @@ module workloadIdentities 'modules/workload-identity.bicep' = {
     location: location
     tags: tags
     workloads: workloads
+    environmentName: 'dev'
     oidcIssuerUrl: aks.outputs.oidcIssuerUrl
     keyVaultName: 'kv-contoso-dev-d40d'
   }

@@ -16,24 +16,43 @@ set -euo pipefail
 organization=https://dev.azure.com/contoso
 project=contoso
 subscription=''
-resource_group=rg-contoso-dev
-service_connection=sc-contoso-dev
 
-readonly identity=id-pipeline-contoso-dev
-readonly federated_credential=fic-ado-pipeline
-environments=(contoso-dev-infra contoso-dev)
-readonly agent_pool=pool-contoso-dev
+# The environment: the first argument, one of dev (default: dev).
+environment=dev
+if [[ $# -gt 0 && $1 != -* ]]; then
+  environment=$1
+  shift
+fi
+case $environment in
+  dev)
+    resource_group='rg-contoso-dev'
+    service_connection='sc-contoso-dev'
+    identity='id-pipeline-contoso-dev'
+    federated_credential='fic-ado-pipeline'
+    infra_environment='contoso-dev-infra'
+    workloads_environment='contoso-dev'
+    agent_pool='pool-contoso-dev'
+    ;;
+  *)
+    echo "bootstrap-devops: unknown environment \"$environment\": this repository has dev (see --help)" >&2
+    exit 1
+    ;;
+esac
+environments=("$infra_environment" "$workloads_environment")
 readonly audience=api://AzureADTokenExchange
 # The environments API is still versioned as a preview.
 readonly environments_api=7.1-preview.1
 
 usage() {
   cat <<EOF
-Usage: scripts/bootstrap-devops.sh [options]
+Usage: scripts/bootstrap-devops.sh [environment] [options]
 
 Creates the Azure DevOps service connection (workload identity federation), the federated
 credential on the pipeline identity $identity, and the environments ${environments[*]}.
 Run it after the first infrastructure deployment; safe to re-run.
+
+Arguments:
+  environment               dev (default: dev)
 
 Options:
   --organization URL        Azure DevOps organization (default: $organization)

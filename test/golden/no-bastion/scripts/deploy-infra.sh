@@ -9,9 +9,25 @@
 # Every step looks at what exists first, so the script is safe to re-run; --what-if changes nothing.
 set -euo pipefail
 
-resource_group=rg-contoso-dev
-location=westeurope
-deployment=infra-contoso-dev
+# The environment: the first argument, one of dev (default: dev).
+environment=dev
+if [[ $# -gt 0 && $1 != -* ]]; then
+  environment=$1
+  shift
+fi
+case $environment in
+  dev)
+    resource_group='rg-contoso-dev'
+    location='westeurope'
+    deployment='infra-contoso-dev'
+    template='infra/main.bicep'
+    parameters='infra/dev.bicepparam'
+    ;;
+  *)
+    echo "deploy-infra: unknown environment \"$environment\": this repository has dev (see --help)" >&2
+    exit 1
+    ;;
+esac
 what_if=false
 readonly providers=(Microsoft.Compute Microsoft.ContainerRegistry Microsoft.ContainerService Microsoft.DevCenter Microsoft.DevOpsInfrastructure Microsoft.Insights Microsoft.KeyVault Microsoft.ManagedIdentity Microsoft.Network Microsoft.OperationalInsights Microsoft.PolicyInsights)
 # Subscription features (namespace/name): encryption at host on every node pool needs the first.
@@ -21,10 +37,13 @@ readonly required_variables=(AKS_ADMIN_GROUP_OBJECT_IDS)
 
 usage() {
   cat <<USAGE
-Usage: scripts/deploy-infra.sh [options]
+Usage: scripts/deploy-infra.sh [environment] [options]
 
-Deploys infra/main.bicep with infra/dev.bicepparam to the resource group $resource_group
+Deploys $template with $parameters to the resource group $resource_group
 as the deployment $deployment, after registering the resource providers and subscription features it needs.
+
+Arguments:
+  environment            dev (default: dev)
 
 Options:
   --resource-group NAME  resource group to deploy to (default: $resource_group)
@@ -100,9 +119,9 @@ done
 [[ $deployment =~ ^[A-Za-z0-9._()-]{1,64}$ ]] || die "not a deployment name: $deployment"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-template="$root/infra/main.bicep"
-parameters="$root/infra/dev.bicepparam"
-[[ -f $template && -f $parameters ]] || die "infra/main.bicep or infra/dev.bicepparam is missing under $root"
+[[ -f $root/$template && -f $root/$parameters ]] || die "$template or $parameters is missing under $root"
+template="$root/$template"
+parameters="$root/$parameters"
 
 # Prerequisites, each with what to do about it.
 command -v az > /dev/null 2>&1 ||
@@ -116,7 +135,7 @@ for variable in "${required_variables[@]}"; do
 done
 if ((${#missing[@]})); then
   {
-    echo "deploy-infra: infra/dev.bicepparam reads these from the environment, and they are not set:"
+    echo "deploy-infra: ${parameters#"$root/"} reads these from the environment, and they are not set:"
     for variable in "${missing[@]}"; do
       echo "  $variable"
       variable_help "$variable"

@@ -8,14 +8,31 @@
 # the pipeline stay in Azure DevOps until you delete them there.
 set -euo pipefail
 
-resource_group=rg-contoso-dev
+# The environment: the first argument, one of dev (default: dev).
+environment=dev
+if [[ $# -gt 0 && $1 != -* ]]; then
+  environment=$1
+  shift
+fi
+case $environment in
+  dev)
+    resource_group='rg-contoso-dev'
+    ;;
+  *)
+    echo "teardown: unknown environment \"$environment\": this repository has dev (see --help)" >&2
+    exit 1
+    ;;
+esac
 assume_yes=false
 
 usage() {
   cat <<USAGE
-Usage: scripts/teardown.sh [--resource-group NAME] [--yes]
+Usage: scripts/teardown.sh [environment] [--resource-group NAME] [--yes]
 
 Deletes the resource group $resource_group and everything in it. This cannot be undone.
+
+Arguments:
+  environment            dev (default: dev)
 
 Options:
   --resource-group NAME  resource group to delete (default: $resource_group)

@@ -187,6 +187,7 @@ module workloadIdentities 'modules/workload-identity.bicep' = {
     location: location
     tags: tags
     workloads: workloads
+    environmentName: 'prod'
     oidcIssuerUrl: aks.outputs.oidcIssuerUrl
     keyVaultName: 'kv-shop-prod-8ad5'
   }

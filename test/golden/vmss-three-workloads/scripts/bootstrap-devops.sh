@@ -17,26 +17,45 @@ set -euo pipefail
 organization=https://dev.azure.com/shop
 project=shop
 subscription=''
-resource_group=rg-shop-prod
-service_connection=sc-shop-prod
 
-readonly identity=id-pipeline-shop-prod
-readonly federated_credential=fic-ado-pipeline
-environments=(shop-prod-infra shop-prod)
-readonly agent_pool=pool-shop-prod
-readonly scale_set=vmss-agents-shop-prod
-readonly agent_max_count=4
+# The environment: the first argument, one of prod (default: prod).
+environment=prod
+if [[ $# -gt 0 && $1 != -* ]]; then
+  environment=$1
+  shift
+fi
+case $environment in
+  prod)
+    resource_group='rg-shop-prod'
+    service_connection='sc-shop-prod'
+    identity='id-pipeline-shop-prod'
+    federated_credential='fic-ado-pipeline'
+    infra_environment='shop-prod-infra'
+    workloads_environment='shop-prod'
+    agent_pool='pool-shop-prod'
+    scale_set='vmss-agents-shop-prod'
+    agent_max_count='4'
+    ;;
+  *)
+    echo "bootstrap-devops: unknown environment \"$environment\": this repository has prod (see --help)" >&2
+    exit 1
+    ;;
+esac
+environments=("$infra_environment" "$workloads_environment")
 readonly audience=api://AzureADTokenExchange
 # The environments API is still versioned as a preview.
 readonly environments_api=7.1-preview.1
 
 usage() {
   cat <<EOF
-Usage: scripts/bootstrap-devops.sh [options]
+Usage: scripts/bootstrap-devops.sh [environment] [options]
 
 Creates the Azure DevOps service connection (workload identity federation), the federated
 credential on the pipeline identity $identity, and the environments ${environments[*]}.
 Run it after the first infrastructure deployment; safe to re-run.
+
+Arguments:
+  environment               prod (default: prod)
 
 Options:
   --organization URL        Azure DevOps organization (default: $organization)

@@ -9,19 +9,36 @@
 # Running it again rewrites the same kubeconfig; nothing else changes.
 set -euo pipefail
 
-resource_group=rg-shop-prod
-cluster=aks-shop-prod
-bastion=bas-shop-prod
+# The environment: the first argument, one of prod (default: prod).
+environment=prod
+if [[ $# -gt 0 && $1 != -* ]]; then
+  environment=$1
+  shift
+fi
+case $environment in
+  prod)
+    resource_group='rg-shop-prod'
+    cluster='aks-shop-prod'
+    bastion='bas-shop-prod'
+    ;;
+  *)
+    echo "connect: unknown environment \"$environment\": this repository has prod (see --help)" >&2
+    exit 1
+    ;;
+esac
 port=50443
 kubeconfig=''
 method=auto
 
 usage() {
   cat <<EOF
-Usage: scripts/connect.sh [options]
+Usage: scripts/connect.sh [environment] [options]
 
 Opens a tunnel through Azure Bastion to the private API server of $cluster and writes a kubeconfig
 that signs in with your Entra ID account (kubelogin, azurecli login). Keep it running while you work.
+
+Arguments:
+  environment            prod (default: prod)
 
 Options:
   --resource-group NAME  resource group of the cluster and Bastion (default: $resource_group)

@@ -13,6 +13,9 @@ param tags resourceTags
 @description('The workloads (workloads.json).')
 param workloads workload[]
 
+@description('The environment: each workload\'s identity is named id-<workload>-<environment>, so that one workload list serves every environment.')
+param environmentName string
+
 @description('OIDC issuer URL of the cluster.')
 param oidcIssuerUrl string
 
@@ -25,7 +28,7 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' existing = {
 
 resource identities 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = [
   for w in workloads: {
-    name: w.identityName
+    name: 'id-${w.name}-${environmentName}'
     location: location
     tags: tags
   }
