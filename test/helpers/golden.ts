@@ -17,6 +17,7 @@ import { formatProblem } from '../../generators/core/support/problems.ts';
 import { renderTree } from '../../generators/core/output/render.ts';
 import { resolveAnswers } from '../../generators/core/answers/resolve.ts';
 import { answersVersion } from '../../generators/core/answers/migrations.ts';
+import type { Answers } from '../../generators/core/answers/model.ts';
 import { storedAnswers } from '../../generators/core/answers/environments.ts';
 import { provenanceOf } from '../../generators/core/output/provenance.ts';
 import { rcText } from '../../generators/core/run/repository.ts';
@@ -66,7 +67,7 @@ export interface GoldenFile {
 export type GoldenTree = Map<string, GoldenFile>;
 
 /** The stored answers file, as the app generator writes it (compared with the real run in the golden test). */
-export function yoRc(answers: object, files: ReadonlyMap<string, string>, version: string): string {
+export function yoRc(answers: Answers, files: ReadonlyMap<string, string>, version: string): string {
   return rcText(undefined, storedAnswers(answers), provenanceOf(files, version, answersVersion()));
 }
 

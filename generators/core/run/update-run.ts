@@ -27,7 +27,7 @@ import { PATHS } from '../plan/contracts.ts';
 import { PACKAGE_VERSION, templateRoot } from '../support/paths.ts';
 import { InputError, type Problem } from '../support/problems.ts';
 import { rcText, readRepository, type RepositoryState } from './repository.ts';
-import { storedAnswers } from '../answers/environments.ts';
+import { everyEnvironment, storedAnswers } from '../answers/environments.ts';
 
 export interface UpdateOptions {
   interactive: boolean;
@@ -116,32 +116,51 @@ function gitCommittedReader(root: string, fs: Fs): ((path: string) => string | u
 /** Changes of answers that remove deployed things or aim the repository at other Azure resources. */
 export function destructiveChanges(previous: Answers, next: Answers): Problem[] {
   const problems: Problem[] = [];
-  if (previous.environment !== next.environment) {
+  const renamed = previous.environment !== next.environment && previous.environments.length === 1 && next.environments.length === 1;
+  if (renamed) {
     problems.push({
       key: 'environment',
       value: next.environment,
       rule: `replaces environment "${previous.environment}": ${PATHS.bicepParams(previous.environment)} and ${PATHS.kustomizeOverlay(previous.environment)}/ are removed and the scripts and pipeline aim at "${next.environment}" (a new resource group, cluster, registry and key vault)`,
     });
   }
-  if (previous.location !== next.location) {
-    problems.push({
-      key: 'location',
-      value: next.location,
-      rule: `moves the deployment from ${previous.location}: a deployed resource group and its resources cannot move region; the next deployment fails or creates new ones`,
-    });
-  }
-  const before = resourceNames(previous);
-  const after = resourceNames(next);
-  for (const key of ['resourceGroup', 'cluster', 'registry', 'keyVault'] as const) {
-    if (before[key] !== after[key]) problems.push({ key, value: after[key], rule: `renames ${before[key]}: the next deployment creates a new resource beside the deployed one` });
-  }
-  // A subnet that exists on both sides keeps its range: moving one under deployed resources fails (or
-  // strands them); the subnet plan must only add.
-  const subnets = (answers: Answers) => new Map(networkPlan(answers, resourceNames(answers)).subnets.map((s) => [s.name, s.cidr]));
-  const [was, will] = [subnets(previous), subnets(next)];
-  for (const [name, cidr] of was) {
-    const now = will.get(name);
-    if (now !== undefined && now !== cidr) problems.push({ key: 'addressSpace', value: next.addressSpace, rule: `moves subnet ${name} from ${cidr} to ${now}: a deployed subnet cannot change its range while resources use it` });
+  const after = new Map(everyEnvironment(next).map((answers, index) => [answers.environment, { answers, index }]));
+  for (const was of everyEnvironment(previous)) {
+    const name = was.environment;
+    const found = after.get(name);
+    if (!found) {
+      if (!renamed) {
+        problems.push({
+          key: 'environments',
+          value: name,
+          rule: `removes environment "${name}": ${PATHS.bicepParams(name)} and ${PATHS.kustomizeOverlay(name)}/ are deleted and the pipeline no longer deploys it (its resources stay in Azure until scripts/teardown.sh ${name})`,
+        });
+      }
+      continue;
+    }
+    const will = found.answers;
+    // The first environment's settings are the top-level answers; a later one's are its entry's.
+    const key = (k: string) => (found.index === 0 ? k : `environments[${found.index}].${k}`);
+    if (was.location !== will.location) {
+      problems.push({
+        key: key('location'),
+        value: will.location,
+        rule: `moves the deployment from ${was.location}${next.environments.length > 1 ? ` (environment ${name})` : ''}: a deployed resource group and its resources cannot move region; the next deployment fails or creates new ones`,
+      });
+    }
+    const before = resourceNames(was);
+    const now = resourceNames(will);
+    for (const k of ['resourceGroup', 'cluster', 'registry', 'keyVault'] as const) {
+      if (before[k] !== now[k]) problems.push({ key: k, value: now[k], rule: `renames ${before[k]}: the next deployment creates a new resource beside the deployed one` });
+    }
+    // A subnet that exists on both sides keeps its range: moving one under deployed resources fails (or
+    // strands them); the subnet plan must only add.
+    const subnets = (answers: Answers) => new Map(networkPlan(answers, resourceNames(answers)).subnets.map((s) => [s.name, s.cidr]));
+    const [had, has] = [subnets(was), subnets(will)];
+    for (const [subnet, cidr] of had) {
+      const moved = has.get(subnet);
+      if (moved !== undefined && moved !== cidr) problems.push({ key: key('addressSpace'), value: will.addressSpace, rule: `moves subnet ${subnet}${next.environments.length > 1 ? ` of ${name}` : ''} from ${cidr} to ${moved}: a deployed subnet cannot change its range while resources use it` });
+    }
   }
   for (const w of previous.workloads) {
     if (!next.workloads.some((n) => n.name === w.name)) {
