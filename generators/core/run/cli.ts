@@ -10,6 +10,7 @@ import { formatProblem, InputError, type Problem } from '../support/problems.ts'
 import { closest } from '../answers/rules.ts';
 import { ALL_OPTIONS, preflight } from './session.ts';
 import { WORKLOAD_OPTIONS, workloadHelpText } from '../answers/workload-options.ts';
+import { ENVIRONMENT_OPTIONS, environmentHelpText } from '../answers/environment-options.ts';
 
 export interface Io {
   out: (text: string) => void;
@@ -50,6 +51,14 @@ const COMMANDS: Record<string, Command> = {
     usage: 'create-secure-aks workload',
     help: () => workloadHelpText('create-secure-aks workload'),
     options: WORKLOAD_OPTIONS,
+    maxPositionals: 1,
+  },
+  environment: {
+    namespace: 'secure-aks:environment',
+    generator: 'environment',
+    usage: 'create-secure-aks environment',
+    help: () => environmentHelpText('create-secure-aks environment'),
+    options: ENVIRONMENT_OPTIONS,
     maxPositionals: 1,
   },
 };
