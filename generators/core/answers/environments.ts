@@ -54,7 +54,7 @@ function nextFreeBlock(after: Cidr, like: Cidr, taken: Cidr[]): string | undefin
 }
 
 /** The value an environment after the first takes when its entry does not give one. */
-function derivedSetting(key: EnvironmentSettingKey, name: string, top: Top, previous: Environment[]): unknown {
+function derivedSetting(key: EnvironmentSettingKey, name: string, top: Top, previous: Environment[], reserved: readonly string[] = []): unknown {
   const service = top.name ?? '';
   switch (key) {
     case 'acrName':
@@ -71,7 +71,7 @@ function derivedSetting(key: EnvironmentSettingKey, name: string, top: Top, prev
       const last = parseCidr(previous.at(-1)!.addressSpace);
       const like = parseCidr(top.addressSpace ?? '');
       if (typeof last === 'string' || typeof like === 'string') return undefined;
-      const taken = [...previous.map((e) => parseCidr(e.addressSpace)), parseCidr(top.serviceCidr ?? ''), parseCidr(top.podCidr ?? '')].filter((c): c is Cidr => typeof c !== 'string');
+      const taken = [...previous.map((e) => e.addressSpace), ...reserved, top.serviceCidr ?? '', top.podCidr ?? ''].map((c) => parseCidr(c)).filter((c): c is Cidr => typeof c !== 'string');
       return nextFreeBlock(last, like, taken);
     }
     case 'systemNodeCount':
@@ -97,9 +97,10 @@ const ENTRY_KEYS = ['name', ...ENVIRONMENT_SETTINGS] as const;
 /**
  * Validates and completes the environment list against the top-level answers (which are the first
  * environment's). An entry is a name, or a mapping with a name and any of ENVIRONMENT_SETTINGS.
- * `fromText`: the list came from a flag or a prompt (comma-separated names).
+ * `fromText`: the list came from a flag or a prompt (comma-separated names). `known`: the entries an
+ * earlier run stored (their settings fill in an entry of the same name).
  */
-export function checkEnvironments(raw: unknown, top: Top, fromText: boolean): CheckedEnvironments {
+export function checkEnvironments(raw: unknown, top: Top, fromText: boolean, known: readonly Record<string, unknown>[] = []): CheckedEnvironments {
   const problems: Problem[] = [];
   let list: unknown[];
   if (Array.isArray(raw)) list = raw;
@@ -107,6 +108,20 @@ export function checkEnvironments(raw: unknown, top: Top, fromText: boolean): Ch
   else return { problems: [{ key: 'environments', value: raw, rule: 'must be a list of environment names or { name, ... } mappings, or comma-separated names such as dev,prod' }] };
   if (list.length === 0) return { problems: [{ key: 'environments', value: raw, rule: 'must name at least one environment' }] };
   const environments: Environment[] = [];
+  // An environment the repository has keeps the settings it was deployed with wherever it now sits in
+  // the list (those given now win; the first environment's are the top-level answers).
+  list = list.map((item, index) => {
+    if (index === 0) return item;
+    const name = typeof item === 'string' ? item : item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as { name?: unknown }).name : undefined;
+    const stored = known.find((e) => e.name === name);
+    if (!stored) return item;
+    return typeof item === 'string' ? { ...stored } : { ...stored, ...(item as object) };
+  });
+  // Address spaces given outright (or kept from an earlier run): a derived one avoids them too.
+  const reserved = list.flatMap((item) => {
+    const given = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as { addressSpace?: unknown }).addressSpace : undefined;
+    return typeof given === 'string' ? [given] : [];
+  });
   list.forEach((item, index) => {
     const at = `environments[${index}]`;
     let entry: Record<string, unknown>;
@@ -142,7 +157,7 @@ export function checkEnvironments(raw: unknown, top: Top, fromText: boolean): Ch
     for (const key of ENVIRONMENT_SETTINGS) {
       const field = fieldOf(key);
       if (entry[key] === undefined) {
-        const value = index === 0 ? top[key] : derivedSetting(key, name, top, environments);
+        const value = index === 0 ? top[key] : derivedSetting(key, name, top, environments, reserved);
         if (value === undefined) {
           complete = false;
           if (key === 'addressSpace' && index > 0 && top.addressSpace !== undefined) {

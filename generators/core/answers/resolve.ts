@@ -41,7 +41,7 @@ export function pick(sources: Sources, key: Key): { layer: string; value: unknow
  * Checks one value against its field (type, items, rule). Used by prompts too. `sofar`: the answers
  * resolved before this field (the environment list is completed from them).
  */
-export function checkField(field: Field, raw: unknown, fromText: boolean, sofar: Partial<Answers> = {}): { value?: unknown; problems: Problem[] } {
+export function checkField(field: Field, raw: unknown, fromText: boolean, sofar: Partial<Answers> = {}, known: readonly Record<string, unknown>[] = []): { value?: unknown; problems: Problem[] } {
   const coerced = coerce(field, raw, fromText);
   if (!coerced.ok) return { problems: [{ key: field.key, value: raw, rule: coerced.rule }] };
   const value = coerced.value;
@@ -56,7 +56,7 @@ export function checkField(field: Field, raw: unknown, fromText: boolean, sofar:
     });
   }
   if (field.kind === 'environments') {
-    const checked = checkEnvironments(value, sofar, fromText);
+    const checked = checkEnvironments(value, sofar, fromText, known);
     return { value: checked.environments, problems: checked.problems };
   }
   if (field.kind === 'workloads') {
@@ -84,6 +84,12 @@ function firstEnvironmentName(raw: unknown): string | undefined {
 }
 
 const LAYERS = ['flags', 'file', 'stored', 'prompted'] as const;
+
+/** The environment entries an earlier run stored with their settings (all but the first, which has none). */
+function storedEntries(stored: Layer | undefined): Record<string, unknown>[] {
+  const list = stored?.environments;
+  return Array.isArray(list) ? list.filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object' && !Array.isArray(e) && typeof (e as { name?: unknown }).name === 'string') : [];
+}
 
 /**
  * `environment` is the first of `environments`. A layer that gives the list and not the label gets
@@ -144,7 +150,7 @@ export function resolveAnswers(input: Sources): Resolution {
   for (const field of FIELDS as readonly Field[]) {
     const given = pick(sources, field.key);
     const raw = given ? given.value : field.default({ answers, folderName: sources.folderName });
-    const checked = checkField(field, raw, given ? TEXT_LAYERS.has(given.layer) : false, answers);
+    const checked = checkField(field, raw, given ? TEXT_LAYERS.has(given.layer) : false, answers, given?.layer === 'stored' ? [] : storedEntries(sources.stored));
     // A derived default is only wrong because something it derives from is wrong: report the cause.
     if (given) problems.push(...checked.problems.map((p) => ({ ...p, key: where(given.layer, p.key) })));
     else if (problems.length === 0) {
@@ -194,11 +200,11 @@ function laterEnvironmentChecks(answers: Answers): Problem[] {
     if (index === 0) return;
     const view = environmentAnswers(answers, env);
     const at = `environments[${index}]`;
-    const found = [
-      ...checkDerivedNames(view),
-      ...checkRanges(view).filter((p) => p.key === 'addressSpace'),
-      ...checkPlanNames(view),
-    ];
+    // Its address space against the repository's ranges, reported on the environment's own entry.
+    const ranges = checkRanges(view)
+      .filter((p) => p.key === 'addressSpace' || /^overlaps addressSpace /.test(p.rule))
+      .map((p) => (p.key === 'addressSpace' ? p : { key: 'addressSpace', value: view.addressSpace, rule: `overlaps ${p.key} (${String(p.value)})` }));
+    const found = [...checkDerivedNames(view), ...ranges, ...checkPlanNames(view)];
     for (const p of found) {
       const own = p.key === 'name' || p.key === 'environment' ? `${at}.name` : (ENVIRONMENT_SETTINGS as readonly string[]).includes(p.key) ? `${at}.${p.key}` : p.key;
       problems.push({ ...p, key: own, rule: own === p.key ? `${p.rule} (in environment ${env.name})` : p.rule });

@@ -1,0 +1,333 @@
+// Environments (issue 17): the answers (defaults, overlaps, the single `environment` of older
+// repositories), and repositories of one, two and three environments checked by the tools and on
+// what they produce: every entry point builds and lints, every parameter file builds, every overlay
+// renders and validates with its own environment's values, the pipeline is schema-valid and deploys
+// the environments in order on their own pools and service connections, promoting the digests that
+// passed the one below, and no environment's deployment touches another's resource group.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { everyEnvironment, productionLike, storedAnswers } from '../generators/core/answers/environments.ts';
+import { migrateStored } from '../generators/core/answers/migrations.ts';
+import { resolveAnswers } from '../generators/core/answers/resolve.ts';
+import { formatProblem } from '../generators/core/support/problems.ts';
+import type { Context } from '../generators/core/plan/context.ts';
+import { destructiveChanges } from '../generators/core/run/update-run.ts';
+import { bicepCli, closeBicep, SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
+import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
+import { kustomize, validateObject, type K8sObject } from './helpers/k8s.ts';
+import { expandPipeline, pipelineJobs, validatePipelineTree, type PipelineJob } from './helpers/pipeline.ts';
+import { ofType, principalOf, scopeOf, snapshotInfra, snapshotMetadata, type Snapshot } from './helpers/snapshot.ts';
+import { toolOrSkip } from './helpers/tools.ts';
+
+const resolve = (layers: { flags?: Record<string, unknown>; file?: Record<string, unknown>; stored?: Record<string, unknown> }) => resolveAnswers({ folderName: 'shop', ...layers });
+const problemsOf = (layers: Parameters<typeof resolve>[0]) => {
+  const result = resolve(layers);
+  return result.ok ? [] : result.problems.map(formatProblem);
+};
+
+describe('the environments answer', () => {
+  test('defaults to the one environment, whose settings are the top-level answers', () => {
+    const result = resolve({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.answers.environments).toHaveLength(1);
+    const [dev] = result.answers.environments;
+    expect(dev!.name).toBe('dev');
+    expect(dev!.addressSpace).toBe(result.answers.addressSpace);
+    expect(dev!.acrName).toBe(result.answers.acrName);
+  });
+
+  test('a later environment derives its own names, the next free address space and, when production-like, zone-spread minimums', () => {
+    const result = resolve({ flags: { environments: 'dev,test,prod', systemNodeCount: '1', userNodeMinCount: '1', userNodeMaxCount: '2' } });
+    expect(result.ok, JSON.stringify(!result.ok && result.problems)).toBe(true);
+    if (!result.ok) return;
+    const [dev, test, prod] = result.answers.environments;
+    expect(result.answers.environment).toBe('dev');
+    expect([dev, test, prod].map((e) => e!.addressSpace)).toEqual(['10.42.0.0/16', '10.43.0.0/16', '10.44.0.0/16']);
+    expect(new Set([dev, test, prod].map((e) => e!.acrName)).size).toBe(3);
+    expect(new Set([dev, test, prod].map((e) => e!.keyVaultName)).size).toBe(3);
+    expect([dev, test, prod].map((e) => e!.serviceConnection)).toEqual(['sc-shop-dev', 'sc-shop-test', 'sc-shop-prod']);
+    expect([dev, test, prod].map((e) => e!.agentPoolName)).toEqual(['pool-shop-dev', 'pool-shop-test', 'pool-shop-prod']);
+    expect([dev, test, prod].map((e) => [e!.systemNodeCount, e!.userNodeMinCount, e!.userNodeMaxCount])).toEqual([
+      [1, 1, 2],
+      [1, 1, 2],
+      [3, 3, 3],
+    ]);
+    expect(productionLike('prod') && productionLike('live') && !productionLike('test')).toBe(true);
+    // Every environment's answers: its own settings and label, the rest the repository's.
+    const views = everyEnvironment(result.answers);
+    expect(views.map((v) => [v.environment, v.addressSpace, v.workloads.length])).toEqual([
+      ['dev', '10.42.0.0/16', 1],
+      ['test', '10.43.0.0/16', 1],
+      ['prod', '10.44.0.0/16', 1],
+    ]);
+  });
+
+  test('skips a block the service or pod range takes', () => {
+    const result = resolve({ flags: { environments: 'dev,prod', addressSpace: '172.17.0.0/16', serviceCidr: '172.18.0.0/16' } });
+    expect(result.ok && result.answers.environments[1]!.addressSpace).toBe('172.19.0.0/16');
+  });
+
+  test.each([
+    [{ flags: { environments: 'dev,dev' } }, 'environments[1].name "dev": duplicates environments[0].name'],
+    [{ file: { environments: ['dev', { name: 'prod', addressSpace: '10.42.128.0/17' }] } }, "environments[1].addressSpace \"10.42.128.0/17\": overlaps environment dev's address space (10.42.0.0/16)"],
+    [{ file: { environments: ['dev', { name: 'prod', addressSpace: '172.16.0.0/16' }] } }, 'environments[1].addressSpace "172.16.0.0/16": overlaps serviceCidr (172.16.0.0/16)'],
+    [{ file: { environments: ['dev', { name: 'prod', acrName: 'crshopdevd8ae' }] } }, "environments[1].acrName \"crshopdevd8ae\": is also environment dev's acrName"],
+    [{ file: { environments: [{ name: 'dev', location: 'northeurope' }] } }, 'environments[0].location "northeurope": differs from location'],
+    [{ file: { environments: ['dev', { name: 'prod', locaton: 'northeurope' }] } }, 'environments[1].locaton: unknown key (did you mean "location"?)'],
+    [{ file: { environments: ['dev', { name: 'Prod' }] } }, 'environments[1].name "Prod": 2-8 lowercase letters and digits'],
+    [{ file: { environments: ['dev', { name: 'prod', systemNodeCount: 0 }] } }, 'environments[1].systemNodeCount 0:'],
+    [{ file: { environments: [] } }, 'environments []: must name at least one environment'],
+    [{ flags: { environment: 'prod' }, stored: { environment: 'dev', environments: ['dev', 'prod'] } }, 'environment "prod": names the first environment, and prod is already one'],
+    [{ flags: { environment: 'qa' }, stored: { environment: 'dev', environments: ['dev', 'prod'] } }, 'run `yo secure-aks:environment qa`'],
+  ])('refuses %j, naming the field and why', (layers, expected) => {
+    expect(problemsOf(layers).join('\n')).toContain(expected);
+  });
+
+  test('a label given above a one-environment list renames that environment (the update engine calls it destructive)', () => {
+    const result = resolve({ flags: { environment: 'prod' }, stored: { environment: 'dev', environments: ['dev'] } });
+    expect(result.ok && result.answers.environments.map((e) => e.name)).toEqual(['prod']);
+  });
+
+  test('migration 3 gives a stored single environment its list, and the answers resolve the same', () => {
+    const stored = { name: 'shop', environment: 'prod', addressSpace: '10.10.0.0/16' };
+    const migrated = migrateStored(stored, 2);
+    expect(migrated.ok && migrated.stored.environments).toEqual(['prod']);
+    const before = resolve({ stored });
+    const after = resolve({ stored: migrated.ok ? migrated.stored : {} });
+    expect(after.ok && before.ok && after.answers).toEqual(before.ok && before.answers);
+  });
+
+  test('an environment keeps its stored settings wherever it moves in the list; a new one avoids their ranges', () => {
+    const two = resolve({ flags: { environments: 'dev,prod' } });
+    if (!two.ok) throw new Error('answers did not resolve');
+    const stored = storedAnswers(two.answers);
+    // test goes between dev and prod: prod keeps 10.43.0.0/16, test takes the next free block.
+    const three = resolve({ flags: { environments: 'dev,test,prod' }, stored });
+    expect(three.ok && three.answers.environments.map((e) => [e.name, e.addressSpace, e.acrName])).toEqual([
+      ['dev', '10.42.0.0/16', two.answers.environments[0]!.acrName],
+      ['test', '10.44.0.0/16', expect.stringMatching(/^crshoptest/)],
+      ['prod', '10.43.0.0/16', two.answers.environments[1]!.acrName],
+    ]);
+    // A setting given now still wins over the stored one.
+    const given = resolve({ file: { environments: ['dev', { name: 'prod', agentMaxConcurrency: 5 }] }, stored });
+    expect(given.ok && given.answers.environments[1]).toMatchObject({ agentMaxConcurrency: 5, addressSpace: '10.43.0.0/16' });
+  });
+
+  test('removing an environment, or moving a deployed one, is destructive; adding one is not', () => {
+    const two = resolve({ flags: { environments: 'dev,prod' } });
+    if (!two.ok) throw new Error('answers did not resolve');
+    const stored = storedAnswers(two.answers);
+    const three = resolve({ flags: { environments: 'dev,test,prod' }, stored });
+    const moved = resolve({ file: { environments: ['dev', { name: 'prod', location: 'northeurope' }] }, stored });
+    if (!three.ok || !moved.ok) throw new Error('answers did not resolve');
+    expect(destructiveChanges(two.answers, three.answers)).toEqual([]);
+    expect(destructiveChanges(three.answers, two.answers).map(formatProblem).join('\n')).toContain('removes environment "test"');
+    expect(destructiveChanges(two.answers, moved.answers).map(formatProblem).join('\n')).toContain('environments[1].location "northeurope": moves the deployment from westeurope (environment prod)');
+  });
+});
+
+const bicepPath = toolOrSkip('bicep');
+const kubectlPath = toolOrSkip('kubectl');
+
+const CASES: Record<string, AnswerInput> = {
+  one: {},
+  two: { environments: ['dev', 'prod'] } as unknown as AnswerInput,
+  three: {
+    availabilityZones: ['1'],
+    environments: ['dev', 'test', { name: 'prod', availabilityZones: ['1', '2', '3'], location: 'northeurope' }],
+    workloads: [{ name: 'web' }, { name: 'api', namespace: 'shop', expose: 'none', secrets: [] }, { name: 'jobs', kind: 'worker' }],
+  } as unknown as AnswerInput,
+};
+
+interface Built {
+  rendered: Rendered;
+  dir: string;
+  /** Per environment: its context, its rendered overlay and its Bicep snapshot. */
+  environments: Array<{ ctx: Context; objects: K8sObject[]; snapshot: Snapshot; rendered: Rendered }>;
+  jobs: PipelineJob[];
+}
+
+describe.skipIf(!bicepPath || !kubectlPath)('repositories of one, two and three environments', () => {
+  const built: Record<string, Built> = {};
+
+  beforeAll(async () => {
+    for (const [label, input] of Object.entries(CASES)) {
+      const rendered = await renderRepository(input, 'shop');
+      const dir = writeTree(rendered.files, 'secure-aks-envs-');
+      const environments = [];
+      for (const ctx of rendered.ctx.environments) {
+        const view: Rendered = { answers: ctx.answers, ctx, files: rendered.files };
+        const [objects, snapshot] = await Promise.all([kustomize(kubectlPath!, join(dir, ctx.environment.overlay)), snapshotInfra(view)]);
+        environments.push({ ctx, objects, snapshot, rendered: view });
+      }
+      built[label] = { rendered, dir, environments, jobs: pipelineJobs(expandPipeline(rendered.files).pipeline) };
+    }
+  }, 600_000);
+
+  afterAll(() => {
+    closeBicep();
+    for (const b of Object.values(built)) rmSync(b.dir, { recursive: true, force: true });
+  });
+
+  test.each(Object.keys(CASES))('%s: one entry point, parameter file and overlay per environment', (label) => {
+    const { rendered } = built[label]!;
+    const names = rendered.answers.environments.map((e) => e.name);
+    const entryPoints = [...rendered.files.keys()].filter((p) => /^infra\/[^/]+\.bicep$/.test(p) && p !== 'infra/types.bicep').sort();
+    expect(entryPoints).toEqual(names.length === 1 ? ['infra/main.bicep'] : names.map((n) => `infra/${n}.bicep`).sort());
+    expect([...rendered.files.keys()].filter((p) => p.endsWith('.bicepparam')).sort()).toEqual(names.map((n) => `infra/${n}.bicepparam`).sort());
+    expect([...new Set([...rendered.files.keys()].filter((p) => p.startsWith('k8s/overlays/')).map((p) => p.split('/')[2]))].sort()).toEqual([...names].sort());
+    // The manifests whose values differ live in each overlay once there are several environments.
+    const base = [...rendered.files.keys()].filter((p) => p.startsWith('k8s/base/'));
+    expect(base.some((p) => p.startsWith('k8s/base/gateway/') || p.endsWith('/http-route.yaml') || p.endsWith('/network-policy.yaml'))).toBe(names.length === 1);
+  });
+
+  test.each(Object.keys(CASES))('%s: every entry point builds and lints clean, every parameter file builds', async (label) => {
+    const { rendered, dir } = built[label]!;
+    for (const ctx of rendered.ctx.environments) {
+      for (const args of [['build', ctx.environment.rootBicep, '--stdout'], ['lint', ctx.environment.rootBicep], ['build-params', ctx.environment.bicepParams, '--stdout']]) {
+        const result = await bicepCli(args, dir, SAMPLE_DEPLOY_ENV);
+        expect(result.exitCode, `bicep ${args.join(' ')}\n${result.stderr}`).toBe(0);
+        expect(result.stderr.trim(), `bicep ${args.join(' ')}`).toBe('');
+      }
+    }
+  }, 300_000);
+
+  test.each(Object.keys(CASES))('%s: Bicep predicts every environment without a diagnostic, inside its own resource group', (label) => {
+    for (const { ctx, snapshot, rendered } of built[label]!.environments) {
+      expect(snapshot.diagnostics).toEqual([]);
+      const meta = snapshotMetadata(rendered);
+      const rg = `/subscriptions/${meta.subscriptionId}/resourceGroups/${ctx.names.resourceGroup}/`;
+      for (const r of snapshot.predictedResources) expect(r.id.startsWith(rg), r.id).toBe(true);
+      expect(ofType(snapshot, 'Microsoft.Network/virtualNetworks')[0]!.properties?.addressSpace).toEqual({ addressPrefixes: [ctx.answers.addressSpace] });
+      expect(ofType(snapshot, 'Microsoft.ContainerService/managedClusters')[0]!.location).toBe(ctx.answers.location);
+    }
+  });
+
+  test.each(Object.keys(CASES))('%s: no identity of one environment has a role on another environment\'s resource group', (label) => {
+    const { environments } = built[label]!;
+    const identitiesOf = (snapshot: Snapshot) => new Set(ofType(snapshot, 'Microsoft.ManagedIdentity/userAssignedIdentities').map((i) => i.name));
+    for (const { ctx, snapshot, rendered } of environments) {
+      const meta = snapshotMetadata(rendered);
+      const own = identitiesOf(snapshot);
+      const clusters = new Set(ofType(snapshot, 'Microsoft.ContainerService/managedClusters').map((c) => c.name));
+      const others = environments.filter((e) => e.ctx !== ctx);
+      for (const assignment of ofType(snapshot, 'Microsoft.Authorization/roleAssignments')) {
+        expect(scopeOf(assignment).startsWith(`/subscriptions/${meta.subscriptionId}/resourceGroups/${ctx.names.resourceGroup}`), assignment.id).toBe(true);
+        const principal = principalOf(assignment, meta.subscriptionId, ctx.names.resourceGroup);
+        if (principal.startsWith('identity:')) expect(own.has(principal.slice('identity:'.length)), principal).toBe(true);
+        else if (principal.startsWith('kubelet:')) expect(clusters.has(principal.slice('kubelet:'.length)), principal).toBe(true);
+        else expect(principal, assignment.id).toMatch(/^object:/);
+        // No other environment's identity is named here at all.
+        for (const other of others) for (const name of identitiesOf(other.snapshot)) expect(principal).not.toBe(`identity:${name}`);
+      }
+      // Each workload's identity is federated with its own environment's cluster.
+      const identities = ofType(snapshot, 'Microsoft.ManagedIdentity/userAssignedIdentities').map((i) => i.name);
+      for (const w of ctx.workloads) expect(identities).toContain(w.names.identity);
+    }
+  });
+
+  test.each(Object.keys(CASES))('%s: every overlay renders and validates, with its own environment\'s values', (label) => {
+    for (const { ctx, objects } of built[label]!.environments) {
+      for (const obj of objects) expect(validateObject(obj), `${obj.kind} ${obj.metadata.name}`).toEqual([]);
+      const gateway = objects.find((o) => o.kind === 'Gateway');
+      if (gateway) {
+        expect(JSON.stringify(gateway)).toContain(`*.${ctx.answers.privateDnsZone}`);
+        expect(gateway.metadata.annotations ?? {}).toBeDefined();
+        expect(JSON.stringify(gateway)).toContain(ctx.network.ingressGatewayIp);
+      }
+      for (const route of objects.filter((o) => o.kind === 'HTTPRoute' && o.metadata.name !== ctx.k8s.gateway.spec.redirectRoute)) {
+        expect((route.spec as { hostnames: string[] }).hostnames).toEqual([`${route.metadata.name}.${ctx.answers.privateDnsZone}`]);
+      }
+      for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy' && JSON.stringify(o).includes('ipBlock'))) {
+        const cidrs = [...JSON.stringify(policy).matchAll(/"cidr":"([^"]+)"/g)].map((m) => m[1]);
+        const privateEndpoints = ctx.network.subnet.privateEndpoints!.cidr;
+        // The private endpoint rule names this environment's subnet, never another environment's.
+        for (const other of built[label]!.environments.filter((e) => e.ctx !== ctx)) expect(cidrs).not.toContain(other.ctx.network.subnet.privateEndpoints!.cidr);
+        if (cidrs.some((c) => c!.startsWith(ctx.answers.addressSpace.split('.').slice(0, 2).join('.')))) expect(cidrs).toContain(privateEndpoints);
+      }
+    }
+  });
+
+  test.each(Object.keys(CASES))('%s: the pipeline is schema-valid; each environment\'s stages use only its own pool and service connection', (label) => {
+    const { rendered, jobs } = built[label]!;
+    expect(validatePipelineTree(rendered.files)).toEqual([]);
+    const envs = rendered.ctx.environments;
+    const several = envs.length > 1;
+    for (const ctx of envs) {
+      const suffix = several ? `_${ctx.answers.environment}` : '';
+      const own = jobs.filter((j) => j.stage === `Infra${suffix}` || j.stage === `Deploy${suffix}`);
+      expect(own.length).toBe(2);
+      for (const job of own) {
+        expect(job.pool).toEqual({ name: ctx.pipeline.agentPool });
+        const connections = new Set(job.steps.filter((s) => s.task === 'AzureCLI@2').map((s) => (s.inputs as { azureSubscription: string }).azureSubscription));
+        expect([...connections]).toEqual([ctx.pipeline.serviceConnection]);
+      }
+      expect(own.map((j) => (j.job.environment as { name: string }).name)).toEqual([ctx.pipeline.environments.infra, ctx.pipeline.environments.workloads]);
+    }
+    // One Build, in the first environment.
+    const build = jobs.filter((j) => j.stage === 'Build');
+    expect(build).toHaveLength(rendered.answers.workloads.length);
+    for (const job of build) expect(job.pool).toEqual({ name: envs[0]!.pipeline.agentPool });
+  });
+
+  test.each(Object.keys(CASES))('%s: environments deploy in order, each higher one the digests that passed the one below', (label) => {
+    const { rendered } = built[label]!;
+    const { pipeline } = expandPipeline(rendered.files);
+    const stages = (pipeline.stages as Array<{ stage: string; dependsOn: unknown }>).map((s) => [s.stage, s.dependsOn]);
+    const names = rendered.answers.environments.map((e) => e.name);
+    const expected: unknown[] = [['Validate', []]];
+    if (names.length === 1) expected.push(['Infra', 'Validate'], ['Build', 'Infra'], ['Deploy', 'Build']);
+    else {
+      names.forEach((name, i) => {
+        expected.push([`Infra_${name}`, i === 0 ? 'Validate' : `Deploy_${names[i - 1]}`]);
+        if (i === 0) expected.push(['Build', `Infra_${name}`]);
+        expected.push([`Deploy_${name}`, i === 0 ? 'Build' : `Infra_${name}`]);
+      });
+    }
+    expect(stages).toEqual(expected);
+    const jobs = pipelineJobs(pipeline);
+    names.forEach((name, i) => {
+      const deploy = jobs.find((j) => j.stage === (names.length === 1 ? 'Deploy' : `Deploy_${name}`))!;
+      const steps = deploy.steps;
+      const downloads = steps.filter((s) => 'download' in s);
+      const imports = steps.filter((s) => String((s.inputs as { inlineScript?: string } | undefined)?.inlineScript ?? '').includes('az acr import'));
+      const publishes = steps.filter((s) => 'publish' in s);
+      if (i === 0) {
+        expect(downloads).toEqual([expect.objectContaining({ download: 'current', patterns: 'image-*/*.digest' })]);
+        expect(imports).toEqual([]);
+      } else {
+        expect(downloads).toEqual([expect.objectContaining({ download: 'current', artifact: `promotion-${names[i - 1]}` })]);
+        expect(imports).toHaveLength(1);
+        const script = String((imports[0]!.inputs as { inlineScript: string }).inlineScript);
+        expect(script).toMatch(/--source "\$workload@\$digest"/);
+      }
+      // What passed here moves on, from every environment but the highest.
+      expect(publishes.map((s) => s.artifact)).toEqual(i < names.length - 1 ? [`promotion-${name}`] : []);
+      // The digest check comes before the apply, the publish after every rollout.
+      const index = (predicate: (s: Record<string, unknown>) => boolean) => steps.findIndex(predicate);
+      const check = index((s) => String(s.displayName).startsWith('Check that each image tag'));
+      const apply = index((s) => String(s.displayName).startsWith('Apply '));
+      expect(check).toBeGreaterThan(-1);
+      expect(check).toBeLessThan(apply);
+      if (publishes.length) expect(steps.indexOf(publishes[0]!)).toBe(steps.length - 1);
+    });
+  });
+
+  test('scripts take the environment and refuse an unknown one', async () => {
+    const { dir, rendered } = built.three!;
+    const { execa } = await import('execa');
+    for (const script of ['deploy-infra', 'connect', 'teardown', 'write-deploy-values', 'bootstrap-devops']) {
+      const refused = await execa('bash', [`scripts/${script}.sh`, 'staging', '--help'], { cwd: dir, reject: false });
+      expect(refused.exitCode, script).toBe(1);
+      expect(refused.stderr).toContain(`${script}: unknown environment "staging": this repository has dev, test, prod`);
+      const help = await execa('bash', [`scripts/${script}.sh`, 'prod', '--help'], { cwd: dir, reject: false });
+      expect(help.exitCode, `${script}: ${help.stderr}`).toBe(0);
+      expect(help.stdout).toContain('dev | test | prod (default: dev)');
+    }
+    const prod = rendered.ctx.environments[2]!;
+    const deploy = await execa('bash', ['scripts/deploy-infra.sh', 'prod', '--help'], { cwd: dir });
+    expect(deploy.stdout).toContain(`Deploys infra/prod.bicep with infra/prod.bicepparam to the resource group ${prod.names.resourceGroup}`);
+  });
+});
