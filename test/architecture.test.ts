@@ -2,7 +2,7 @@
 // a formality: a planted import circle (through types only) and a planted import against the stage
 // order are both reported, by rule name, with a non-zero exit.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,7 @@ describe('the repository itself', () => {
     const marker = new RegExp(`^(${'<'.repeat(7)}|${'>'.repeat(7)}|${'='.repeat(7)}$)`, 'm');
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
     const marked = files.filter((file) => {
+      if (!lstatSync(join(root, file)).isFile()) return false;
       const text = readFileSync(join(root, file));
       return !text.includes(0) && marker.test(text.toString('utf8'));
     });

@@ -79,6 +79,7 @@ describe('the environments answer', () => {
     [{ file: { environments: ['dev', { name: 'Prod' }] } }, 'environments[1].name "Prod": 2-8 lowercase letters and digits'],
     [{ file: { environments: ['dev', { name: 'prod', systemNodeCount: 0 }] } }, 'environments[1].systemNodeCount 0:'],
     [{ file: { environments: [] } }, 'environments []: must name at least one environment'],
+    [{ file: { environment: 'qa', environments: ['dev', 'prod'] } }, 'environments[0].name "dev": differs from environment (qa)'],
     [{ flags: { environment: 'prod' }, stored: { environment: 'dev', environments: ['dev', 'prod'] } }, 'environment "prod": names the first environment, and prod is already one'],
     [{ flags: { environment: 'qa' }, stored: { environment: 'dev', environments: ['dev', 'prod'] } }, 'run `yo secure-aks:environment qa`'],
   ])('refuses %j, naming the field and why', (layers, expected) => {

@@ -59,6 +59,7 @@ export default class AppGenerator extends SecureAksGenerator {
         const merged = (sofar: Record<string, unknown>) => ({ ...known, ...sofar }) as Partial<Answers>;
         const defaultOf = (sofar: Record<string, unknown>) => {
           const value = field.default({ answers: merged(sofar), folderName: this.sources.folderName });
+          if (field.kind === 'environments') return (value as Answers['environments']).map((e) => e.name).join(',');
           return Array.isArray(value) ? value.join(',') : value;
         };
         const validate = (input: unknown) => {

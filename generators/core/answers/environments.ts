@@ -147,6 +147,10 @@ export function checkEnvironments(raw: unknown, top: Top, fromText: boolean, kno
       problems.push({ key: `${at}.name`, value: name, rule: nameProblem });
       return;
     }
+    if (index === 0 && top.environment !== undefined && name !== top.environment) {
+      problems.push({ key: `${at}.name`, value: name, rule: `differs from environment (${top.environment}): environment names the first environment; give the same name to both, or only environments` });
+      return;
+    }
     const duplicate = environments.findIndex((e) => e.name === name);
     if (duplicate >= 0) {
       problems.push({ key: `${at}.name`, value: name, rule: `duplicates environments[${duplicate}].name` });

@@ -149,7 +149,10 @@ export function resolveAnswers(input: Sources): Resolution {
   }
   for (const field of FIELDS as readonly Field[]) {
     const given = pick(sources, field.key);
-    const raw = given ? given.value : field.default({ answers, folderName: sources.folderName });
+    let raw = given ? given.value : field.default({ answers, folderName: sources.folderName });
+    // The stored first environment's settings are the top-level answers, which a flag or an answers
+    // file may change: only its name is read from the stored list.
+    if (field.key === 'environments' && given?.layer === 'stored' && Array.isArray(raw) && raw.length > 0) raw = [firstEnvironmentName(raw) ?? raw[0], ...raw.slice(1)];
     const checked = checkField(field, raw, given ? TEXT_LAYERS.has(given.layer) : false, answers, given?.layer === 'stored' ? [] : storedEntries(sources.stored));
     // A derived default is only wrong because something it derives from is wrong: report the cause.
     if (given) problems.push(...checked.problems.map((p) => ({ ...p, key: where(given.layer, p.key) })));
