@@ -143,7 +143,8 @@ describe('scripts/write-deploy-values.sh', () => {
     it('--help exits 0 without az installed and shows the rendered defaults', async () => {
       const result = await run(freshTree(), ['--help'], { az: false });
       expect(result.exitCode).toBe(0);
-      expect(result.stdout).toContain('Usage: scripts/write-deploy-values.sh [--resource-group RG] [--deployment NAME] [--image-tag TAG]');
+      expect(result.stdout).toContain('Usage: scripts/write-deploy-values.sh [environment] [--resource-group RG] [--deployment NAME] [--image-tag TAG]');
+      expect(result.stdout).toContain(`environment          ${rendered.answers.environment} (default: ${rendered.answers.environment})`);
       expect(result.stdout).toContain(`(default: ${rendered.ctx.names.resourceGroup})`);
       expect(result.stdout).toContain(`(default: ${rendered.ctx.names.deployment})`);
     });

@@ -68,7 +68,8 @@ function derivedSetting(key: EnvironmentSettingKey, name: string, top: Top, prev
     case 'agentPoolName':
       return `pool-${service}-${name}`;
     case 'addressSpace': {
-      const last = parseCidr(previous.at(-1)!.addressSpace);
+      // After the last environment checked so far (or the first's range, when that one was refused).
+      const last = parseCidr(previous.at(-1)?.addressSpace ?? top.addressSpace ?? '');
       const like = parseCidr(top.addressSpace ?? '');
       if (typeof last === 'string' || typeof like === 'string') return undefined;
       const taken = [...previous.map((e) => e.addressSpace), ...reserved, top.serviceCidr ?? '', top.podCidr ?? ''].map((c) => parseCidr(c)).filter((c): c is Cidr => typeof c !== 'string');
