@@ -4,7 +4,7 @@
 // renders and validates with its own environment's values, the pipeline is schema-valid and deploys
 // the environments in order on their own pools and service connections, promoting the digests that
 // passed the one below, and no environment's deployment touches another's resource group.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { everyEnvironment, productionLike, storedAnswers } from '../generators/core/answers/environments.ts';
@@ -19,6 +19,7 @@ import { kustomize, validateObject, type K8sObject } from './helpers/k8s.ts';
 import { expandPipeline, pipelineJobs, validatePipelineTree, type PipelineJob } from './helpers/pipeline.ts';
 import { ofType, principalOf, scopeOf, snapshotInfra, snapshotMetadata, type Snapshot } from './helpers/snapshot.ts';
 import { toolOrSkip } from './helpers/tools.ts';
+import { assertBuilt, cli, snapshot, tempDir, type CliResult } from './helpers/cli.ts';
 
 const resolve = (layers: { flags?: Record<string, unknown>; file?: Record<string, unknown>; stored?: Record<string, unknown> }) => resolveAnswers({ folderName: 'shop', ...layers });
 const problemsOf = (layers: Parameters<typeof resolve>[0]) => {
@@ -330,5 +331,59 @@ describe.skipIf(!bicepPath || !kubectlPath)('repositories of one, two and three 
     const prod = rendered.ctx.environments[2]!;
     const deploy = await execa('bash', ['scripts/deploy-infra.sh', 'prod', '--help'], { cwd: dir });
     expect(deploy.stdout).toContain(`Deploys infra/prod.bicep with infra/prod.bicepparam to the resource group ${prod.names.resourceGroup}`);
+  });
+});
+
+describe('an existing repository through the real bin', () => {
+  const output = (r: CliResult) => `${r.stdout}${r.stderr}`;
+
+  test('a single-environment repository re-runs without a diff, refuses a new label, and takes an added environment keeping owner edits', { timeout: 300_000 }, async () => {
+    assertBuilt();
+    const cwd = tempDir();
+    expect((await cli(['shop', '--yes', '--environment', 'prod'], cwd)).exitCode).toBe(0);
+    const repo = join(cwd, 'shop');
+    const first = snapshot(repo);
+    const again = await cli(['--yes'], repo);
+    expect(again.exitCode, output(again)).toBe(0);
+    expect(output(again)).toContain('Nothing to change.');
+    expect(snapshot(repo)).toEqual(first);
+
+    // The defect the issue quotes: "--environment dev" in a prod repository deleted prod's files, exit 0.
+    const relabel = await cli(['--environment', 'dev', '--yes'], repo);
+    expect(relabel.exitCode).toBe(1);
+    expect(relabel.stderr).toContain('replaces environment "prod"');
+    expect(relabel.stderr).toContain('--allow-destructive');
+    expect(snapshot(repo)).toEqual(first);
+
+    // Bad input for a new environment: named by its flag, nothing written.
+    const overlapping = await cli(['environment', 'live', '--address-space', '10.42.0.0/16', '--yes'], repo);
+    expect(overlapping.exitCode).toBe(1);
+    expect(overlapping.stderr).toContain('address-space "10.42.0.0/16": overlaps environment prod\'s address space (10.42.0.0/16)');
+    expect(snapshot(repo)).toEqual(first);
+
+    writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf8')}\n## Our notes\n\nKept across runs.\n`);
+    const added = await cli(['environment', 'live', '--yes'], repo);
+    expect(added.exitCode, output(added)).toBe(0);
+    expect(output(added)).toContain('Added environment live, after prod.');
+    const tree = snapshot(repo);
+    expect(tree.has('infra/main.bicep')).toBe(false);
+    for (const path of ['infra/prod.bicep', 'infra/live.bicep', 'infra/prod.bicepparam', 'infra/live.bicepparam', 'k8s/overlays/live/kustomization.yaml', 'k8s/overlays/prod/gateway/gateway.yaml']) {
+      expect(tree.has(path), path).toBe(true);
+    }
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    expect(readme).toContain('## Our notes\n\nKept across runs.');
+    expect(readme).toContain('| `live` |');
+    const stored = JSON.parse(readFileSync(join(repo, '.yo-rc.json'), 'utf8'))['generator-secure-aks'] as { environment: string; environments: unknown[] };
+    expect(stored.environment).toBe('prod');
+    expect(stored.environments[0]).toBe('prod');
+    expect(stored.environments[1]).toMatchObject({ name: 'live', addressSpace: '10.43.0.0/16', systemNodeCount: 3, userNodeMinCount: 3 });
+
+    const noop = await cli(['--yes'], repo);
+    expect(noop.exitCode, output(noop)).toBe(0);
+    expect(output(noop)).toContain('Nothing to change.');
+    expect(snapshot(repo)).toEqual(tree);
+    const same = await cli(['environment', 'live', '--yes'], repo);
+    expect(output(same)).toContain('Environment live is already there; nothing to change.');
+    expect(snapshot(repo)).toEqual(tree);
   });
 });
