@@ -14,7 +14,7 @@ import { formatProblem } from '../generators/core/support/problems.ts';
 import type { Context } from '../generators/core/plan/context.ts';
 import { destructiveChanges } from '../generators/core/run/update-run.ts';
 import { bicepCli, closeBicep, SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
-import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
+import { renderRepository, repositoryFiles, runEnvironment, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { kustomize, validateObject, type K8sObject } from './helpers/k8s.ts';
 import { expandPipeline, pipelineJobs, validatePipelineTree, type PipelineJob } from './helpers/pipeline.ts';
 import { ofType, principalOf, scopeOf, snapshotInfra, snapshotMetadata, type Snapshot } from './helpers/snapshot.ts';
@@ -385,5 +385,26 @@ describe('an existing repository through the real bin', () => {
     const same = await cli(['environment', 'live', '--yes'], repo);
     expect(output(same)).toContain('Environment live is already there; nothing to change.');
     expect(snapshot(repo)).toEqual(tree);
+  });
+});
+
+describe('yo secure-aks:environment, in memory', () => {
+  test('interactive: asks each setting with the derived default, and records what was answered', async () => {
+    const files = await repositoryFiles({});
+    const result = await runEnvironment('prod', { yes: false, interactive: true }, files).withAnswers({ location: 'northeurope', systemNodeCount: '4' });
+    const asked = new Map(result.askedQuestions.map((q) => [q.name, q.answer]));
+    expect(asked.get('addressSpace')).toBe('10.43.0.0/16');
+    expect(asked.get('acrName')).toMatch(/^crcontosoprod[0-9a-f]{4}$/);
+    const stored = JSON.parse(readFileSync(join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-secure-aks'] as { environments: Array<Record<string, unknown>> };
+    expect(stored.environments[1]).toMatchObject({ name: 'prod', location: 'northeurope', systemNodeCount: 4, addressSpace: '10.43.0.0/16' });
+    result.assertFile(['infra/prod.bicep', 'infra/dev.bicep', 'k8s/overlays/prod/kustomization.yaml']);
+    result.assertNoFile('infra/main.bicep');
+  });
+
+  test('a name that exists, a bad value or a missing name: named, nothing written', async () => {
+    const files = await repositoryFiles({});
+    await expect(runEnvironment('dev', { 'address-space': '10.50.0.0/16' }, files)).rejects.toThrow(/name "dev": is already an environment of this repository \(dev\)/);
+    await expect(runEnvironment('prod', { 'agent-max-concurrency': '99' }, files)).rejects.toThrow(/agent-max-concurrency "?99"?: a whole number from 1 to 20/);
+    await expect(runEnvironment(undefined, {}, files)).rejects.toThrow(/name: is required/);
   });
 });

@@ -5,10 +5,10 @@
 import { basename } from 'node:path';
 import { SecureAksGenerator } from '../core/run/base-generator.ts';
 import { storedAnswersProblem } from '../core/output/destination.ts';
-import { fieldOf, type Answers } from '../core/answers/model.ts';
+import { ENVIRONMENT_SETTINGS, fieldOf, type Answers } from '../core/answers/model.ts';
 import { storedEnvironments } from '../core/answers/environments.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
-import { resolveAnswers } from '../core/answers/resolve.ts';
+import { checkField, resolveAnswers } from '../core/answers/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
 import { readRepository, type RepositoryState } from '../core/run/repository.ts';
 import type { UpdateResult } from '../core/run/update-run.ts';
@@ -52,10 +52,42 @@ export default class EnvironmentGenerator extends SecureAksGenerator {
   }
 
   async prompting(): Promise<void> {
-    if (!this.runOpts.interactive || this.given.name !== undefined) return;
-    const rule = fieldOf('environment').rule as (v: unknown) => string | undefined;
-    const answer = (await this.prompt([{ name: 'name', message: 'Name of the new environment (added after the others)', type: 'input', validate: (v: unknown) => rule(v) ?? true }] as never)) as { name?: string };
-    if (answer.name !== undefined) this.given.name = answer.name;
+    if (!this.runOpts.interactive) return;
+    if (this.given.name === undefined) {
+      const rule = fieldOf('environment').rule as (v: unknown) => string | undefined;
+      const answer = (await this.prompt([{ name: 'name', message: 'Name of the new environment (added after the others)', type: 'input', validate: (v: unknown) => rule(v) ?? true }] as never)) as { name?: string };
+      if (answer.name !== undefined) this.given.name = answer.name;
+    }
+    const name = String(this.given.name ?? '');
+    if (this.previous.environments.some((e) => e.name === name)) return;
+    // Every setting not given as a flag, with what this environment would get as its default.
+    const derived = resolveAnswers({
+      flags: { environments: [...storedEnvironments(this.previous.environments), { ...this.given }] },
+      stored: { ...this.previous, environments: storedEnvironments(this.previous.environments) },
+      folderName: basename(this.destinationRoot()),
+    });
+    const defaults = derived.ok ? derived.answers.environments.at(-1) : undefined;
+    const questions = ENVIRONMENT_SETTINGS.filter((key) => this.given[key] === undefined && fieldOf(key).message).map((key) => {
+      const field = fieldOf(key);
+      const value = defaults?.[key];
+      return {
+        name: key,
+        message: `${field.message} (${name})`,
+        type: 'input',
+        default: Array.isArray(value) ? value.join(',') : value === undefined ? undefined : String(value),
+        validate: (input: unknown) => {
+          const checked = checkField(field, input, true);
+          return checked.problems.length === 0 || checked.problems.map((p) => p.rule).join('; ');
+        },
+      };
+    });
+    const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
+    // An answer that differs from the derived default is given; the others are derived as before.
+    for (const [key, value] of Object.entries(answers)) {
+      const fallback = defaults?.[key as keyof typeof defaults];
+      const asText = Array.isArray(fallback) ? fallback.join(',') : fallback === undefined ? undefined : String(fallback);
+      if (value !== undefined && String(value) !== asText) this.given[key] = value;
+    }
   }
 
   configuring(): void {

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import helpers from 'yeoman-test';
 import AppGenerator from '../../generators/app/index.ts';
 import WorkloadGenerator from '../../generators/workload/index.ts';
+import EnvironmentGenerator from '../../generators/environment/index.ts';
+import { storedAnswers } from '../../generators/core/answers/environments.ts';
 import { buildContext, type Context } from '../../generators/core/plan/context.ts';
 import type { Answers } from '../../generators/core/answers/model.ts';
 import { PACKAGE_VERSION, templateRoot } from '../../generators/core/support/paths.ts';
@@ -65,7 +67,17 @@ export function runApp(options: Record<string, unknown> = {}, dir = join(mkdtemp
 /** The files of a generated repository plus its .yo-rc.json (answers and record), as the app generator writes them. */
 export async function repositoryFiles(input: AnswerInput = {}): Promise<Record<string, string>> {
   const { answers, files } = await renderRepository(input);
-  return { ...Object.fromEntries(files), '.yo-rc.json': rcText(undefined, answers, provenanceOf(files, PACKAGE_VERSION, answersVersion())) };
+  return { ...Object.fromEntries(files), '.yo-rc.json': rcText(undefined, storedAnswers(answers), provenanceOf(files, PACKAGE_VERSION, answersVersion())) };
+}
+
+/** Runs the real environment generator in memory, inside a repository seeded with `files`. */
+export function runEnvironment(name: string | undefined, options: Record<string, unknown>, files: Record<string, string>) {
+  return helpers
+    .run(EnvironmentGenerator as never, { namespace: 'secure-aks:environment' })
+    .inDir(join(mkdtempSync(join(tmpdir(), 'secure-aks-gen-')), 'contoso'))
+    .withFiles(files)
+    .withArguments(name === undefined ? [] : [name])
+    .withOptions({ yes: true, force: false, ...options } as never);
 }
 
 /** Runs the real workload generator in memory, inside a repository seeded with `files`. */
