@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Once per run: the tools are checked, and one `bicep jsonrpc` process serves every worker.
+    globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     // Two workers on a 2-core machine: much of a test's time is spent waiting on bicep, kubectl and
     // child processes, so the default (one fewer than the cores) leaves a core idle.

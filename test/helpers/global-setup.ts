@@ -1,0 +1,15 @@
+// vitest.config.ts's globalSetup: what the run's main process does once for every test file.
+//   - checks the external tools once (test/helpers/tools.ts) for every worker;
+//   - shares one `bicep jsonrpc` process between the workers (test/helpers/bicep-broker.ts).
+import type { TestProject } from 'vitest/node';
+import { startBicepBroker } from './bicep-broker.ts';
+import { shareTools } from './tools.ts';
+
+export default function setup(project: TestProject): () => void {
+  const forgetTools = shareTools();
+  const stopBroker = startBicepBroker(project);
+  return () => {
+    stopBroker();
+    forgetTools();
+  };
+}
