@@ -326,6 +326,21 @@ async function compile(files: ReadonlyMap<string, string>, overrides: Record<str
   };
 }
 
+/** The infra/ files of a repository on disk, as path -> content (for compileInfra). */
+export function infraOnDisk(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const path of listFiles(join(root, 'infra'))) files.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+  return files;
+}
+
+/**
+ * The errors `bicep build` and `bicep lint` of infra/main.bicep fail on (what the generator's
+ * self-check runs them for, without the parameter file, whose variables it has unset), from a compilation.
+ */
+export function mainErrors(compiled: CompiledInfra): BicepDiagnostic[] {
+  return compiled.diagnostics.filter((d) => d.level.toLowerCase() === 'error' && !d.file.endsWith('.bicepparam'));
+}
+
 /** Runs the Bicep CLI itself: `bicepCli(['lint', 'infra/main.bicep'], dir)`. Never throws on a non-zero exit. */
 export async function bicepCli(args: string[], cwd: string, env: Record<string, string> = SAMPLE_DEPLOY_ENV) {
   const path = findTool('bicep');

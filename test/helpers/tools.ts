@@ -1,7 +1,7 @@
 // Finds the real external tools the output is checked with. Where a tool is absent its tests skip
 // with a loud message; with REQUIRE_BICEP=1 (set by .ci/run) every tool is required and a missing one fails.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,4 +87,19 @@ export function toolOrSkip(name: ToolName): string | undefined {
   if (REQUIRED) throw new Error(`REQUIRE_BICEP=1: ${message.replace('are SKIPPED', 'cannot run')}`);
   console.warn(`\n${'!'.repeat(100)}\n!! ${message}\n${'!'.repeat(100)}\n`);
   return undefined;
+}
+
+/**
+ * A stand-in for a tool: a script that records each call's arguments (one line each) and exits 0.
+ * For runs whose subject is not the tool: the test checks what the real tool would have said another
+ * way (the Bicep compiler of helpers/bicep.ts, one process for the whole run).
+ */
+export function recordingStandIn(name: ToolName): { path: string; calls: () => string[]; reset: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'secure-aks-stand-in-'));
+  const path = join(dir, name);
+  const log = join(dir, 'calls.log');
+  writeFileSync(log, '');
+  writeFileSync(path, `#!/bin/sh\necho "$*" >> '${log}'\nexit 0\n`);
+  chmodSync(path, 0o755);
+  return { path, calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean), reset: () => writeFileSync(log, '') };
 }
