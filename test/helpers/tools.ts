@@ -43,7 +43,8 @@ const SHARED = sharedFile(process.ppid);
 if (existsSync(SHARED)) {
   try {
     const found = JSON.parse(readFileSync(SHARED, 'utf8')) as Record<string, string | null>;
-    for (const name of ALL_TOOLS) if (name in found) cache.set(name, found[name] ?? undefined);
+    // (A path that has gone since is checked again below.)
+    for (const name of ALL_TOOLS) if (name in found && (found[name] === null || existsSync(found[name]!))) cache.set(name, found[name] ?? undefined);
   } catch {
     // Unreadable: every tool is checked here instead.
   }
