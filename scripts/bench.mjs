@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatSuite, formatSuiteComparison, measureSuite } from './bench-suite.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
@@ -25,7 +26,7 @@ export const SCALE = [1, 10, 50];
 export const OVERLAY_SCALE = [10, 100, 300];
 /** Files the floor-files case writes: about what the largest scale case writes, fixed so runs compare. */
 export const FLOOR_FILES = 700;
-export const CASES = ['floor', 'default', ...SCALE.map((n) => `workloads-${n}`), 'subgenerator', 'floor-files', 'overlay'];
+export const CASES = ['floor', 'default', ...SCALE.map((n) => `workloads-${n}`), 'subgenerator', 'floor-files', 'overlay', 'suite'];
 /** overlayRenderS: `kubectl kustomize` of the overlay with OVERLAY_SCALE's largest count, in seconds (median wall). */
 export const TARGETS = { defaultOverFloor: 1.3, msPerWorkload: 10, rss50Mb: 200, overlayRenderS: 5 };
 /** The output folder every run generates into (relative to the run's temp folder). */
@@ -38,7 +39,9 @@ Measures whole processes (wall time, CPU time, peak RSS): the floor (an empty Ye
 like ours), the default run, answers files with ${SCALE.join(', ')} workloads (bench/answers/), adding one
 workload to a repository with 10, and the floor writing ${FLOOR_FILES} files (Yeoman's cost per file);
 the overlay case renders the generated overlay with kubectl kustomize at ${OVERLAY_SCALE.join(', ')} workloads
-(kubectl from KUBECTL_PATH, PATH or .tools/kubectl; skipped when there is none).
+(kubectl from KUBECTL_PATH, PATH or .tools/kubectl; skipped when there is none). The suite case runs
+the test suite once as npm test does after its build (vitest run, on the dist/ that npm run build made)
+and prints its wall and CPU time and slowest files beside the rest (scripts/bench-suite.mjs).
 Prints median (min-max) per case, default/floor, the added cost per workload and the targets; writes
 the figures to bench-results/bench-<timestamp>.json and latest.json.
 
@@ -202,6 +205,7 @@ export function formatResults(results) {
   if (t.msPerWorkload) lines.push(`target <= ${t.msPerWorkload.target} ms per workload, linear to ${SCALE.at(-1)}: ${t.msPerWorkload.value.toFixed(1)} ms (last segment ${t.msPerWorkload.lastSegment.toFixed(1)}) ${verdict(t.msPerWorkload)}`);
   if (t.rss50Mb) lines.push(`target peak RSS <= ${t.rss50Mb.target} MB at ${SCALE.at(-1)} workloads: ${mb(t.rss50Mb.value)} MB (max of runs) ${verdict(t.rss50Mb)}`);
   if (t.overlayRender) lines.push(`target overlay render <= ${t.overlayRender.target} s at ${t.overlayRender.workloads} workloads: ${t.overlayRender.value.toFixed(2)} s (median wall) ${verdict(t.overlayRender)}`);
+  lines.push(...formatSuite(results.suite));
   return lines.join('\n');
 }
 
@@ -235,6 +239,7 @@ export function formatComparison(before, now) {
     const [ob, on] = [before.overlay?.points?.[n], now.overlay?.points?.[n]];
     if (ob && on) lines.push(`  overlay render, ${n} workloads: wall ${ms(ob.wallMs.median)} -> ${ms(on.wallMs.median)} ms (${pct(on.wallMs.median, ob.wallMs.median)})`);
   }
+  lines.push(...formatSuiteComparison(before.suite, now.suite));
   return lines.join('\n');
 }
 
@@ -442,7 +447,7 @@ async function openSession({ only, useDist = false, keep = false, log = defaultL
   const close = () => (keep ? log(`kept ${work}`) : rmSync(work, { recursive: true, force: true }));
   try {
     const staged = {
-      ...(only.some((name) => !name.startsWith('floor')) ? stagePackage(work, { useDist, log }) : { build: 'none' }),
+      ...(only.some((name) => !name.startsWith('floor') && name !== 'suite') ? stagePackage(work, { useDist, log }) : { build: 'none' }),
       floorBin: stageFloor(work),
     };
     const skipped = {};
@@ -478,8 +483,8 @@ async function openSession({ only, useDist = false, keep = false, log = defaultL
     };
     const argvOf = (name) =>
       [...Object.entries(defs[name].env ?? {}).map(([k, v]) => `${k}=${v}`), ...defs[name].argv.map((a) => (a.startsWith(work) ? relative(work, a) : a.startsWith(ROOT) ? relative(ROOT, a) : a))].join(' ');
-    // The overlay case is not a generator process: runBench measures it on its own.
-    return { work, staged, skipped, names: only.filter((name) => !skipped[name] && name !== 'overlay'), runCase, argvOf, close };
+    // The overlay and suite cases are not generator processes: runBench measures them on their own.
+    return { work, staged, skipped, names: only.filter((name) => !skipped[name] && name !== 'overlay' && name !== 'suite'), runCase, argvOf, close };
   } catch (error) {
     close();
     throw error;
@@ -524,6 +529,8 @@ export async function runBench({ runs = 7, warmup = 1, only = CASES, useDist = f
         log(`overlay: ${session.skipped.overlay}`);
       }
     }
+    // Last, on its own: the test suite (minutes; its own processes are the load).
+    const suite = only.includes('suite') ? await measureSuite({ root: ROOT, log }) : undefined;
     const cpu = cpus();
     const derived = derive(cases);
     const overlayTarget = deriveOverlay(overlay);
@@ -538,6 +545,7 @@ export async function runBench({ runs = 7, warmup = 1, only = CASES, useDist = f
       cases,
       skipped: session.skipped,
       ...(overlay ? { overlay } : {}),
+      ...(suite ? { suite } : {}),
       ...derived,
     };
   } finally {

@@ -3,7 +3,7 @@
 // measured run each) that writes its JSON to a temp folder. Timing figures are not asserted: this
 // checks that the harness works, not how fast the generator is.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,7 @@ interface Results {
   yeomanPerFile?: { wallMs: number; cpuMs?: number; rssMb: number };
   targets: Record<string, Target>;
   overlay?: Overlay;
+  suite?: unknown;
 }
 interface Overlay {
   kubectl: string;
@@ -180,6 +181,76 @@ describe('bench overlay case', () => {
     expect(bench.formatResults({ cases: {}, ratios: {}, overlay: met, targets: { overlayRender: bench.deriveOverlay(met)! } })).toContain('4.00 s (median wall) met');
     const deltas = bench.formatComparison({ timestamp: 'then', overlay: missed }, { timestamp: 'now', overlay: met });
     expect(deltas).toContain('overlay render, 300 workloads: wall 8000 -> 4000 ms (-50.0%)');
+  });
+});
+
+describe('bench suite case', () => {
+  type FileTime = { file: string; ms: number; tests: number };
+  interface SuiteModule {
+    summarizeReport(report: unknown, root: string): { files: number; tests: number; failed: number; passed: boolean; slowest: FileTime[]; fileMsSum: number; byFile: FileTime[] };
+    suiteDistStaleness(root: string): string | undefined;
+  }
+  const suiteModule = async () => (await import(new URL('../scripts/bench-suite.mjs', import.meta.url).href)) as SuiteModule;
+  const suite = (wallMs: number, cpuMs?: number) => ({
+    command: 'vitest run',
+    requireBicep: true,
+    exitCode: 0,
+    wallMs,
+    ...(cpuMs === undefined ? {} : { cpuMs }),
+    cpus: 2,
+    load: [0.5, 2.25],
+    files: 41,
+    tests: 1768,
+    failed: 0,
+    passed: true,
+    slowest: [
+      { file: 'test/update.crash.test.ts', ms: 21_000, tests: 5 },
+      { file: 'test/cli.test.ts', ms: 12_340, tests: 12 },
+    ],
+    fileMsSum: 100_000,
+  });
+
+  it("is a case of its own, run last, and prints the suite's wall time beside the other figures", () => {
+    expect(bench.CASES.at(-1)).toBe('suite');
+    const cases = { floor: { argv: 'floor', files: 1, ...measured(1000, 120) }, default: { argv: 'default', files: 40, ...measured(1100, 130) } };
+    const text = bench.formatResults({ timestamp: 'now', cases, ...bench.derive(cases), suite: suite(58_400, 101_000) } as Partial<Results>);
+    expect(text).toContain('default/floor: wall 1.10x');
+    expect(text).toContain('test suite (vitest run, 41 files, REQUIRE_BICEP=1, 2 CPUs, load average 0.5 -> 2.3): wall 58.4 s, CPU 101.0 s; 1768 tests passed');
+    expect(text).toContain('  slowest files: test/update.crash.test.ts 21.0 s, test/cli.test.ts 12.3 s');
+    expect(bench.formatResults({ cases: {}, ratios: {}, targets: {} })).not.toContain('test suite');
+    const failed = { ...suite(70_000), passed: false, failed: 2 };
+    expect(bench.formatResults({ cases: {}, ratios: {}, targets: {}, suite: failed } as Partial<Results>)).toContain('wall 70.0 s; 2 of 1768 tests FAILED');
+    const deltas = bench.formatComparison({ timestamp: 'then', suite: suite(250_000, 400_000) } as Partial<Results>, { timestamp: 'now', suite: suite(58_400, 101_000) } as Partial<Results>);
+    expect(deltas).toContain('  test suite: wall 250.0 -> 58.4 s (-76.6%), CPU 400.0 -> 101.0 s, tests 1768 -> 1768');
+  });
+
+  it("reads vitest's JSON report: files, tests, failures and the slowest files first", async () => {
+    const { summarizeReport } = await suiteModule();
+    const file = (name: string, ms: number, tests: number) => ({ name: join(ROOT, name), startTime: 1000, endTime: 1000 + ms, assertionResults: Array(tests).fill({}) });
+    const report = { success: false, numTotalTests: 6, numFailedTests: 1, testResults: [file('test/a.test.ts', 300, 1), file('test/b.test.ts', 9000, 2), file('test/c.test.ts', 50, 3)] };
+    const byFile = [
+      { file: 'test/b.test.ts', ms: 9000, tests: 2 },
+      { file: 'test/a.test.ts', ms: 300, tests: 1 },
+      { file: 'test/c.test.ts', ms: 50, tests: 3 },
+    ];
+    expect(summarizeReport(report, ROOT)).toEqual({ files: 3, tests: 6, failed: 1, passed: false, slowest: byFile, fileMsSum: 9350, byFile });
+  });
+
+  it('refuses a dist/ that is missing or older than generators/ (the bin tests run dist/)', async () => {
+    const { suiteDistStaleness } = await suiteModule();
+    const root = mkdtempSync(join(tmpdir(), 'secure-aks-bench-suite-test-'));
+    try {
+      mkdirSync(join(root, 'generators', 'core', 'run'), { recursive: true });
+      writeFileSync(join(root, 'generators', 'core', 'run', 'cli.ts'), '');
+      expect(suiteDistStaleness(root)).toBe('dist/ is missing; run npm run build');
+      mkdirSync(join(root, 'dist', 'generators', 'core', 'run'), { recursive: true });
+      writeFileSync(join(root, 'dist', 'generators', 'core', 'run', 'cli.js'), '');
+      expect(suiteDistStaleness(root)).toBeUndefined();
+      utimesSync(join(root, 'generators', 'core', 'run', 'cli.ts'), new Date(), new Date(Date.now() + 60_000));
+      expect(suiteDistStaleness(root)).toBe(`${join('generators', 'core', 'run', 'cli.ts')} is newer than dist/; run npm run build`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

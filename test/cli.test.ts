@@ -1,12 +1,18 @@
 // The package's bin, run as a process in real temp folders: flags, answers files, --help, exit codes,
-// nothing written on error, and idempotent re-runs.
+// nothing written on error, and idempotent re-runs. A test about what happens to an existing repository
+// starts from a copy of the bin's own output (helpers/engine.ts: generated once per run).
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS, flagOf } from '../generators/core/answers/model.ts';
 import { assertBuilt, cli, snapshot, tempDir } from './helpers/cli.ts';
+import { compileInfra, formatDiagnostics, infraOnDisk, mainErrors } from './helpers/bicep.ts';
+import { generate } from './helpers/engine.ts';
+import { findTool, recordingStandIn } from './helpers/tools.ts';
 
 beforeAll(assertBuilt);
+
+const bicepPath = findTool('bicep');
 
 describe.concurrent('create-secure-aks', () => {
   it('--help lists every answer with its description and default, and exits 0', async () => {
@@ -52,8 +58,7 @@ describe.concurrent('create-secure-aks', () => {
   });
 
   it('leaves an existing repository untouched on bad input', async () => {
-    const cwd = tempDir();
-    expect((await cli(['repo', '--yes'], cwd)).exitCode).toBe(0);
+    const cwd = dirname(await generate());
     const before = snapshot(join(cwd, 'repo'));
     const result = await cli(['repo', '--location', 'mars'], cwd);
     expect(result.exitCode).toBe(1);
@@ -137,26 +142,40 @@ describe.concurrent('create-secure-aks', () => {
     expect(snapshot(cwd).size).toBe(1);
   });
 
-  // Two of its runs keep or replace edits, so the self-check compiles the Bicep and renders the overlay after each.
+  // Two of its runs keep or replace edits, so the self-check compiles the Bicep and renders the overlay
+  // after each: the overlay with the real kubectl; the Bicep through a stand-in that records the calls,
+  // the test compiling what was written with the real compiler (helpers/bicep.ts, the run's one jsonrpc
+  // process) and failing on what `bicep build` and `bicep lint` would fail on. (A real CLI run costs
+  // seconds of start-up; the self-check with the real CLI is in test/operator.validate.test.ts.)
   it('non-interactive re-run: merges an edit the change does not touch, stops on one it does unless told how to settle it', { timeout: 240_000 }, async () => {
-    const cwd = tempDir();
-    expect((await cli(['repo', '--yes'], cwd)).exitCode).toBe(0);
-    const repo = join(cwd, 'repo');
+    const repo = await generate();
+    const bicep = recordingStandIn('bicep');
+    const env = { BICEP_PATH: bicep.path };
+    /** The run's self-check called bicep build and lint; what they would fail on is not there. */
+    const selfChecked = async (run: string) => {
+      expect(bicep.calls().sort(), `${run}: the self-check runs bicep build and lint`).toEqual(['build infra/main.bicep --stdout', 'lint infra/main.bicep']);
+      bicep.reset();
+      if (!bicepPath) return;
+      const errors = mainErrors(await compileInfra(infraOnDisk(repo)));
+      expect(errors, `${run}: ${formatDiagnostics(errors)}`).toEqual([]);
+    };
     const params = join(repo, 'infra/dev.bicepparam');
     appendFileSync(join(repo, 'README.md'), '\nMy notes.\n');
     writeFileSync(params, readFileSync(params, 'utf8').replace("param location = 'westeurope'", "param location = 'swedencentral' // ours"));
     const before = snapshot(repo);
 
     // The owner changed the very line --location changes: a conflict, named with its line; nothing written.
-    const stopped = await cli(['--location', 'northeurope', '--allow-destructive'], repo);
+    const stopped = await cli(['--location', 'northeurope', '--allow-destructive'], repo, env);
     expect(stopped.exitCode).toBe(1);
     expect(stopped.stderr).toMatch(/infra\/dev\.bicepparam: you and the generator changed the same lines \(line \d+: "param location = 'swedencentral' \/\/ ours"\)/);
     expect(stopped.stderr).not.toContain('README.md');
     expect(stopped.stderr).not.toContain('An error occured');
     expect(snapshot(repo)).toEqual(before);
+    expect(bicep.calls(), 'nothing written, nothing to check').toEqual([]);
 
-    const kept = await cli(['--location', 'northeurope', '--allow-destructive', '--skip-existing'], repo);
+    const kept = await cli(['--location', 'northeurope', '--allow-destructive', '--skip-existing'], repo, env);
     expect(kept.exitCode, kept.stderr).toBe(0);
+    await selfChecked('--skip-existing');
     expect(`${kept.stdout}${kept.stderr}`).toContain('Kept your version of infra/dev.bicepparam');
     expect(readFileSync(params, 'utf8')).toContain("'swedencentral' // ours");
     // README.md took the new location and kept the owner's paragraph.
@@ -165,16 +184,15 @@ describe.concurrent('create-secure-aks', () => {
     expect(readme).toContain('northeurope');
 
     // The kept conflict stays pending: --force takes the generator's version of that line.
-    const forced = await cli(['--force'], repo);
+    const forced = await cli(['--force'], repo, env);
     expect(forced.exitCode, forced.stderr).toBe(0);
+    await selfChecked('--force');
     expect(readFileSync(params, 'utf8')).toContain("param location = 'northeurope'");
     expect(readFileSync(join(repo, 'README.md'), 'utf8')).not.toContain('My notes.');
   });
 
   it('a changed answer that re-aims a deployed environment needs --allow-destructive, then rewrites only the files that depend on it', { timeout: 120_000 }, async () => {
-    const cwd = tempDir();
-    expect((await cli(['repo', '--yes'], cwd)).exitCode).toBe(0);
-    const repo = join(cwd, 'repo');
+    const repo = await generate();
     const before = snapshot(repo);
     const refused = await cli(['--location', 'northeurope'], repo);
     expect(refused.exitCode).toBe(1);

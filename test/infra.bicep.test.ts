@@ -140,11 +140,14 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       // Without AKS_ADMIN_GROUP_OBJECT_IDS and DEVOPS_INFRASTRUCTURE_OBJECT_ID the only diagnostics are the
       // two required parameters, at their own lines: main.bicep, every module (compiler and linter) are clean.
       // Each says which variable is missing (issue 16: it was a bare BCP333 about a length).
+      // The two CLI runs (seconds each, mostly the CLI's start-up) run at once.
       const { compiled } = trees.defaults;
-      const unset = await bicepCli(['build-params', 'infra/dev.bicepparam', '--stdout'], compiled.dir, {
-        AKS_ADMIN_GROUP_OBJECT_IDS: '',
-        DEVOPS_INFRASTRUCTURE_OBJECT_ID: '',
-      });
+      const vmss = trees.vmssNoBastionOddNetwork.compiled;
+      const environment = trees.vmssNoBastionOddNetwork.rendered.answers.environment;
+      const [unset, noKey] = await Promise.all([
+        bicepCli(['build-params', 'infra/dev.bicepparam', '--stdout'], compiled.dir, { AKS_ADMIN_GROUP_OBJECT_IDS: '', DEVOPS_INFRASTRUCTURE_OBJECT_ID: '' }),
+        bicepCli(['build-params', `infra/${environment}.bicepparam`, '--stdout'], vmss.dir, { AKS_ADMIN_GROUP_OBJECT_IDS: '', AGENT_SSH_PUBLIC_KEY: '' }),
+      ]);
       expect(unset.exitCode).not.toBe(0);
       const diagnostics = parseCliDiagnostics(`${unset.stdout}\n${unset.stderr}`, compiled.dir);
       const lines = readFileSync(join(compiled.dir, 'infra/dev.bicepparam'), 'utf8').split('\n');
@@ -156,9 +159,6 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       expect(output).toContain('Failed to evaluate parameter "adminGroupObjectIds": AKS_ADMIN_GROUP_OBJECT_IDS is not set: the object IDs of the Entra ID groups');
       expect(output).toContain('Failed to evaluate parameter "devOpsInfrastructureObjectId": DEVOPS_INFRASTRUCTURE_OBJECT_ID is not set: the object ID of the DevOpsInfrastructure service principal');
       // The same for the scale set's SSH key.
-      const vmss = trees.vmssNoBastionOddNetwork.compiled;
-      const environment = trees.vmssNoBastionOddNetwork.rendered.answers.environment;
-      const noKey = await bicepCli(['build-params', `infra/${environment}.bicepparam`, '--stdout'], vmss.dir, { AKS_ADMIN_GROUP_OBJECT_IDS: '', AGENT_SSH_PUBLIC_KEY: '' });
       expect(noKey.exitCode).not.toBe(0);
       expect(`${noKey.stdout}\n${noKey.stderr}`).toContain('AGENT_SSH_PUBLIC_KEY is not set: the SSH public key of the admin account of the agents');
     }, 240_000);

@@ -1,20 +1,17 @@
 // The escaping helpers of generators/core/plan/escape.ts, checked with the real consumers: every payload
-// through bicep.str is compiled by the real Bicep CLI and must come out of the ARM JSON unchanged;
+// through bicep.str is compiled by the real Bicep compiler (the CLI's jsonrpc mode) and must come out of the ARM JSON unchanged;
 // through yaml.str it must parse (strict, unique keys) to exactly itself in every YAML position the
 // templates use; through md.text it must stay inside its table cell, with no HTML and no line break.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { bicep, md, yaml } from '../generators/core/plan/escape.ts';
 import { ALL_PAYLOADS } from './corpus/injection-payloads.ts';
+import { bicepRpc } from './helpers/bicep.ts';
 import { toolOrSkip } from './helpers/tools.ts';
-
-const run = promisify(execFile);
 
 /** Well-formed strings from the whole of Unicode (no lone surrogates), reproducible. */
 const RANDOM = fc.sample(fc.string({ unit: 'binary', maxLength: 40 }), { numRuns: 120, seed: 20260 });
@@ -44,11 +41,13 @@ describe.skipIf(!bicepPath)('bicep.str through the real Bicep CLI', () => {
       ']',
     ];
     writeFileSync(join(dir, 'main.bicep'), `${source.join('\n')}\n`);
-    const result = await run(bicepPath!, ['build', join(dir, 'main.bicep'), '--outfile', join(dir, 'main.json')]).catch((e: { stderr?: string }) => {
-      throw new Error(`bicep build failed:\n${e.stderr ?? String(e)}`);
-    });
-    diagnostics = result.stderr;
-    const outputs = JSON.parse(readFileSync(join(dir, 'main.json'), 'utf8')).outputs;
+    // `bicep build` through the run's one `bicep jsonrpc` process (helpers/bicep.ts): the same compiler,
+    // without a CLI start-up of seconds.
+    const result = await bicepRpc<{ success: boolean; diagnostics: Array<{ level: string; code: string; message: string }>; contents?: string }>('bicep/compile', { path: join(dir, 'main.bicep') });
+    // As the CLI prints them: `Error BCP...: ...`, `Warning ...`.
+    diagnostics = result.diagnostics.map((d) => `${d.level.charAt(0).toUpperCase()}${d.level.slice(1).toLowerCase()} ${d.code}: ${d.message}`).join('\n');
+    if (!result.success || !result.contents) throw new Error(`bicep build failed:\n${diagnostics}`);
+    const outputs = JSON.parse(result.contents).outputs;
     singles = outputs.singles.value;
     arrays = outputs.arrays.value;
   });

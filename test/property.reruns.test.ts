@@ -26,8 +26,10 @@ import { mergeFile } from '../generators/core/output/merge.ts';
 import { renderTree } from '../generators/core/output/render.ts';
 import { resolveAnswers } from '../generators/core/answers/resolve.ts';
 import { answerSet, FOLDER_NAME } from './helpers/arbitraries.ts';
+import { compileInfra, formatDiagnostics, infraOnDisk, mainErrors } from './helpers/bicep.ts';
 import { snapshot } from './helpers/cli.ts';
 import type { AnswerInput } from './helpers/generate.ts';
+import { findTool, recordingStandIn } from './helpers/tools.ts';
 
 const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : 20260427;
 /** Each pair costs five generator runs: two pairs keep the file within a few seconds. */
@@ -63,6 +65,7 @@ const pairs = fc
   });
 
 const CASES = fc.sample(pairs, { seed: SEED, numRuns: PAIRS });
+const bicepPath = findTool('bicep');
 
 /**
  * An owner's edit that keeps a file valid in its own language (Bicep and the parameter file: //; YAML,
@@ -191,17 +194,34 @@ describe.each(CASES.map((c, i) => [i + 1, c] as const))(`re-runs (seed ${SEED}),
     writeFileSync(join(dir, conflicting), lines.join('\n'));
     const ownerVersion = readFileSync(join(dir, conflicting), 'utf8');
     const asked: string[] = [];
-    const back = await run(dir, { yes: false, interactive: true, 'allow-destructive': true, answers: answersFile(firstAnswers) })
-      .withAnswers({ choice: 'ours' } as never)
-      .withAdapterOptions({
-        callback: (answer: unknown, options: { question: { name?: string; message?: unknown } }) => {
-          asked.push(String(options.question.message));
-          return answer;
-        },
-      } as never);
+    // The self-check after keeping the owner's version: kubectl is the real one; bicep a stand-in that
+    // records its calls, and the kept tree is compiled below with the real compiler (the run's one
+    // jsonrpc process) instead of two Bicep CLI start-ups of seconds each.
+    const bicep = recordingStandIn('bicep');
+    const savedBicep = process.env.BICEP_PATH;
+    process.env.BICEP_PATH = bicep.path;
+    let back;
+    try {
+      back = await run(dir, { yes: false, interactive: true, 'allow-destructive': true, answers: answersFile(firstAnswers) })
+        .withAnswers({ choice: 'ours' } as never)
+        .withAdapterOptions({
+          callback: (answer: unknown, options: { question: { name?: string; message?: unknown } }) => {
+            asked.push(String(options.question.message));
+            return answer;
+          },
+        } as never);
+    } finally {
+      if (savedBicep === undefined) delete process.env.BICEP_PATH;
+      else process.env.BICEP_PATH = savedBicep;
+    }
     // Where the merge can take both (a YAML comment on a scalar the generator changes: by structure),
     // nothing is asked and the file gets both; otherwise the run asks about that file, and only that one.
     const merged = mergeFile(conflicting, newTree.get(conflicting)!, oldTree.get(conflicting)!, ownerVersion);
+    if (!merged.ok) expect(bicep.calls().sort(), `${context}\nthe self-check after keeping ${conflicting}`).toEqual(['build infra/main.bicep --stdout', 'lint infra/main.bicep']);
+    if (bicepPath) {
+      const errors = mainErrors(await compileInfra(infraOnDisk(dir)));
+      expect(errors, `${context}\n${formatDiagnostics(errors)}`).toEqual([]);
+    }
     expect(back.askedQuestions.map((q) => q.name), context).toEqual(merged.ok ? [] : ['choice']);
     // The unaffected file's edit is the owner's: kept without a question.
     expect(asked.map((message) => message.split(':')[0]), context).toEqual(merged.ok ? [] : [conflicting]);

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_VERSION } from '../generators/core/support/paths.ts';
 import { assertBuilt, BIN, cli, snapshot, tempDir } from './helpers/cli.ts';
 import { compileInfra, formatDiagnostics } from './helpers/bicep.ts';
+import { generate } from './helpers/engine.ts';
 import { kustomize } from './helpers/k8s.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
@@ -55,10 +56,8 @@ async function runY(args: string[], cwd: string) {
 
 /** A repository written by X, edited by its owner with `edit`, committed. */
 async function ownedRepository(edit: (repo: string) => void): Promise<string> {
-  const cwd = tempDir('secure-aks-upgrade-');
-  const first = await cli(['repo', '--yes'], cwd);
-  expect(first.exitCode, first.stderr).toBe(0);
-  const repo = join(cwd, 'repo');
+  // What X writes (helpers/engine.ts: the bin runs once per run, each test gets a copy).
+  const repo = await generate();
   await git(repo, 'init', '-q');
   await git(repo, 'add', '-A');
   await git(repo, 'commit', '-q', '-m', 'scaffold');

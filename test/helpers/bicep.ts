@@ -2,7 +2,7 @@
 //
 //   compileInfra(files)     writes the infra/ tree to a temp folder and, through one long-lived
 //                           `bicep jsonrpc` process (the CLI's own compiler, without paying its start-up
-//                           per call), compiles the .bicepparam as `bicep build-params` does: the
+//                           per call; in `vitest run`, one for the whole run: test/helpers/bicep-broker.ts), compiles the .bicepparam as `bicep build-params` does: the
 //                           parameters, main.bicep's template and every compiler and linter diagnostic
 //                           of every file (what `bicep build` and `bicep lint` report); without a
 //                           .bicepparam, main.bicep alone. Then formats every file as `bicep format`.
@@ -14,6 +14,7 @@
 //
 // The deploy-time values the .bicepparam reads from the environment are set to SAMPLE_DEPLOY_ENV.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,7 @@ export function formatDiagnostics(diagnostics: readonly BicepDiagnostic[]): stri
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The bicep jsonrpc session (one per process, started on first use).
+// The bicep jsonrpc session (the run's shared process, else one per process; started on first use).
 
 interface RpcDiagnostic {
   source: string;
@@ -75,78 +76,121 @@ interface RpcDiagnostic {
   message: string;
 }
 
-class BicepSession {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private buffer = Buffer.alloc(0);
-  private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private stderr = '';
+/** Splits a byte stream into Content-Length framed messages (the framing of `bicep jsonrpc`). */
+export class Framer {
+  private buffer: Buffer = Buffer.alloc(0);
+  private readonly onMessage: (body: string) => void;
 
-  constructor(bicepPath: string) {
-    this.child = spawn(bicepPath, ['jsonrpc', '--stdio'], { env: { ...process.env, ...SAMPLE_DEPLOY_ENV } });
-    this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
-    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.child.on('exit', (code) => {
-      for (const { reject } of this.pending.values()) reject(new Error(`bicep jsonrpc exited (${code}): ${this.stderr}`));
-      this.pending.clear();
-    });
-    // Never keep a test worker alive, and never leave the process behind.
-    this.child.unref();
-    for (const stream of [this.child.stdout, this.child.stderr, this.child.stdin] as unknown as { unref?: () => void }[]) stream.unref?.();
-    process.once('exit', () => this.child.kill());
+  constructor(onMessage: (body: string) => void) {
+    this.onMessage = onMessage;
   }
 
-  private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+  push(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     for (;;) {
       const headerEnd = this.buffer.indexOf('\r\n\r\n');
       if (headerEnd < 0) return;
       const length = Number(/Content-Length: *(\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())?.[1]);
       if (this.buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString()) as {
-        id: number;
-        result?: unknown;
-        error?: { message: string };
-      };
+      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString();
       this.buffer = this.buffer.subarray(headerEnd + 4 + length);
-      const waiter = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (message.error) waiter?.reject(new Error(`bicep jsonrpc: ${message.error.message}`));
-      else waiter?.resolve(message.result);
+      this.onMessage(body);
     }
+  }
+}
+
+export function frame(body: string): string {
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+/**
+ * JSON-RPC requests to `bicep jsonrpc`: through the run's shared process (test/helpers/bicep-broker.ts,
+ * over its Unix socket) inside `vitest run`, else through a process of its own.
+ */
+class BicepSession {
+  private readonly child: ChildProcessWithoutNullStreams | undefined;
+  private readonly socket: Socket | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private stderr = '';
+
+  constructor(target: { bicepPath: string } | { broker: string }) {
+    const framer = new Framer((body) => this.receive(body));
+    const fail = (why: string) => {
+      for (const { reject } of this.pending.values()) reject(new Error(why));
+      this.pending.clear();
+    };
+    if ('broker' in target) {
+      this.socket = connect(target.broker);
+      this.socket.on('data', (chunk: Buffer) => framer.push(chunk));
+      this.socket.on('error', (error) => fail(`bicep jsonrpc broker ${target.broker}: ${error.message}`));
+      this.socket.on('close', () => fail(`bicep jsonrpc broker ${target.broker} closed the connection`));
+      // Never keep a test worker alive.
+      this.socket.unref();
+      return;
+    }
+    this.child = spawn(target.bicepPath, ['jsonrpc', '--stdio'], { env: { ...process.env, ...SAMPLE_DEPLOY_ENV } });
+    this.child.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
+    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.child.on('exit', (code) => fail(`bicep jsonrpc exited (${code}): ${this.stderr}`));
+    // Never keep a test worker alive, and never leave the process behind.
+    this.child.unref();
+    for (const stream of [this.child.stdout, this.child.stderr, this.child.stdin] as unknown as { unref?: () => void }[]) stream.unref?.();
+    process.once('exit', () => this.child?.kill());
+  }
+
+  private receive(body: string): void {
+    const message = JSON.parse(body) as { id: number; result?: unknown; error?: { message: string } };
+    const waiter = this.pending.get(message.id);
+    this.pending.delete(message.id);
+    if (message.error) waiter?.reject(new Error(`bicep jsonrpc: ${message.error.message}`));
+    else waiter?.resolve(message.result);
   }
 
   call<T>(method: string, params: unknown): Promise<T> {
     const id = ++this.nextId;
-    const body = JSON.stringify({ jsonrpc: '2.0', id, method, params });
+    const text = frame(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      if (this.socket) this.socket.write(text);
+      else this.child!.stdin.write(text);
     });
   }
 
   close(): void {
-    this.child.kill();
+    this.child?.kill();
+    this.socket?.destroy();
   }
 }
 
-let session: BicepSession | undefined;
+let session: Promise<BicepSession> | undefined;
 
-function bicepSession(): BicepSession {
+/** The run's shared `bicep jsonrpc` (test/helpers/bicep-broker.ts) when this is a vitest worker of a run that has one. */
+async function brokerPath(): Promise<string | undefined> {
+  if (!process.env.VITEST) return undefined;
+  try {
+    const { inject } = await import('vitest');
+    return inject('bicepBroker') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bicepSession(): Promise<BicepSession> {
   const path = findTool('bicep');
   if (!path) throw new Error('bicep is not installed (scripts/install-bicep.sh)');
-  session ??= new BicepSession(path);
+  session ??= brokerPath().then((broker) => new BicepSession(broker ? { broker } : { bicepPath: path }));
   return session;
 }
 
 /** One request to the shared `bicep jsonrpc` process (its environment has SAMPLE_DEPLOY_ENV). */
-export function bicepRpc<T>(method: string, params: unknown): Promise<T> {
-  return bicepSession().call<T>(method, params);
+export async function bicepRpc<T>(method: string, params: unknown): Promise<T> {
+  return (await bicepSession()).call<T>(method, params);
 }
 
-/** Stops the jsonrpc process (optional: it also stops when the test process exits). */
+/** Stops the jsonrpc process, or leaves the run's shared one (optional: it also stops when the test process exits). */
 export function closeBicep(): void {
-  session?.close();
+  void session?.then((s) => s.close());
   session = undefined;
 }
 
@@ -243,7 +287,7 @@ async function shared(key: string, files: ReadonlyMap<string, string>, overrides
 }
 
 async function compile(files: ReadonlyMap<string, string>, overrides: Record<string, string>): Promise<CompiledInfra> {
-  const rpc = bicepSession();
+  const rpc = await bicepSession();
   const dir = writeInfra(files, overrides);
   const infra = join(dir, 'infra');
   const paramFile = listFiles(infra).find((f) => f.endsWith('.bicepparam'));
@@ -280,6 +324,21 @@ async function compile(files: ReadonlyMap<string, string>, overrides: Record<str
     paramDiagnostics: diagnostics.filter((d) => d.file.endsWith('.bicepparam')),
     unformatted,
   };
+}
+
+/** The infra/ files of a repository on disk, as path -> content (for compileInfra). */
+export function infraOnDisk(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const path of listFiles(join(root, 'infra'))) files.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+  return files;
+}
+
+/**
+ * The errors `bicep build` and `bicep lint` of infra/main.bicep fail on (what the generator's
+ * self-check runs them for, without the parameter file, whose variables it has unset), from a compilation.
+ */
+export function mainErrors(compiled: CompiledInfra): BicepDiagnostic[] {
+  return compiled.diagnostics.filter((d) => d.level.toLowerCase() === 'error' && !d.file.endsWith('.bicepparam'));
 }
 
 /** Runs the Bicep CLI itself: `bicepCli(['lint', 'infra/main.bicep'], dir)`. Never throws on a non-zero exit. */

@@ -1,6 +1,7 @@
 // Helpers of the update engine's end-to-end tests (test/update.*.test.ts): real bin, real git.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'vitest';
@@ -24,12 +25,47 @@ export async function git(cwd: string, ...args: string[]): Promise<void> {
   await execa('git', args, { cwd, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
 }
 
-/** A repository the real bin generates (with `args`) in a new temp folder. */
+// What the real bin writes for the same arguments is the same every time: the first test (of any file
+// of this `vitest run`) that asks for it runs the bin, and every test gets a fresh copy of that tree.
+// The folder is named after the run (the workers' parent process), like the Bicep cache.
+export const GENERATED_CACHE = join(tmpdir(), `secure-aks-generated-run-${process.ppid}`);
+const pristine = new Map<string, Promise<string>>();
+
+/** The bin's output for `name --yes ...args`, generated once per run; never to be changed. */
+function pristineRepository(args: string[], name: string): Promise<string> {
+  const key = createHash('sha256').update(JSON.stringify([name, ...args])).digest('hex').slice(0, 16);
+  let made = pristine.get(key);
+  if (!made) {
+    made = (async () => {
+      const cached = join(GENERATED_CACHE, key);
+      // A folder appears there whole (a rename), with what the bin wrote; another worker may have made it.
+      if (existsSync(cached)) return join(cached, name);
+      const cwd = tempDir('secure-aks-engine-');
+      const result = await cli([name, '--yes', ...args], cwd);
+      expect(result.exitCode, result.stderr).toBe(0);
+      mkdirSync(GENERATED_CACHE, { recursive: true });
+      try {
+        renameSync(cwd, cached);
+      } catch {
+        // Another worker was first: use its copy (the same content).
+        rmSync(cwd, { recursive: true, force: true });
+      }
+      return join(cached, name);
+    })();
+    pristine.set(key, made);
+  }
+  return made;
+}
+
+/**
+ * A repository the real bin generates (with `args`) in a new temp folder: a copy of the bin's output,
+ * which runs once per `vitest run` for the same arguments (tests about a first run call `cli` itself).
+ */
 export async function generate(args: string[] = [], name = 'repo'): Promise<string> {
-  const cwd = tempDir('secure-aks-engine-');
-  const result = await cli([name, '--yes', ...args], cwd);
-  expect(result.exitCode, result.stderr).toBe(0);
-  return join(cwd, name);
+  const source = await pristineRepository(args, name);
+  const repo = join(tempDir('secure-aks-engine-'), name);
+  cpSync(source, repo, { recursive: true });
+  return repo;
 }
 
 /** The same, committed to a new git repository. */

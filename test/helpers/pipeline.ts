@@ -4,17 +4,22 @@
 //     expression functions the templates use, the way Azure Pipelines compiles a run, checking every
 //     template's typed parameters (unknown, missing, wrong type);
 //   - validatePipelineTree(): the entry file, every template instantiation and the expanded pipeline
-//     against the upstream Azure Pipelines schema (compiled once per process);
+//     against the upstream Azure Pipelines schema (compiled once per run);
 //   - pipelineJobs(): every job of the expanded pipeline with its stage, kind and pool.
 import { Ajv, type ValidateFunction } from 'ajv';
-import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
+import standalone from 'ajv/dist/standalone/index.js';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import { parseDocument } from 'yaml';
 
 export const SCHEMAS_DIR = new URL('../../../shared/schemas/', import.meta.url);
 export const PIPELINE_ENTRY = 'pipelines/azure-pipelines.yml';
 
 type Obj = Record<string, unknown>;
+const require = createRequire(import.meta.url);
 
 export type TemplateKind = 'stages' | 'jobs' | 'steps' | 'variables';
 const TEMPLATE_KINDS: TemplateKind[] = ['stages', 'jobs', 'steps', 'variables'];
@@ -26,22 +31,42 @@ interface Validators {
 
 let validators: Validators | undefined;
 
-/** The Azure Pipelines schema, compiled once per process with the options its README gives. */
+const AJV_OPTIONS = { strict: false, unicodeRegExp: false, coerceTypes: true, allErrors: false } as const;
+const TEMPLATE_DEFINITIONS: Record<TemplateKind, string> = { stages: 'stagesTemplate', jobs: 'jobsTemplate', steps: 'stepsTemplate', variables: 'variablesTemplate' };
+/**
+ * Compiling the 1.6 MB schema takes seconds; its compiled code (ajv's standalone code, the same
+ * validation functions) takes a fraction of one to load. The first worker of a `vitest run` to need it
+ * compiles it and writes that code to a folder named after the run (the workers' parent process);
+ * the others load it.
+ */
+const RUN_CACHE = join(tmpdir(), `secure-aks-ajv-run-${process.ppid}`);
+
+/** The Azure Pipelines schema, compiled once per run with the options its README gives. */
 export function pipelineValidators(): Validators {
   if (validators) return validators;
-  const schema = JSON.parse(readFileSync(new URL('azure-pipelines.schema.json', SCHEMAS_DIR), 'utf8')) as { $id: string };
-  const ajv = new Ajv({ strict: false, unicodeRegExp: false, coerceTypes: true, allErrors: false });
+  const text = readFileSync(new URL('azure-pipelines.schema.json', SCHEMAS_DIR), 'utf8');
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  const key = createHash('sha256').update(`${ajvVersion}\0${JSON.stringify(AJV_OPTIONS)}\0${text}`).digest('hex').slice(0, 16);
+  const cached = join(RUN_CACHE, `azure-pipelines-${key}.cjs`);
+  if (existsSync(cached)) {
+    const module = { exports: {} as Record<string, ValidateFunction> };
+    new Function('require', 'module', 'exports', readFileSync(cached, 'utf8'))(require, module, module.exports);
+    const loaded = module.exports;
+    validators = { pipeline: loaded.pipeline!, templates: Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, loaded[kind]!])) as Record<TemplateKind, ValidateFunction> };
+    return validators;
+  }
+  const schema = JSON.parse(text) as { $id: string };
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
   const pipeline = ajv.compile(schema);
-  const definition = (name: string) => ajv.getSchema(`${schema.$id}#/definitions/${name}`)!;
+  const definition = (kind: TemplateKind) => `${schema.$id}#/definitions/${TEMPLATE_DEFINITIONS[kind]}`;
   validators = {
     pipeline,
-    templates: {
-      stages: definition('stagesTemplate'),
-      jobs: definition('jobsTemplate'),
-      steps: definition('stepsTemplate'),
-      variables: definition('variablesTemplate'),
-    },
+    templates: Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, ajv.getSchema(definition(kind))!])) as Record<TemplateKind, ValidateFunction>,
   };
+  mkdirSync(RUN_CACHE, { recursive: true });
+  const code = standalone.default(ajv, { pipeline: schema.$id, ...Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, definition(kind)])) });
+  writeFileSync(`${cached}.tmp-${process.pid}`, code);
+  renameSync(`${cached}.tmp-${process.pid}`, cached);
   return validators;
 }
 

@@ -1,0 +1,112 @@
+// The `suite` case of `npm run bench` (scripts/bench.mjs): how long the test suite takes, as `npm test`
+// runs it after its build (`vitest run`, with the environment bench was given: REQUIRE_BICEP=1 makes
+// every external tool required), so its wall time is printed beside the generator's own figures. One run
+// (a suite run takes minutes; compare runs made on an equally busy machine, or their CPU times), its
+// wall and CPU time (the suite's processes and everything they started and waited for) and its slowest
+// files. It measures the compiled dist/ as it is and refuses a stale one (npm run build first): it writes
+// nothing into the repository.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+/** How many of the slowest test files the figures name. */
+export const SLOWEST = 5;
+
+/** Why dist/ does not reflect generators/ (undefined when it does): the bin tests run dist/. */
+export function suiteDistStaleness(root) {
+  const dist = join(root, 'dist', 'generators');
+  if (!existsSync(join(dist, 'core', 'run', 'cli.js'))) return 'dist/ is missing; run npm run build';
+  for (const e of readdirSync(join(root, 'generators'), { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || !e.name.endsWith('.ts')) continue;
+    const source = join(e.parentPath, e.name);
+    const compiled = join(dist, relative(join(root, 'generators'), source)).replace(/\.ts$/, '.js');
+    if (!existsSync(compiled)) return `dist/ has no ${relative(root, compiled)}; run npm run build`;
+    if (statSync(compiled).mtimeMs < statSync(source).mtimeMs) return `${relative(root, source)} is newer than dist/; run npm run build`;
+  }
+  return undefined;
+}
+
+/** CPU time (user + system, ms) of this process's waited-for descendants (Linux), else undefined. */
+function childrenCpuMs() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The figures of a vitest JSON report: files, tests, failures, the slowest files and every file's wall time (slowest first). */
+export function summarizeReport(report, root) {
+  const files = (report.testResults ?? []).map((f) => ({ file: relative(root, f.name), ms: f.endTime - f.startTime, tests: f.assertionResults?.length ?? 0 }));
+  files.sort((a, b) => b.ms - a.ms);
+  return {
+    files: files.length,
+    tests: report.numTotalTests ?? 0,
+    failed: report.numFailedTests ?? 0,
+    passed: report.success === true,
+    slowest: files.slice(0, SLOWEST),
+    fileMsSum: files.reduce((sum, f) => sum + f.ms, 0),
+    byFile: files,
+  };
+}
+
+/** Runs `vitest run` once in `root` and measures it. */
+export async function measureSuite({ root, log = () => {} }) {
+  const stale = suiteDistStaleness(root);
+  if (stale) throw new Error(`suite: ${stale}`);
+  const work = mkdtempSync(join(tmpdir(), 'secure-aks-bench-suite-'));
+  const reportFile = join(work, 'report.json');
+  const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  log(`suite: vitest run (REQUIRE_BICEP=${process.env.REQUIRE_BICEP ?? 'unset'})`);
+  const loadBefore = loadavg()[0];
+  const cpuBefore = childrenCpuMs();
+  const started = process.hrtime.bigint();
+  try {
+    const { code, stderr } = await new Promise((done, fail) => {
+      const child = spawn(process.execPath, [vitest, 'run', '--reporter=json', `--outputFile.json=${reportFile}`], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+      const errors = [];
+      child.stderr.on('data', (chunk) => errors.push(chunk));
+      child.on('error', fail);
+      child.on('close', (exit) => done({ code: exit, stderr: Buffer.concat(errors).toString('utf8') }));
+    });
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpuAfter = childrenCpuMs();
+    if (!existsSync(reportFile)) throw new Error(`suite: vitest wrote no report (exit ${code}):\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
+    const summary = summarizeReport(JSON.parse(readFileSync(reportFile, 'utf8')), root);
+    return {
+      command: 'vitest run',
+      requireBicep: process.env.REQUIRE_BICEP === '1',
+      exitCode: code,
+      wallMs,
+      ...(cpuBefore === undefined || cpuAfter === undefined ? {} : { cpuMs: cpuAfter - cpuBefore }),
+      cpus: cpus().length,
+      load: [loadBefore, loadavg()[0]],
+      ...summary,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const s = (ms) => (ms / 1000).toFixed(1);
+
+/** The suite's figures as printable lines (none without a suite measurement). */
+export function formatSuite(suite) {
+  if (!suite) return [];
+  const verdict = suite.passed ? `${suite.tests} tests passed` : `${suite.failed} of ${suite.tests} tests FAILED`;
+  return [
+    `test suite (${suite.command}, ${suite.files} files, REQUIRE_BICEP=${suite.requireBicep ? '1' : 'unset'}, ${suite.cpus} CPUs, load average ${suite.load.map((l) => l.toFixed(1)).join(' -> ')}): ` +
+      `wall ${s(suite.wallMs)} s${suite.cpuMs === undefined ? '' : `, CPU ${s(suite.cpuMs)} s`}; ${verdict}`,
+    `  slowest files: ${suite.slowest.map((f) => `${f.file} ${s(f.ms)} s`).join(', ')}`,
+  ];
+}
+
+/** The suite's delta between two results, as printable lines. */
+export function formatSuiteComparison(before, now) {
+  if (!before || !now) return [];
+  const pct = before.wallMs === 0 ? 'n/a' : `${(((now.wallMs - before.wallMs) / before.wallMs) * 100).toFixed(1)}%`;
+  const cpu = before.cpuMs !== undefined && now.cpuMs !== undefined ? `, CPU ${s(before.cpuMs)} -> ${s(now.cpuMs)} s` : '';
+  return [`  test suite: wall ${s(before.wallMs)} -> ${s(now.wallMs)} s (${pct.startsWith('-') ? pct : `+${pct}`})${cpu}, tests ${before.tests} -> ${now.tests}`];
+}

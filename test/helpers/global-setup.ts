@@ -1,0 +1,21 @@
+// vitest.config.ts's globalSetup: what the run's main process does once for every test file.
+//   - checks the external tools once (test/helpers/tools.ts) for every worker;
+//   - shares one `bicep jsonrpc` process between the workers (test/helpers/bicep-broker.ts);
+//   - removes the repositories the bin generated once for the whole run (test/helpers/engine.ts).
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startBicepBroker } from './bicep-broker.ts';
+import { shareTools } from './tools.ts';
+
+export default function setup(project: TestProject): () => void {
+  const forgetTools = shareTools();
+  const stopBroker = startBicepBroker(project);
+  return () => {
+    stopBroker();
+    forgetTools();
+    // GENERATED_CACHE of the workers, whose parent this process is.
+    rmSync(join(tmpdir(), `secure-aks-generated-run-${process.pid}`), { recursive: true, force: true });
+  };
+}
