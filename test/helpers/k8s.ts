@@ -10,6 +10,7 @@
 //   yamllint()              the real yamllint with the generated repository's own configuration.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIPv4, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -130,6 +131,16 @@ function secretProviderClassValidator(): ValidateFunction {
 
 const gatewayApiSchemas = new Map<string, ValidateFunction | string>();
 
+/** The string formats the Gateway API CRDs use (Kubernetes' OpenAPI formats), checked rather than ignored. */
+const CRD_FORMATS = {
+  ipv4: (value: string) => isIPv4(value),
+  ipv6: (value: string) => isIPv6(value),
+  'date-time': (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
+  // Number formats: the type and the CRD's minimum and maximum already bound the value.
+  int32: true,
+  int64: true,
+} as const;
+
 /**
  * The v1 openAPIV3Schema of a Gateway API CRD at one bundle version (compiled once per process), or
  * why there is none. The CRDs carry CEL rules (x-kubernetes-validations) that ajv does not evaluate:
@@ -155,7 +166,7 @@ function gatewayApiValidator(kind: keyof typeof GATEWAY_API_CRDS, bundle: string
       if (annotations['gateway.networking.k8s.io/bundle-version'] !== bundle || annotations['gateway.networking.k8s.io/channel'] !== 'standard' || !v1) {
         validate = `${file.pathname} is not the standard-channel ${bundle} CRD with a v1 version`;
       } else {
-        validate = new Ajv({ allErrors: true, strict: false }).compile(v1.schema.openAPIV3Schema);
+        validate = new Ajv({ allErrors: true, strict: false, formats: CRD_FORMATS }).compile(v1.schema.openAPIV3Schema);
       }
     }
     gatewayApiSchemas.set(key, validate);

@@ -1,6 +1,7 @@
 // The environment argument of the operator scripts (scripts/*.sh): each takes the environment as its
 // first argument (default: the first, lowest environment), sets that environment's names, and refuses
 // a name the repository does not have before it does anything.
+import { productionLike } from '../answers/environments.ts';
 import type { CoreContext } from './context-core.ts';
 
 /** One shell word, always single-quoted (a bare word such as a-b-c reads like arithmetic to shellcheck). */
@@ -29,6 +30,8 @@ export const ENVIRONMENT_VALUES: Record<string, (c: CoreContext, all: readonly C
   pipelineFederatedCredential: (c: CoreContext) => c.names.pipelineFederatedCredential,
   agentScaleSet: (c: CoreContext) => c.names.agentScaleSet,
   agentMaxConcurrency: (c: CoreContext) => String(c.answers.agentMaxConcurrency),
+  /** Whether the environment serves users (its name says so): it must get an approval. */
+  productionLike: (c: CoreContext) => String(productionLike(c.answers.environment)),
   /** The registry a higher environment imports its tested images from ('' for the first environment). */
   promotionSourceRegistry: (c: CoreContext, all: readonly CoreContext[]) => all[c.environment.index - 1]?.names.registry ?? '',
   promotionSourceGroup: (c: CoreContext, all: readonly CoreContext[]) => all[c.environment.index - 1]?.names.resourceGroup ?? '',

@@ -32,6 +32,8 @@ case $environment in
     infra_environment='contoso-dev-infra'
     workloads_environment='contoso-dev'
     agent_pool='pool-contoso-dev'
+    parameters_file='infra/dev.bicepparam'
+    production='false'
     ;;
   *)
     echo "bootstrap-devops: unknown environment \"$environment\": this repository has dev (see --help)" >&2
@@ -233,7 +235,7 @@ for environment in "${environments[@]}"; do
   cat > "$workdir/environment.json" <<EOF
 {
   "name": "$environment",
-  "description": "contoso (dev): add approvals and checks here (docs/environments.md)."
+  "description": "contoso, environment $environment: add approvals and checks here (docs/environments.md)."
 }
 EOF
   az devops invoke --organization "$organization" --area distributedtask --resource environments \
@@ -257,7 +259,14 @@ Done. Next:
   - Create the pipeline from pipelines/azure-pipelines.yml (Pipelines > New pipeline > Existing YAML file).
     On its first run, permit it to use the service connection, the agent pool and the environments.
   - Add approvals and checks to the environments: docs/environments.md.
-  - Optional: keep the federated credential in the Bicep by setting, in infra/dev.bicepparam,
+  - Optional: keep the federated credential in the Bicep by setting, in $parameters_file,
       pipelineFederationIssuer = '$issuer'
       pipelineFederationSubject = '$subject'
 EOF
+if [[ $production == true ]]; then
+  cat <<EOF
+  - $environment serves users: before the pipeline's first run reaches it, add an Approvals check (and
+    Branch control on refs/heads/main) to $infra_environment and $workloads_environment
+    (docs/environments.md, "Configure the checks"). Until then its stages run without a human look.
+EOF
+fi

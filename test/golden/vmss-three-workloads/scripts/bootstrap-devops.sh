@@ -33,6 +33,8 @@ case $environment in
     infra_environment='shop-prod-infra'
     workloads_environment='shop-prod'
     agent_pool='pool-shop-prod'
+    parameters_file='infra/prod.bicepparam'
+    production='true'
     scale_set='vmss-agents-shop-prod'
     agent_max_count='4'
     ;;
@@ -236,7 +238,7 @@ for environment in "${environments[@]}"; do
   cat > "$workdir/environment.json" <<EOF
 {
   "name": "$environment",
-  "description": "shop (prod): add approvals and checks here (docs/environments.md)."
+  "description": "shop, environment $environment: add approvals and checks here (docs/environments.md)."
 }
 EOF
   az devops invoke --organization "$organization" --area distributedtask --resource environments \
@@ -279,7 +281,14 @@ Done. Next:
   - Create the pipeline from pipelines/azure-pipelines.yml (Pipelines > New pipeline > Existing YAML file).
     On its first run, permit it to use the service connection, the agent pool and the environments.
   - Add approvals and checks to the environments: docs/environments.md.
-  - Optional: keep the federated credential in the Bicep by setting, in infra/prod.bicepparam,
+  - Optional: keep the federated credential in the Bicep by setting, in $parameters_file,
       pipelineFederationIssuer = '$issuer'
       pipelineFederationSubject = '$subject'
 EOF
+if [[ $production == true ]]; then
+  cat <<EOF
+  - $environment serves users: before the pipeline's first run reaches it, add an Approvals check (and
+    Branch control on refs/heads/main) to $infra_environment and $workloads_environment
+    (docs/environments.md, "Configure the checks"). Until then its stages run without a human look.
+EOF
+fi
