@@ -373,7 +373,7 @@ async function apply(request: UpdateRequest, planned: Planned, fs: Fs): Promise<
   const { root, io } = request;
   const { result, rendered, lines, nothing } = planned;
   const { ops, rc, rcOnDisk, journal } = planned.apply!;
-  writeUpdate(fs, root, ops, inStyleOf(rc, rcOnDisk), journal, request.hooks ?? stepDelayFromEnv());
+  await writeUpdate(fs, root, ops, inStyleOf(rc, rcOnDisk), journal, request.hooks ?? stepDelayFromEnv());
   result.wrote = true;
   for (const op of ops) io.written?.(op.path, op.content);
   io.written?.(RC_FILE, rc);
