@@ -56,7 +56,8 @@ export interface WriteHooks {
 
 function lstat(fs: Fs, path: string): nodeFs.Stats | undefined {
   try {
-    return fs.lstatSync(path);
+    // A missing path is the common case (a first run checks every path it creates): no error object for it.
+    return fs.lstatSync(path, { throwIfNoEntry: false });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -301,7 +302,9 @@ export async function writeUpdate(fs: Fs, root: string, ops: readonly WriteOp[],
   fs.mkdirSync(root, { recursive: true });
   writeAtomic(fs, join(root, JOURNAL_FILE), `${JSON.stringify(journal, null, 2)}\n`, undefined, hooks);
   const writes = ops.filter((op): op is WriteOp & { content: string } => op.content !== undefined);
-  for (const dir of new Set(writes.map((op) => dirname(join(root, op.path))))) fs.mkdirSync(dir, { recursive: true });
+  // Each folder once, and only the deepest ones (mkdir -p makes their parents).
+  const dirs = [...new Set(writes.map((op) => dirname(join(root, op.path))))].sort();
+  for (const [i, dir] of dirs.entries()) if (!dirs[i + 1]?.startsWith(`${dir}${sep}`)) fs.mkdirSync(dir, { recursive: true });
   await eachLimited(writes, FLUSH_CONCURRENCY, (op) => writeTemp(fs, join(root, op.path), op.content, op.mode, hooks));
   for (const op of ops) {
     const target = join(root, op.path);
