@@ -64,8 +64,15 @@ function lstat(fs: Fs, path: string): nodeFs.Stats | undefined {
   }
 }
 
+/**
+ * What lstat said of the folders above the paths one reading pass looks at (absent: undefined), so
+ * that many paths under one folder, or under one that does not exist, cost one lstat of it. Only for a
+ * pass that reads: what it decides is checked again before anything is written.
+ */
+export type FolderStats = Map<string, nodeFs.Stats | undefined>;
+
 /** Why a repository-relative path cannot be written inside `root`, or undefined when it can. */
-export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'read' = 'file'): string | undefined {
+export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'read' = 'file', folders?: FolderStats): string | undefined {
   if (rel === '' || isAbsolute(rel) || rel.includes('\\') || normalize(rel).split(sep).includes('..') || normalize(rel) !== rel) {
     return 'is not a plain path inside the repository';
   }
@@ -73,7 +80,13 @@ export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'r
   let at = root;
   for (let i = 0; i < parts.length; i++) {
     at = join(at, parts[i]!);
-    const stat = lstat(fs, at);
+    const folder = folders !== undefined && i < parts.length - 1;
+    let stat: nodeFs.Stats | undefined;
+    if (folder && folders.has(at)) stat = folders.get(at);
+    else {
+      stat = lstat(fs, at);
+      if (folder) folders.set(at, stat);
+    }
     if (!stat) return undefined;
     const shown = parts.slice(0, i + 1).join('/');
     if (stat.isSymbolicLink()) {
@@ -88,18 +101,18 @@ export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'r
 }
 
 /** Every path problem of a planned write, before anything is written. */
-export function checkPaths(fs: Fs, root: string, paths: Iterable<string>): Problem[] {
+export function checkPaths(fs: Fs, root: string, paths: Iterable<string>, folders?: FolderStats): Problem[] {
   const problems: Problem[] = [];
   for (const rel of paths) {
-    const problem = pathProblem(fs, root, rel);
+    const problem = pathProblem(fs, root, rel, 'file', folders);
     if (problem) problems.push({ key: rel, rule: problem });
   }
   return problems;
 }
 
 /** Reads a file inside root without following links; undefined when absent. Throws on a link. */
-export function readInside(fs: Fs, root: string, rel: string): string | undefined {
-  const problem = pathProblem(fs, root, rel, 'read');
+export function readInside(fs: Fs, root: string, rel: string, folders?: FolderStats): string | undefined {
+  const problem = pathProblem(fs, root, rel, 'read', folders);
   if (problem) throw Object.assign(new Error(`${rel} ${problem}`), { path: rel });
   const stat = lstat(fs, join(root, rel));
   if (!stat || stat.isDirectory()) return undefined;
