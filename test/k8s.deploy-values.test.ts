@@ -8,7 +8,8 @@ import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INFRA_OUTPUTS, PATHS } from '../generators/core/plan/contracts.ts';
-import { DEPLOY_VALUE_KEYS, PLACEHOLDER, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/plan/k8s.ts';
+import { CLIENT_ID_ANNOTATION, DEPLOY_VALUE_KEYS, PLACEHOLDER } from '../generators/core/plan/k8s.ts';
+import { parse } from 'yaml';
 import { renderRepository, writeTree, type Rendered } from './helpers/generate.ts';
 import { kustomize, podSpecOf, type K8sObject } from './helpers/k8s.ts';
 import { toolOrSkip } from './helpers/tools.ts';
@@ -218,7 +219,8 @@ describe('scripts/write-deploy-values.sh', () => {
         [DEPLOY_VALUE_KEYS.imageTag]: '20260101.7',
       });
       for (const w of WORKLOADS) {
-        expect(pairs(files.get(PATHS.workloadDeployValues(env, w.name))!)).toEqual({ [WORKLOAD_CLIENT_ID_KEY]: CLIENT_IDS[w.name] });
+        const patch = parse(files.get(PATHS.workloadDeployValues(env, w.name))!) as { metadata: { annotations: Record<string, string> } };
+        expect(patch.metadata.annotations, w.name).toEqual({ [CLIENT_ID_ANNOTATION]: CLIENT_IDS[w.name] });
       }
       expect(existsSync(join(dir, PATHS.workloadDeployValues(env, 'retired'))), 'no folder for a workload the repository does not have').toBe(false);
 

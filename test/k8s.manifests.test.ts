@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../generators/core/plan/contracts.ts';
-import { DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKER_PROBE_COMMAND, WORKLOAD_CLIENT_ID_KEY } from '../generators/core/plan/k8s.ts';
+import { CLIENT_ID_ANNOTATION, DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKER_PROBE_COMMAND } from '../generators/core/plan/k8s.ts';
 import { overlaps, parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import {
@@ -81,7 +81,8 @@ function fillValues(root: string, rendered: Rendered, values: Values): void {
   ];
   writeFileSync(join(root, PATHS.deployValues(env)), `${lines.join('\n')}\n`);
   for (const [workload, clientId] of Object.entries(values.clientIds)) {
-    writeFileSync(join(root, PATHS.workloadDeployValues(env, workload)), `${WORKLOAD_CLIENT_ID_KEY}=${clientId}\n`);
+    const path = PATHS.workloadDeployValues(env, workload);
+    writeFileSync(join(root, path), rendered.files.get(path)!.replace(`${CLIENT_ID_ANNOTATION}: ${PLACEHOLDER}`, `${CLIENT_ID_ANNOTATION}: ${clientId}`));
   }
 }
 

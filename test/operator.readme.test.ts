@@ -466,5 +466,5 @@ test('the controls table names the ServiceAccount\'s azure.workload.identity/cli
   expect(verify?.command).toBe(`kubectl get serviceaccount web --namespace storefront --output jsonpath='{.metadata.annotations.azure\\.workload\\.identity/client-id}'`);
   expect(verify?.expect).toContain(`az identity show --resource-group ${repo.ctx.names.resourceGroup} --name id-web-${repo.answers.environment} --query clientId`);
   const readme = repo.files.get('README.md')!;
-  expect(readme).toContain('`ServiceAccount azure.workload.identity/client-id annotation, set by replacements[0].targets[0].fieldPaths`');
+  expect(readme).toContain('`ServiceAccount azure.workload.identity/client-id annotation, set by patches[0].path`');
 });

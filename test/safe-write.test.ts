@@ -93,10 +93,10 @@ describe('a write', () => {
     files: Object.fromEntries(ops.map((op) => [op.path, [before[op.path as keyof typeof before] ? blobId(before[op.path as keyof typeof before]) : null, op.content === undefined ? null : blobId(op.content)]])),
   };
 
-  it('writes every file, the record last, and leaves no journal or temporary file', () => {
+  it('writes every file, the record last, and leaves no journal or temporary file', async () => {
     const fs = volume(before);
     const steps: string[] = [];
-    writeUpdate(fs, ROOT, ops, after['.yo-rc.json'], journal, { step: (what) => steps.push(what.replace(`${ROOT}/`, '')) });
+    await writeUpdate(fs, ROOT, ops, after['.yo-rc.json'], journal, { step: (what) => steps.push(what.replace(`${ROOT}/`, '')) });
     expect(tree(fs)).toEqual(after);
     expect(steps.at(-3)).toBe('write .yo-rc.json');
     expect(steps.at(-2)).toBe('rename .yo-rc.json');
@@ -104,23 +104,23 @@ describe('a write', () => {
     expect(fs.lstatSync(`${ROOT}/c/d/new.sh`).mode & 0o777).toBe(0o755);
   });
 
-  it('interrupted at any step, leaves each file whole (before or after), and the next plan completes it without a conflict', () => {
-    const count = (() => {
+  it('interrupted at any step, leaves each file whole (before or after), and the next plan completes it without a conflict', async () => {
+    const count = await (async () => {
       let n = 0;
-      writeUpdate(volume(before), ROOT, ops, after['.yo-rc.json'], journal, { step: () => void n++ });
+      await writeUpdate(volume(before), ROOT, ops, after['.yo-rc.json'], journal, { step: () => void n++ });
       return n;
     })();
     expect(count).toBeGreaterThan(8);
     for (let crashAt = 0; crashAt < count; crashAt++) {
       const fs = volume(before);
       let step = 0;
-      expect(() =>
+      await expect(
         writeUpdate(fs, ROOT, ops, after['.yo-rc.json'], journal, {
           step: () => {
             if (step++ === crashAt) throw new Error('killed');
           },
         }),
-      ).toThrow('killed');
+      ).rejects.toThrow('killed');
       const left = readJournal(fs, ROOT);
       clearInterrupted(fs, ROOT, left);
       const now = tree(fs);

@@ -7,7 +7,10 @@
 //   2. One run at a time: a lock file (created whole, by link) for the whole write; a second run waits a little, then
 //      stops with a clear message. A lock left by a killed run (its process is gone) is taken over.
 //   3. A journal names what is about to change (each path's id before and after) before the first write.
-//   4. Each file is written to a temporary name beside it and renamed over the target (atomic on POSIX).
+//   4. Each file is written to a temporary name beside it and flushed to disk (fsync); once every file
+//      is, each is renamed over its target (atomic on POSIX). The flushes run concurrently: a flush
+//      waits for the disk, and the file system commits concurrent ones together, where one after the
+//      other they cost a disk round trip per file (most of a large run's time).
 //   5. .yo-rc.json, which records what the repository holds, is written last; then the journal goes.
 // After a crash the journal is still there: the next run removes leftover temporary files and accepts
 // either side of each journal entry as the generator's own output (update.ts `alternates`).
@@ -25,7 +28,10 @@ const TEMP_SUFFIX = '.secure-aks-tmp';
 export type Fs = Pick<
   typeof nodeFs,
   'lstatSync' | 'mkdirSync' | 'openSync' | 'closeSync' | 'writeSync' | 'fsyncSync' | 'renameSync' | 'linkSync' | 'unlinkSync' | 'readFileSync' | 'readdirSync' | 'rmdirSync' | 'chmodSync'
->;
+> & { promises: Pick<typeof nodeFs.promises, 'open' | 'chmod'> };
+
+/** Temporary files written and flushed at once (libuv runs 4 at a time; a few more keep it busy). */
+const FLUSH_CONCURRENCY = 16;
 
 export interface WriteOp {
   path: string;
@@ -50,15 +56,23 @@ export interface WriteHooks {
 
 function lstat(fs: Fs, path: string): nodeFs.Stats | undefined {
   try {
-    return fs.lstatSync(path);
+    // A missing path is the common case (a first run checks every path it creates): no error object for it.
+    return fs.lstatSync(path, { throwIfNoEntry: false });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
 }
 
+/**
+ * What lstat said of the folders above the paths one reading pass looks at (absent: undefined), so
+ * that many paths under one folder, or under one that does not exist, cost one lstat of it. Only for a
+ * pass that reads: what it decides is checked again before anything is written.
+ */
+export type FolderStats = Map<string, nodeFs.Stats | undefined>;
+
 /** Why a repository-relative path cannot be written inside `root`, or undefined when it can. */
-export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'read' = 'file'): string | undefined {
+export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'read' = 'file', folders?: FolderStats): string | undefined {
   if (rel === '' || isAbsolute(rel) || rel.includes('\\') || normalize(rel).split(sep).includes('..') || normalize(rel) !== rel) {
     return 'is not a plain path inside the repository';
   }
@@ -66,7 +80,13 @@ export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'r
   let at = root;
   for (let i = 0; i < parts.length; i++) {
     at = join(at, parts[i]!);
-    const stat = lstat(fs, at);
+    const folder = folders !== undefined && i < parts.length - 1;
+    let stat: nodeFs.Stats | undefined;
+    if (folder && folders.has(at)) stat = folders.get(at);
+    else {
+      stat = lstat(fs, at);
+      if (folder) folders.set(at, stat);
+    }
     if (!stat) return undefined;
     const shown = parts.slice(0, i + 1).join('/');
     if (stat.isSymbolicLink()) {
@@ -81,18 +101,18 @@ export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'r
 }
 
 /** Every path problem of a planned write, before anything is written. */
-export function checkPaths(fs: Fs, root: string, paths: Iterable<string>): Problem[] {
+export function checkPaths(fs: Fs, root: string, paths: Iterable<string>, folders?: FolderStats): Problem[] {
   const problems: Problem[] = [];
   for (const rel of paths) {
-    const problem = pathProblem(fs, root, rel);
+    const problem = pathProblem(fs, root, rel, 'file', folders);
     if (problem) problems.push({ key: rel, rule: problem });
   }
   return problems;
 }
 
 /** Reads a file inside root without following links; undefined when absent. Throws on a link. */
-export function readInside(fs: Fs, root: string, rel: string): string | undefined {
-  const problem = pathProblem(fs, root, rel, 'read');
+export function readInside(fs: Fs, root: string, rel: string, folders?: FolderStats): string | undefined {
+  const problem = pathProblem(fs, root, rel, 'read', folders);
   if (problem) throw Object.assign(new Error(`${rel} ${problem}`), { path: rel });
   const stat = lstat(fs, join(root, rel));
   if (!stat || stat.isDirectory()) return undefined;
@@ -118,6 +138,41 @@ function writeAtomic(fs: Fs, target: string, content: string, mode: number | und
   if (mode !== undefined) fs.chmodSync(temp, mode);
   hooks.step?.(`rename ${target}`);
   fs.renameSync(temp, target);
+}
+
+/** Writes `content` to target's temporary name and flushes it to disk; the rename is the caller's. */
+async function writeTemp(fs: Fs, target: string, content: string, mode: number | undefined, hooks: WriteHooks): Promise<void> {
+  const temp = tempOf(target);
+  hooks.step?.(`write ${target}`);
+  const file = await fs.promises.open(temp, 'w', mode ?? 0o644);
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  if (mode !== undefined) await fs.promises.chmod(temp, mode);
+}
+
+/**
+ * Runs `task` over `items`, `limit` at a time. After a failure no further task starts, and the
+ * failure is thrown once the tasks already running have ended (nothing is left writing behind it).
+ */
+async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 export interface Lock {
@@ -252,12 +307,18 @@ function removeEmptyParents(fs: Fs, root: string, rel: string): void {
 }
 
 /**
- * Writes a planned update: journal first, every file atomically, .yo-rc.json last, journal removed.
- * The caller holds the lock and has run checkPaths over `ops` (and .yo-rc.json).
+ * Writes a planned update: journal first, every file's content to its temporary name and flushed, then
+ * the renames and removals in order, .yo-rc.json last, journal removed. The caller holds the lock and
+ * has run checkPaths over `ops` (and .yo-rc.json).
  */
-export function writeUpdate(fs: Fs, root: string, ops: readonly WriteOp[], rc: string, journal: Journal, hooks: WriteHooks = {}): void {
+export async function writeUpdate(fs: Fs, root: string, ops: readonly WriteOp[], rc: string, journal: Journal, hooks: WriteHooks = {}): Promise<void> {
   fs.mkdirSync(root, { recursive: true });
   writeAtomic(fs, join(root, JOURNAL_FILE), `${JSON.stringify(journal, null, 2)}\n`, undefined, hooks);
+  const writes = ops.filter((op): op is WriteOp & { content: string } => op.content !== undefined);
+  // Each folder once, and only the deepest ones (mkdir -p makes their parents).
+  const dirs = [...new Set(writes.map((op) => dirname(join(root, op.path))))].sort();
+  for (const [i, dir] of dirs.entries()) if (!dirs[i + 1]?.startsWith(`${dir}${sep}`)) fs.mkdirSync(dir, { recursive: true });
+  await eachLimited(writes, FLUSH_CONCURRENCY, (op) => writeTemp(fs, join(root, op.path), op.content, op.mode, hooks));
   for (const op of ops) {
     const target = join(root, op.path);
     if (op.content === undefined) {
@@ -266,8 +327,8 @@ export function writeUpdate(fs: Fs, root: string, ops: readonly WriteOp[], rc: s
       removeEmptyParents(fs, root, op.path);
       continue;
     }
-    fs.mkdirSync(dirname(target), { recursive: true });
-    writeAtomic(fs, target, op.content, op.mode, hooks);
+    hooks.step?.(`rename ${target}`);
+    fs.renameSync(tempOf(target), target);
   }
   writeAtomic(fs, join(root, RC_FILE), rc, undefined, hooks);
   hooks.step?.('remove journal');

@@ -45,8 +45,8 @@ export const PATHS = {
   workloadOverlay: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}`,
   /** The overlay's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag), KEY=value lines. */
   deployValues: (environment: string) => `k8s/overlays/${environment}/deploy-values.env`,
-  /** A workload's own deploy-time value (its clientId); one folder per workload under the overlay. */
-  workloadDeployValues: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}/deploy-values.env`,
+  /** A workload's own deploy-time value: a patch of its ServiceAccount with its client ID; one folder per workload under the overlay. */
+  workloadDeployValues: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}/client-id.yaml`,
   pipeline: 'pipelines/azure-pipelines.yml',
   pipelineTemplates: 'pipelines/templates',
   /** Per-workload container build context. */

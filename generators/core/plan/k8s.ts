@@ -7,19 +7,24 @@
 //   k8s/base/workloads/<w>/                     ServiceAccount, Deployment, Service (web only), PDB, HPA,
 //                                               NetworkPolicy, SecretProviderClass (only with secrets)
 //   k8s/overlays/<env>/kustomization.yaml       the environment: resources: ../../base/namespaces/<ns>,
-//                                               workloads/<w>; the shared deploy-time values and one
-//                                               replacement per value (targets selected by kind)
+//                                               workloads/<w> (rendered in that order: sortOptions fifo);
+//                                               the shared deploy-time values and one replacement per
+//                                               value (targets selected by kind)
 //   k8s/overlays/<env>/deploy-values.env        acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag
 //   k8s/overlays/<env>/workloads/<w>/           a kustomization of its own: ../../../../base/workloads/<w>,
-//                                               the workload's clientId value and the replacement that puts it
-//                                               into the ServiceAccount and the SecretProviderClass (one value,
-//                                               two targets)
+//                                               patched with client-id.yaml (its ServiceAccount's client ID
+//                                               annotation) and, with secrets, the replacement that copies
+//                                               that annotation into the SecretProviderClass (one value)
 //
 // Why a kustomization per workload, not a component: kustomize applies a component's replacements
 // to every object of the kustomization that includes it (and rebuilds its whole resource list per
 // component), so per-workload components made rendering cubic in the number of workloads (over 300 s
 // at 300 workloads). A workload's own kustomization sees only its own objects; the environment then
-// merges them once, and the shared values are one replacement each over all objects.
+// merges them once, and the shared values are one replacement each over all objects. What is left
+// grows with the square of the number of objects (kustomize checks each object it adds against all
+// the others, more than once), so a workload adds no object of its own to carry its value: a patch,
+// not a generated ConfigMap, and the overlay keeps its resources in order (sortOptions fifo) instead
+// of sorting them, which would add every object once more.
 import { posix } from 'node:path';
 import { INFRA_OUTPUTS, PATHS } from './contracts.ts';
 import { yaml } from './escape.ts';
@@ -41,8 +46,13 @@ export const DEPLOY_VALUE_KEYS = {
   gatewayClientId: INFRA_OUTPUTS.gatewayClientId,
   imageTag: 'imageTag',
 } as const;
-/** Key of a workload's own values file: its entry of the `workloadClientIds` output. */
-export const WORKLOAD_CLIENT_ID_KEY = 'clientId';
+/** The ServiceAccount annotation the workload identity webhook reads: which identity the pods sign in as. */
+export const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+/**
+ * A workload's own deploy-time value, in its overlay folder: a patch of its ServiceAccount that sets
+ * CLIENT_ID_ANNOTATION to its entry of the `workloadClientIds` output.
+ */
+export const WORKLOAD_CLIENT_ID_PATCH = 'client-id.yaml';
 export const DEPLOY_VALUES_FILE = 'deploy-values.env';
 export const DEPLOY_VALUES_CONFIGMAP = 'deploy-values';
 
@@ -126,8 +136,6 @@ export const WORKER_PROBE_COMMAND = ['/bin/sh', `${SAMPLE_WORKER.dir}/${SAMPLE_W
 export interface K8sWorkload {
   /** The placeholder image; the overlay replaces the registry and the tag. */
   image: string;
-  /** Name of the ConfigMap (local-config) that carries this workload's client ID. */
-  valuesConfigMap: string;
   /** HorizontalPodAutoscaler bounds: the answered replicas are the minimum. */
   minReplicas: number;
   maxReplicas: number;
@@ -138,7 +146,7 @@ export interface K8sWorkload {
    * several environments, the manifests whose values differ between them (HTTPRoute host name,
    * NetworkPolicy private endpoint range); none with one environment.
    */
-  overlayResources: string[];
+  environmentResources: string[];
   /** k8s/base/workloads/<w>, relative to the workload's folder in an overlay (its kustomization's resource). */
   baseFromOverlay: string;
 }
@@ -154,16 +162,15 @@ export interface K8sContext {
     file: typeof DEPLOY_VALUES_FILE;
     configMap: typeof DEPLOY_VALUES_CONFIGMAP;
     keys: typeof DEPLOY_VALUE_KEYS;
-    clientIdKey: typeof WORKLOAD_CLIENT_ID_KEY;
+    clientIdPatch: typeof WORKLOAD_CLIENT_ID_PATCH;
+    clientIdAnnotation: typeof CLIENT_ID_ANNOTATION;
     /** The shared values file, repository-relative. */
     path: string;
   };
   /** Overlay folder of the answered environment, repository-relative. */
   overlay: string;
-  /** The private gateway's kustomization relative to the overlay: k8s/base/gateway, or the overlay's own with several environments. */
-  gatewayFromOverlay: string;
-  /** k8s/base/namespaces/<ns>, relative to the overlay folder, per namespace (the overlay's resources). */
-  namespaceFromOverlay: Record<string, string>;
+  /** The overlay's resources, in the order it renders them (see overlayResources). */
+  overlayResources: string[];
   secretsMountPath: string;
   runAs: typeof RUN_AS;
   resources: { cpuRequest: string; memoryRequest: string; memoryLimit: string };
@@ -220,7 +227,6 @@ export function k8sWorkload(workload: Workload, environment: string, environment
   const several = environments > 1;
   return {
     image: `${PLACEHOLDER_REGISTRY}/${workload.name}:${PLACEHOLDER}`,
-    valuesConfigMap: `${DEPLOY_VALUES_CONFIGMAP}-${workload.name}`,
     minReplicas: workload.replicas,
     maxReplicas: Math.max(3, workload.replicas * 3),
     resources: [
@@ -233,9 +239,39 @@ export function k8sWorkload(workload: Workload, environment: string, environment
       'horizontal-pod-autoscaler.yaml',
       ...(several ? [] : ['network-policy.yaml']),
     ],
-    overlayResources: several ? perEnvironment : [],
+    environmentResources: several ? perEnvironment : [],
     baseFromOverlay: relativeTo(PATHS.workloadOverlay(environment, workload.name), PATHS.workloadBase(workload.name)),
   };
+}
+
+/** The private gateway's kustomization (base/gateway), present once a workload is exposed. */
+const GATEWAY_BASE = 'k8s/base/gateway';
+
+/**
+ * The overlay's resources, in the order kustomize renders them (the overlay sets sortOptions fifo):
+ * per workload, in answer order, its namespace on first use and then the workload's folder; the gateway
+ * just before the first exposed workload. So a namespace comes before what lives in it, and a workload
+ * added at the end of the answers only appends entries (what the workload subgenerator does to the
+ * kustomization), which render in the same order as a fresh repository.
+ */
+export function overlayResources(environment: string, workloads: readonly Pick<WorkloadContext, 'name' | 'namespace' | 'exposed'>[], environments = 1): string[] {
+  const overlay = PATHS.kustomizeOverlay(environment);
+  const resources: string[] = [];
+  const namespaces = new Set<string>();
+  let gateway = false;
+  for (const w of workloads) {
+    if (w.exposed && !gateway) {
+      gateway = true;
+      // With several environments the gateway is the overlay's own (its address and host names differ).
+      resources.push(environments > 1 ? 'gateway' : relativeTo(overlay, GATEWAY_BASE));
+    }
+    if (!namespaces.has(w.namespace)) {
+      namespaces.add(w.namespace);
+      resources.push(relativeTo(overlay, PATHS.namespaceBase(w.namespace)));
+    }
+    resources.push(relativeTo(overlay, PATHS.workloadOverlay(environment, w.name)));
+  }
+  return resources;
 }
 
 export function k8sContext(answers: Answers, workloads: readonly WorkloadContext[], network: { privateEndpointsCidr: string; ingressSubnet: string; ingressIp: string }): K8sContext {
@@ -245,18 +281,18 @@ export function k8sContext(answers: Answers, workloads: readonly WorkloadContext
   return {
     namespaces,
     workload: Object.fromEntries(answers.workloads.map((w) => [w.name, k8sWorkload(w, answers.environment, answers.environments.length)])),
-    gatewayFromOverlay: answers.environments.length > 1 ? 'gateway' : relativeTo(overlay, 'k8s/base/gateway'),
     placeholder: PLACEHOLDER,
     placeholderRegistry: PLACEHOLDER_REGISTRY,
     values: {
       file: DEPLOY_VALUES_FILE,
       configMap: DEPLOY_VALUES_CONFIGMAP,
       keys: DEPLOY_VALUE_KEYS,
-      clientIdKey: WORKLOAD_CLIENT_ID_KEY,
+      clientIdPatch: WORKLOAD_CLIENT_ID_PATCH,
+      clientIdAnnotation: CLIENT_ID_ANNOTATION,
       path: PATHS.deployValues(answers.environment),
     },
     overlay,
-    namespaceFromOverlay: Object.fromEntries(namespaces.map((ns) => [ns, relativeTo(overlay, PATHS.namespaceBase(ns))])),
+    overlayResources: overlayResources(answers.environment, workloads, answers.environments.length),
     secretsMountPath: '/mnt/secrets-store',
     runAs: RUN_AS,
     resources: { cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '256Mi' },

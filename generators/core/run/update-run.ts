@@ -18,7 +18,7 @@ import { changeCounts, changeLines, changelogBetween } from '../output/changes.t
 import { writeOptions } from '../output/files.ts';
 import { blobId, compareVersions, inStyleOf, provenanceOf, toLf } from '../output/provenance.ts';
 import { renderTree } from '../output/render.ts';
-import { acquireLock, checkPaths, clearInterrupted, lockHolder, readInside, RC_FILE, stepDelayFromEnv, writeUpdate, type Fs, type Journal, type WriteHooks, type WriteOp } from '../output/safe-write.ts';
+import { acquireLock, checkPaths, clearInterrupted, lockHolder, readInside, RC_FILE, stepDelayFromEnv, writeUpdate, type FolderStats, type Fs, type Journal, type WriteHooks, type WriteOp } from '../output/safe-write.ts';
 import { mergeText } from '../output/text-merge.ts';
 import { planUpdate, type FileChange } from '../output/update.ts';
 import { buildContext, type Context } from '../plan/context.ts';
@@ -267,14 +267,16 @@ async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
   for (const [path, [, after]] of Object.entries(state.interrupted?.files ?? {})) if (after) alternates[path] = after;
   // Every file planning reads, by the id of what it read (null: absent), to check again under the lock.
   const seen = new Map<string, string | null>();
+  // Planning only reads (and what it read is checked again under the lock): each folder is looked at once.
+  const folders: FolderStats = new Map();
   const readDisk = (path: string) => {
-    const content = readInside(fs, root, path);
+    const content = readInside(fs, root, path, folders);
     seen.set(path, content === undefined ? null : blobId(content));
     return content;
   };
   // Links and clashes are found before any file is read or written.
   const paths = new Set([...rendered.keys(), ...Object.keys(recorded ?? {})]);
-  const pathProblems = checkPaths(fs, root, [...paths, RC_FILE]);
+  const pathProblems = checkPaths(fs, root, [...paths, RC_FILE], folders);
   if (pathProblems.length > 0) throw new InputError(pathProblems, 'Cannot write into this repository safely; nothing was written');
   const readObject = gitObjectReader(root, fs);
   const update = planUpdate({
@@ -393,7 +395,7 @@ async function apply(request: UpdateRequest, planned: Planned, fs: Fs): Promise<
   const { root, io } = request;
   const { result, rendered, lines, nothing } = planned;
   const { ops, rc, rcOnDisk, journal } = planned.apply!;
-  writeUpdate(fs, root, ops, inStyleOf(rc, rcOnDisk), journal, request.hooks ?? stepDelayFromEnv());
+  await writeUpdate(fs, root, ops, inStyleOf(rc, rcOnDisk), journal, request.hooks ?? stepDelayFromEnv());
   result.wrote = true;
   for (const op of ops) io.written?.(op.path, op.content);
   io.written?.(RC_FILE, rc);

@@ -4,6 +4,7 @@
 import type { CoreContext } from '../context-core.ts';
 import type { WorkloadContext } from '../workload.ts';
 import { CUSTOM_ROLES, ROLES, type RoleKey } from '../roles.ts';
+import { CLIENT_ID_ANNOTATION, WORKLOAD_CLIENT_ID_PATCH } from '../k8s.ts';
 
 type Context = CoreContext;
 
@@ -469,23 +470,20 @@ function agentsControl(ctx: Context): SecurityControl {
   };
 }
 
-/** The ServiceAccount annotation the workload identity webhook reads to know which identity a pod signs in as. */
-const CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
-
 /**
  * Which managed identity a pod signs in as is the ServiceAccount's `azure.workload.identity/client-id`
- * annotation. The base carries a placeholder; each workload's overlay component sets it from the
- * deployment output workloadClientIds.<workload> (deploy-values.env, scripts/write-deploy-values.sh)
- * by a kustomize replacement, the same value as the SecretProviderClass's clientID.
+ * annotation. The base carries a placeholder; each workload's overlay folder patches it with the
+ * deployment output workloadClientIds.<workload> (client-id.yaml, scripts/write-deploy-values.sh), and a
+ * kustomize replacement copies that value into the SecretProviderClass's clientID.
  */
 function clientIdAnnotation(ctx: Context): Enforcement {
   const overlay = (w: string) => `k8s/overlays/${ctx.answers.environment}/workloads/${w}/kustomization.yaml`;
-  const path = 'replacements[0].targets[0].fieldPaths';
-  const expected = { includes: `metadata.annotations.[${CLIENT_ID_ANNOTATION}]` };
+  const path = 'patches[0].path';
+  const expected = { equals: WORKLOAD_CLIENT_ID_PATCH };
   return {
     file: overlay('<workload>'),
     property: `ServiceAccount ${CLIENT_ID_ANNOTATION} annotation, set by ${path}`,
-    value: `${show(expected)}, from deploy-values.env clientId (the identity's client ID)`,
+    value: `${show(expected)} (the identity's client ID)`,
     checks: ctx.workloads.map((w) => ({ kind: 'yaml' as const, file: overlay(w.name), path, expected })),
   };
 }

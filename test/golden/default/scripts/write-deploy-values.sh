@@ -2,7 +2,7 @@
 # Writes the deploy-time values of an environment's overlay from the outputs of its infrastructure
 # deployment, so that `kubectl apply -k k8s/overlays/<environment>` deploys real values:
 #   k8s/overlays/<environment>/deploy-values.env                   acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag
-#   k8s/overlays/<environment>/workloads/<name>/deploy-values.env  clientId (output workloadClientIds.<name>)
+#   k8s/overlays/<environment>/workloads/<name>/client-id.yaml  azure.workload.identity/client-id (output workloadClientIds.<name>)
 # None of these values is a secret. Running it again with the same inputs changes nothing.
 set -euo pipefail
 
@@ -138,6 +138,7 @@ write_file() {
 
 # Every workload of the overlay (one folder each) needs its entry in the workloadClientIds output.
 # All values are read and checked before anything is written.
+readonly CLIENT_ID_LINE='^(    azure.workload.identity/client-id: ).*$'
 workloads=()
 client_ids=()
 for folder in "$overlay"/workloads/*/; do
@@ -146,6 +147,9 @@ for folder in "$overlay"/workloads/*/; do
   client_id=$(jq -er --arg name "$workload" '.workloadClientIds.value[$name] | strings' <<<"$outputs") ||
     die "output workloadClientIds has no client ID for workload $workload: add it to infra/ and deploy again"
   [[ "$client_id" =~ $GUID ]] || die "output workloadClientIds.$workload \"$client_id\" is not a GUID"
+  patch="${folder}client-id.yaml"
+  [[ -f "$patch" && -n "$(sed -En "\|$CLIENT_ID_LINE|p" "$patch")" ]] ||
+    die "${patch#"$root"/} has no line \"    azure.workload.identity/client-id: ...\" to fill in"
   workloads+=("$workload")
   client_ids+=("$client_id")
 done
@@ -159,9 +163,10 @@ keyVaultName=$key_vault_name
 tenantId=$tenant_id
 gatewayClientId=$gateway_client_id
 imageTag=$image_tag"
+# A workload's client ID is the one value of its ServiceAccount patch; the rest of the file stays as it is.
 for i in "${!workloads[@]}"; do
-  write_file "$overlay/workloads/${workloads[i]}/deploy-values.env" "$header
-clientId=${client_ids[i]}"
+  patch="$overlay/workloads/${workloads[i]}/client-id.yaml"
+  write_file "$patch" "$(sed -E "s|$CLIENT_ID_LINE|\1${client_ids[i]}|" "$patch")"
 done
 
 if [[ "$image_tag" == "$PLACEHOLDER" ]]; then
