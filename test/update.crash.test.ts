@@ -2,6 +2,7 @@
 // processes: kill -9 at random points of a write and of a first run, an interrupted run's damage
 // named, two workload runs and two app runs at once.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,18 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
       expect(rerun.exitCode, rerun.stderr).toBe(0);
       expect(contents(repo), `round ${round}`).toEqual(clean);
     }
+  });
+
+  it('a run killed after its last write leaves its lock; the next run, with nothing to change, clears it', { timeout: SLOW }, async () => {
+    // Found by the kill -9 rounds above: a no-op re-run used to return before looking at the lock.
+    const repo = await generate();
+    const before = contents(repo);
+    writeFileSync(join(repo, '.secure-aks.lock'), `${JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), started: new Date().toISOString() })}\n`);
+    const rerun = await cli([], repo);
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(output(rerun)).toContain('Nothing to change.');
+    expect(existsSync(join(repo, '.secure-aks.lock'))).toBe(false);
+    expect(contents(repo)).toEqual(before);
   });
 
   it('a first run killed half-way is completed by the next run in the same folder', { timeout: SLOW }, async () => {

@@ -226,7 +226,13 @@ export async function runUpdate(request: UpdateRequest): Promise<UpdateResult> {
     }
     throw error;
   }
-  if (request.options.dryRun || !planned.apply) return planned.result;
+  if (request.options.dryRun) return planned.result;
+  if (!planned.apply) {
+    // Nothing to write, but a run killed after its last write may have left its lock: clear it, so
+    // the repository is left as a finished run leaves it.
+    if (lockHolder(fs, root)?.stale) (await acquireLock(fs, root)).release();
+    return planned.result;
+  }
   fs.mkdirSync(root, { recursive: true });
   const lock = await acquireLock(fs, root);
   try {
