@@ -15,7 +15,7 @@ import type { Context } from '../generators/core/plan/context.ts';
 import { destructiveChanges } from '../generators/core/run/update-run.ts';
 import { bicepCli, bicepRpc, closeBicep, SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
 import { renderRepository, repositoryFiles, runEnvironment, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
-import { kustomize, validateObject, type K8sObject } from './helpers/k8s.ts';
+import { kustomize, validateObject, yamllint, type K8sObject } from './helpers/k8s.ts';
 import { expandPipeline, pipelineJobs, validatePipelineTree, type PipelineJob } from './helpers/pipeline.ts';
 import { ofType, principalOf, scopeOf, snapshotInfra, snapshotMetadata, type Snapshot } from './helpers/snapshot.ts';
 import { toolOrSkip } from './helpers/tools.ts';
@@ -132,6 +132,8 @@ describe('the environments answer', () => {
 
 const bicepPath = toolOrSkip('bicep');
 const kubectlPath = toolOrSkip('kubectl');
+const yamllintPath = toolOrSkip('yamllint');
+const shellcheckPath = toolOrSkip('shellcheck');
 
 const CASES: Record<string, AnswerInput> = {
   one: {},
@@ -324,6 +326,18 @@ describe.skipIf(!bicepPath || !kubectlPath)('repositories of one, two and three 
       expect(check).toBeLessThan(apply);
       if (publishes.length) expect(steps.indexOf(publishes[0]!)).toBe(steps.length - 1);
     });
+  });
+
+  test.each(Object.keys(CASES))('%s: every YAML file passes yamllint (strict, the emitted configuration) and every script shellcheck', async (label) => {
+    const { rendered, dir } = built[label]!;
+    const yamlPaths = [...rendered.files.keys()].filter((p) => /\.ya?ml$/.test(p));
+    if (yamllintPath) expect(await yamllint(yamllintPath, dir, yamlPaths)).toEqual([]);
+    if (shellcheckPath) {
+      const { execa } = await import('execa');
+      const scripts = [...rendered.files.keys()].filter((p) => p.endsWith('.sh'));
+      const result = await execa(shellcheckPath, ['--format', 'gcc', ...scripts], { cwd: dir, reject: false });
+      expect(result.stdout).toBe('');
+    }
   });
 
   test('scripts take the environment and refuse an unknown one', async () => {
