@@ -4,17 +4,14 @@
 // docs) are merged into what is on disk, owner edits survive, and bad input writes nothing.
 import { basename } from 'node:path';
 import { SecureAksGenerator } from '../core/run/base-generator.ts';
-import { storedAnswersProblem } from '../core/output/destination.ts';
 import { ENVIRONMENT_SETTINGS, fieldOf, type Answers } from '../core/answers/model.ts';
 import { storedEnvironments } from '../core/answers/environments.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
 import { checkField, resolveAnswers } from '../core/answers/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
-import { readRepository, type RepositoryState } from '../core/run/repository.ts';
+import type { RepositoryState } from '../core/run/repository.ts';
 import type { UpdateResult } from '../core/run/update-run.ts';
 import { ENVIRONMENT_ANSWER_OPTIONS, ENVIRONMENT_OPTIONS } from '../core/answers/environment-options.ts';
-
-const RUN_INSIDE = 'run this inside a repository that yo secure-aks generated';
 
 export default class EnvironmentGenerator extends SecureAksGenerator {
   private runOpts!: RunOptions;
@@ -33,16 +30,7 @@ export default class EnvironmentGenerator extends SecureAksGenerator {
   async initializing(): Promise<void> {
     await this._flushPending();
     this.runOpts = runOptions(this.options);
-    this.repository = readRepository(this.destinationRoot());
-    if (this.repository.problems.length > 0) throw new InputError(this.repository.problems);
-    if (Object.keys(this.repository.stored).length === 0) {
-      const rc = this.repository.rc;
-      const problem = storedAnswersProblem(rc && JSON.stringify(rc)) ?? 'its .yo-rc.json holds no generator-secure-aks answers';
-      throw new InputError([{ key: 'destination', value: this.destinationRoot(), rule: `is not a secure-aks repository (${problem}); ${RUN_INSIDE}` }]);
-    }
-    const stored = resolveAnswers({ stored: this.repository.stored, folderName: basename(this.destinationRoot()) });
-    if (!stored.ok) throw new InputError(stored.problems);
-    this.previous = stored.answers;
+    ({ repository: this.repository, previous: this.previous } = this._storedRepository());
     const options = this.options as Record<string, unknown>;
     if (optionValue(options, 'name') !== undefined) this.given.name = optionValue(options, 'name');
     for (const option of ENVIRONMENT_ANSWER_OPTIONS) {

@@ -5,17 +5,14 @@
 import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { SecureAksGenerator } from '../core/run/base-generator.ts';
-import { storedAnswersProblem } from '../core/output/destination.ts';
 import { EXPOSURES, WORKLOAD_FIELDS, WORKLOAD_KINDS, type Answers, type Workload } from '../core/answers/model.ts';
 import { InputError, type Problem } from '../core/support/problems.ts';
 import { checkWorkload, resolveAnswers, workloadChanges } from '../core/answers/resolve.ts';
 import { optionValue, runOptions, type RunOptions } from '../core/run/session.ts';
-import { readRepository, type RepositoryState } from '../core/run/repository.ts';
+import type { RepositoryState } from '../core/run/repository.ts';
 import type { UpdateResult } from '../core/run/update-run.ts';
 import { WORKLOAD_OPTIONS } from '../core/answers/workload-options.ts';
 import { workloadSummary } from '../core/output/summary.ts';
-
-const RUN_INSIDE = 'run this inside a repository that yo secure-aks generated';
 
 export default class WorkloadGenerator extends SecureAksGenerator {
   private runOpts!: RunOptions;
@@ -35,16 +32,7 @@ export default class WorkloadGenerator extends SecureAksGenerator {
   async initializing(): Promise<void> {
     await this._flushPending();
     this.runOpts = runOptions(this.options);
-    this.repository = readRepository(this.destinationRoot());
-    if (this.repository.problems.length > 0) throw new InputError(this.repository.problems);
-    if (Object.keys(this.repository.stored).length === 0) {
-      const rc = this.repository.rc;
-      const problem = storedAnswersProblem(rc && JSON.stringify(rc)) ?? 'its .yo-rc.json holds no generator-secure-aks answers';
-      throw new InputError([{ key: 'destination', value: this.destinationRoot(), rule: `is not a secure-aks repository (${problem}); ${RUN_INSIDE}` }]);
-    }
-    const stored = resolveAnswers({ stored: this.repository.stored, folderName: basename(this.destinationRoot()) });
-    if (!stored.ok) throw new InputError(stored.problems);
-    this.previous = stored.answers;
+    ({ repository: this.repository, previous: this.previous } = this._storedRepository());
     const options = this.options as Record<string, unknown>;
     for (const key of ['name', ...WORKLOAD_OPTIONS.filter((o) => o.key).map((o) => o.key!)]) {
       const value = key === 'namespace' ? this._workloadNamespace(options) : optionValue(options, key);

@@ -7,7 +7,11 @@ import type { OptionSpec } from '../answers/options.ts';
 import type { FileChange } from '../output/update.ts';
 import { availableTools, formatStep, formatVerdict, validateOutput, VALIDATE_EXIT } from '../output/validate.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../support/paths.ts';
-import type { RepositoryState } from './repository.ts';
+import { basename } from 'node:path';
+import { resolveAnswers } from '../answers/resolve.ts';
+import { storedAnswersProblem } from '../output/destination.ts';
+import { InputError } from '../support/problems.ts';
+import { readRepository, type RepositoryState } from './repository.ts';
 import type { RunOptions } from './session.ts';
 import { runUpdate, type ConflictChoice, type UpdateResult } from './update-run.ts';
 
@@ -53,6 +57,23 @@ export abstract class SecureAksGenerator extends Generator {
 
   override rootGeneratorVersion(): string {
     return PACKAGE_VERSION;
+  }
+
+  /**
+   * For a subgenerator (workload, environment): the repository at the destination and the answers it
+   * stores, resolved; a folder that is not a generated repository, or whose answers do not resolve,
+   * stops the run with what to do, before anything is written.
+   */
+  protected _storedRepository(): { repository: RepositoryState; previous: Answers } {
+    const repository = readRepository(this.destinationRoot());
+    if (repository.problems.length > 0) throw new InputError(repository.problems);
+    if (Object.keys(repository.stored).length === 0) {
+      const problem = storedAnswersProblem(repository.rc && JSON.stringify(repository.rc)) ?? 'its .yo-rc.json holds no generator-secure-aks answers';
+      throw new InputError([{ key: 'destination', value: this.destinationRoot(), rule: `is not a secure-aks repository (${problem}); run this inside a repository that yo secure-aks generated` }]);
+    }
+    const stored = resolveAnswers({ stored: repository.stored, folderName: basename(this.destinationRoot()) });
+    if (!stored.ok) throw new InputError(stored.problems);
+    return { repository, previous: stored.answers };
   }
 
   /** Runs the update engine on the destination, asking through Yeoman's prompts where a run is interactive. */
