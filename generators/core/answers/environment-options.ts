@@ -1,7 +1,7 @@
 // The environment subgenerator's command line, derived from the answers model: one flag per setting
 // that differs between environments (ENVIRONMENT_SETTINGS), named like the app generator's flag.
 import { ENVIRONMENT_SETTINGS, fieldOf, flagOf } from './model.ts';
-import { CONTROL_OPTIONS, EXIT_CODES, type OptionSpec } from './options.ts';
+import { CONTROL_OPTIONS, subcommandHelpText, type OptionSpec } from './options.ts';
 
 export const ENVIRONMENT_ANSWER_OPTIONS: OptionSpec[] = ENVIRONMENT_SETTINGS.map((key) => {
   const field = fieldOf(key);
@@ -14,27 +14,18 @@ export const ENVIRONMENT_OPTIONS: OptionSpec[] = [
 ];
 
 export function environmentHelpText(command: string): string {
-  const line = (o: OptionSpec) => `  ${`--${o.name}${o.type === 'string' ? ' <value>' : ''}${o.alias ? `, -${o.alias}` : ''}`.padEnd(36)}${o.description}`;
-  return [
-    `Usage: ${command} <name> [options]`,
-    '',
-    'Adds an environment after the existing ones (the highest so far) to a repository that',
-    'generator-secure-aks wrote (run it inside the repository): its Bicep entry point and parameter',
-    'file, its overlay, its Infra and Deploy stages in the pipeline (promoting the digests that passed',
-    'the environment below it), its rows in the docs, and its entry in .yo-rc.json. Values not given',
-    'are derived: its own names, the next free address space, production-like minimums for prod.',
-    'Running it again with the same answers changes nothing.',
-    '',
-    'Environment:',
-    `  ${'<name>'.padEnd(36)}${fieldOf('environment').description} Rule: ${fieldOf('environment').ruleText}.`,
-    ...ENVIRONMENT_ANSWER_OPTIONS.map(line),
-    '',
-    'Options:',
-    ...ENVIRONMENT_OPTIONS.filter((o) => !o.key).map(line),
-    `  ${'--help, -h'.padEnd(36)}Show this help.`,
-    '',
-    'Exit codes:',
-    ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
-    '',
-  ].join('\n');
+  return subcommandHelpText(command, {
+    about: [
+      'Adds an environment after the existing ones (the highest so far) to a repository that',
+      'generator-secure-aks wrote (run it inside the repository): its Bicep entry point and parameter',
+      'file, its overlay, its Infra and Deploy stages in the pipeline (promoting the digests that passed',
+      'the environment below it), its rows in the docs, and its entry in .yo-rc.json. Values not given',
+      'are derived: its own names, the next free address space, production-like minimums for prod.',
+      'Running it again with the same answers changes nothing.',
+    ],
+    heading: 'Environment',
+    name: `${fieldOf('environment').description} Rule: ${fieldOf('environment').ruleText}.`,
+    answers: ENVIRONMENT_ANSWER_OPTIONS,
+    options: ENVIRONMENT_OPTIONS,
+  });
 }

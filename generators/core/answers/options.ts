@@ -79,6 +79,31 @@ export function helpText(command: string): string {
   ].join('\n');
 }
 
+/**
+ * The --help of a subcommand that takes a name (workload, environment): what it does, the name and
+ * its answer flags, then its control options and the exit codes.
+ */
+export function subcommandHelpText(command: string, help: { about: readonly string[]; heading: string; name: string; answers: readonly OptionSpec[]; options: readonly OptionSpec[] }): string {
+  const line = (o: OptionSpec) => `  ${`--${o.name}${o.type === 'string' ? ' <value>' : ''}${o.alias ? `, -${o.alias}` : ''}`.padEnd(36)}${o.description}`;
+  return [
+    `Usage: ${command} <name> [options]`,
+    '',
+    ...help.about,
+    '',
+    `${help.heading}:`,
+    `  ${'<name>'.padEnd(36)}${help.name}`,
+    ...help.answers.map(line),
+    '',
+    'Options:',
+    ...help.options.filter((o) => !o.key).map(line),
+    `  ${'--help, -h'.padEnd(36)}Show this help.`,
+    '',
+    'Exit codes:',
+    ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
+    '',
+  ].join('\n');
+}
+
 type JsonSchema = Record<string, unknown>;
 
 function fieldSchema(field: Field): JsonSchema {

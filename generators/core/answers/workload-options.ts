@@ -1,6 +1,6 @@
 // The workload subgenerator's command line, derived from the workload rules of the answers model.
 import { WORKLOAD_FIELDS } from './model.ts';
-import { CONTROL_OPTIONS, EXIT_CODES, type OptionSpec } from './options.ts';
+import { CONTROL_OPTIONS, subcommandHelpText, type OptionSpec } from './options.ts';
 import type { Problem } from '../support/problems.ts';
 
 export const WORKLOAD_ANSWER_OPTIONS: OptionSpec[] = [
@@ -20,26 +20,17 @@ export const WORKLOAD_OPTIONS: OptionSpec[] = [
 ];
 
 export function workloadHelpText(command: string): string {
-  const line = (o: OptionSpec) => `  ${`--${o.name}${o.type === 'string' ? ' <value>' : ''}${o.alias ? `, -${o.alias}` : ''}`.padEnd(36)}${o.description}`;
-  return [
-    `Usage: ${command} <name> [options]`,
-    '',
-    'Adds a workload to a repository that generator-secure-aks wrote (run it inside the repository):',
-    'its identity and federated credential (infra/workloads.json), its Kubernetes manifests and',
-    'kustomization entries, its pipeline entry, its README row, and its entry in .yo-rc.json.',
-    'Shared files are edited structurally, so comments and your own edits survive.',
-    'Running it again with the same answers changes nothing.',
-    '',
-    'Workload:',
-    `  ${'<name>'.padEnd(36)}${WORKLOAD_FIELDS.name.description} Rule: ${WORKLOAD_FIELDS.name.ruleText}.`,
-    ...WORKLOAD_ANSWER_OPTIONS.map(line),
-    '',
-    'Options:',
-    ...WORKLOAD_OPTIONS.filter((o) => !o.key).map(line),
-    `  ${'--help, -h'.padEnd(36)}Show this help.`,
-    '',
-    'Exit codes:',
-    ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
-    '',
-  ].join('\n');
+  return subcommandHelpText(command, {
+    about: [
+      'Adds a workload to a repository that generator-secure-aks wrote (run it inside the repository):',
+      'its identity and federated credential (infra/workloads.json), its Kubernetes manifests and',
+      'kustomization entries, its pipeline entry, its README row, and its entry in .yo-rc.json.',
+      'Shared files are edited structurally, so comments and your own edits survive.',
+      'Running it again with the same answers changes nothing.',
+    ],
+    heading: 'Workload',
+    name: `${WORKLOAD_FIELDS.name.description} Rule: ${WORKLOAD_FIELDS.name.ruleText}.`,
+    answers: WORKLOAD_ANSWER_OPTIONS,
+    options: WORKLOAD_OPTIONS,
+  });
 }
