@@ -13,8 +13,8 @@ import { join, relative } from 'node:path';
 /** How many of the slowest test files the figures name. */
 export const SLOWEST = 5;
 
-/** Why dist/ does not reflect generators/ (undefined when it does): the bin tests run dist/. */
-export function suiteDistStaleness(root) {
+/** Why dist/ does not reflect generators/ (undefined when it does): the bin tests and `--use-dist` run dist/. */
+export function distStaleness(root) {
   const dist = join(root, 'dist', 'generators');
   if (!existsSync(join(dist, 'core', 'run', 'cli.js'))) return 'dist/ is missing; run npm run build';
   for (const e of readdirSync(join(root, 'generators'), { recursive: true, withFileTypes: true })) {
@@ -54,7 +54,7 @@ export function summarizeReport(report, root) {
 
 /** Runs `vitest run` once in `root` and measures it. */
 export async function measureSuite({ root, log = () => {} }) {
-  const stale = suiteDistStaleness(root);
+  const stale = distStaleness(root);
   if (stale) throw new Error(`suite: ${stale}`);
   const work = mkdtempSync(join(tmpdir(), 'secure-aks-bench-suite-'));
   const reportFile = join(work, 'report.json');

@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatSuite, formatSuiteComparison, measureSuite } from './bench-suite.mjs';
+import { distStaleness, formatSuite, formatSuiteComparison, measureSuite } from './bench-suite.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
@@ -292,20 +292,6 @@ function newestMtime(dir, suffix) {
   return newest;
 }
 
-/** Why the repository's dist/ does not reflect generators/ (undefined when it does). */
-export function distStaleness(root = ROOT) {
-  const dist = join(root, 'dist', 'generators');
-  if (!existsSync(join(dist, 'core', 'cli.js'))) return 'dist/ is missing; run npm run build';
-  for (const e of readdirSync(join(root, 'generators'), { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || !e.name.endsWith('.ts')) continue;
-    const source = join(e.parentPath, e.name);
-    const compiled = join(dist, relative(join(root, 'generators'), source)).replace(/\.ts$/, '.js');
-    if (!existsSync(compiled)) return `dist/ has no ${relative(root, compiled)}; run npm run build`;
-    if (statSync(compiled).mtimeMs < statSync(source).mtimeMs) return `${relative(root, source)} is newer than dist/; run npm run build`;
-  }
-  return undefined;
-}
-
 /** A private copy of the floor generator; returns its bin. */
 export function stageFloor(work) {
   const floor = join(work, 'floor');
@@ -324,7 +310,7 @@ export function stagePackage(work, { useDist = false, log = () => {} } = {}) {
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   let build;
   if (useDist) {
-    const stale = distStaleness();
+    const stale = distStaleness(ROOT);
     if (stale) throw new Error(`--use-dist: ${stale}`);
     cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
     build = 'dist/ of the working tree';

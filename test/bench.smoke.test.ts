@@ -188,7 +188,7 @@ describe('bench suite case', () => {
   type FileTime = { file: string; ms: number; tests: number };
   interface SuiteModule {
     summarizeReport(report: unknown, root: string): { files: number; tests: number; failed: number; passed: boolean; slowest: FileTime[]; fileMsSum: number; byFile: FileTime[] };
-    suiteDistStaleness(root: string): string | undefined;
+    distStaleness(root: string): string | undefined;
   }
   const suiteModule = async () => (await import(new URL('../scripts/bench-suite.mjs', import.meta.url).href)) as SuiteModule;
   const suite = (wallMs: number, cpuMs?: number) => ({
@@ -237,17 +237,17 @@ describe('bench suite case', () => {
   });
 
   it('refuses a dist/ that is missing or older than generators/ (the bin tests run dist/)', async () => {
-    const { suiteDistStaleness } = await suiteModule();
+    const { distStaleness } = await suiteModule();
     const root = mkdtempSync(join(tmpdir(), 'secure-aks-bench-suite-test-'));
     try {
       mkdirSync(join(root, 'generators', 'core', 'run'), { recursive: true });
       writeFileSync(join(root, 'generators', 'core', 'run', 'cli.ts'), '');
-      expect(suiteDistStaleness(root)).toBe('dist/ is missing; run npm run build');
+      expect(distStaleness(root)).toBe('dist/ is missing; run npm run build');
       mkdirSync(join(root, 'dist', 'generators', 'core', 'run'), { recursive: true });
       writeFileSync(join(root, 'dist', 'generators', 'core', 'run', 'cli.js'), '');
-      expect(suiteDistStaleness(root)).toBeUndefined();
+      expect(distStaleness(root)).toBeUndefined();
       utimesSync(join(root, 'generators', 'core', 'run', 'cli.ts'), new Date(), new Date(Date.now() + 60_000));
-      expect(suiteDistStaleness(root)).toBe(`${join('generators', 'core', 'run', 'cli.ts')} is newer than dist/; run npm run build`);
+      expect(distStaleness(root)).toBe(`${join('generators', 'core', 'run', 'cli.ts')} is newer than dist/; run npm run build`);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
