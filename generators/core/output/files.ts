@@ -34,28 +34,26 @@ export const CONDITIONS: Record<string, (ctx: Context, w?: WorkloadContext) => b
   'src/__workload__/healthcheck.sh.ejs': (_ctx, w) => w?.web === false,
 };
 
-/** Where a repository-wide file goes once there are several environments: one per environment, its values differ between them. */
-const intoOverlay = (from: string, to: string) => (ctx: Context) => (ctx.environment.count > 1 ? to : from);
-const GATEWAY_FILES = ['kustomization', 'namespace', 'service-account', 'gateway', 'http-redirect', 'network-policy'];
-
 /**
- * Templates that render once per environment although their path has no `__environment__`, and the
- * output path (placeholders allowed) for an environment's context:
- *   - the Bicep entry point: infra/main.bicep with one environment, infra/<environment>.bicep with several;
- *   - the manifests that carry an environment's addresses and names (the private gateway: its IP, subnet,
- *     DNS zone and key vault; each workload's HTTPRoute host name and the NetworkPolicy's private endpoint
- *     range): under k8s/base with one environment, in each environment's overlay with several.
+ * The files that carry one environment's values and so, once there are several environments, move to
+ * one copy per environment (output path prefix -> its per-environment place): the Bicep entry point
+ * (infra/main.bicep -> infra/<environment>.bicep), and the manifests with an environment's addresses
+ * and names (the private gateway: its IP, subnet, DNS zone and key vault; each workload's HTTPRoute host
+ * name and its NetworkPolicy's private endpoint range), from k8s/base into each environment's overlay.
  */
-export const ENVIRONMENT_TARGETS: Record<string, (ctx: Context) => string> = {
-  'infra/main.bicep.ejs': intoOverlay('infra/main.bicep', 'infra/__environment__.bicep'),
-  ...Object.fromEntries(
-    ['network-policy', 'http-route'].map((name) => [
-      `k8s/base/workloads/__workload__/${name}.yaml.ejs`,
-      intoOverlay(`k8s/base/workloads/__workload__/${name}.yaml`, `k8s/overlays/__environment__/workloads/__workload__/${name}.yaml`),
-    ]),
-  ),
-  ...Object.fromEntries(GATEWAY_FILES.map((name) => [`k8s/base/gateway/${name}.yaml.ejs`, intoOverlay(`k8s/base/gateway/${name}.yaml`, `k8s/overlays/__environment__/gateway/${name}.yaml`)])),
-};
+const PER_ENVIRONMENT_WHEN_SEVERAL: ReadonlyArray<[from: string, to: string]> = [
+  ['infra/main.bicep', 'infra/__environment__.bicep'],
+  ['k8s/base/gateway/', 'k8s/overlays/__environment__/gateway/'],
+  ['k8s/base/workloads/__workload__/http-route.yaml', 'k8s/overlays/__environment__/workloads/__workload__/http-route.yaml'],
+  ['k8s/base/workloads/__workload__/network-policy.yaml', 'k8s/overlays/__environment__/workloads/__workload__/network-policy.yaml'],
+];
+
+/** Where an output path goes for these answers: moved per PER_ENVIRONMENT_WHEN_SEVERAL when there are several environments. */
+export function placeOf(path: string, ctx: Context): string {
+  if (ctx.environment.count < 2) return path;
+  const move = PER_ENVIRONMENT_WHEN_SEVERAL.find(([from]) => path.startsWith(from));
+  return move ? move[1] + path.slice(move[0].length) : path;
+}
 
 /** Output path of a template path, or undefined for partials. */
 export function outputPath(templatePath: string): string | undefined {

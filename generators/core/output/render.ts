@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 import type { Context } from '../plan/context.ts';
 import type { WorkloadContext } from '../plan/workload.ts';
 import { plainToken } from '../plan/escape.ts';
-import { ENVIRONMENT_TARGETS, included, outputPath } from './files.ts';
+import { included, outputPath, placeOf } from './files.ts';
 
 export const WORKLOAD_SEGMENT = '__workload__';
 /** A path segment replaced by the environment label (infra/__environment__.bicepparam, k8s/overlays/__environment__). */
@@ -51,10 +51,11 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
     const path = outputPath(templatePath);
     if (!path || (options.filter && !options.filter(templatePath))) continue;
     // A file of one environment renders once per environment, with that environment's context.
-    const perEnvironment = (ENVIRONMENT_TARGETS[templatePath]?.(ctx) ?? path).includes(ENVIRONMENT_SEGMENT);
+    const placed = placeOf(path, ctx);
+    const perEnvironment = placed.includes(ENVIRONMENT_SEGMENT);
     const candidates: Array<{ path: string; env: Context; w?: WorkloadContext; ns?: string }> = [];
     for (const env of perEnvironment ? ctx.environments : [ctx]) {
-      const target = (ENVIRONMENT_TARGETS[templatePath]?.(env) ?? path).replaceAll(ENVIRONMENT_SEGMENT, env.answers.environment);
+      const target = placed.replaceAll(ENVIRONMENT_SEGMENT, env.answers.environment);
       const workloads = only ? env.workloads.filter((w) => only.has(w.name)) : env.workloads;
       if (target.includes(WORKLOAD_SEGMENT)) candidates.push(...workloads.map((w) => ({ path: target.replaceAll(WORKLOAD_SEGMENT, w.name), env, w })));
       else if (target.includes(NAMESPACE_SEGMENT)) candidates.push(...[...new Set(workloads.map((w) => w.namespace))].map((ns) => ({ path: target.replaceAll(NAMESPACE_SEGMENT, ns), env, ns })));
