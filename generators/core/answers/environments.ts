@@ -88,6 +88,20 @@ function derivedSetting(key: EnvironmentSettingKey, name: string, top: Top, prev
   }
 }
 
+/** The entries of an environment list as given: a list, or comma-separated names; undefined for anything else. */
+export function environmentEntries(raw: unknown): unknown[] | undefined {
+  if (Array.isArray(raw)) return raw;
+  if (typeof raw === 'string') return raw === '' ? [] : raw.split(/,[ ]*/);
+  return undefined;
+}
+
+/** The name of an entry as given (a name, or a mapping's name), when it has one. */
+export function entryName(item: unknown): string | undefined {
+  if (typeof item === 'string') return item;
+  const name = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
 export interface CheckedEnvironments {
   environments?: Environment[];
   problems: Problem[];
@@ -103,18 +117,16 @@ const ENTRY_KEYS = ['name', ...ENVIRONMENT_SETTINGS] as const;
  */
 export function checkEnvironments(raw: unknown, top: Top, fromText: boolean, known: readonly Record<string, unknown>[] = []): CheckedEnvironments {
   const problems: Problem[] = [];
-  let list: unknown[];
-  if (Array.isArray(raw)) list = raw;
-  else if (typeof raw === 'string') list = raw === '' ? [] : raw.split(/,[ ]*/);
-  else return { problems: [{ key: 'environments', value: raw, rule: 'must be a list of environment names or { name, ... } mappings, or comma-separated names such as dev,prod' }] };
+  let list = environmentEntries(raw);
+  if (list === undefined) return { problems: [{ key: 'environments', value: raw, rule: 'must be a list of environment names or { name, ... } mappings, or comma-separated names such as dev,prod' }] };
   if (list.length === 0) return { problems: [{ key: 'environments', value: raw, rule: 'must name at least one environment' }] };
   const environments: Environment[] = [];
   // An environment the repository has keeps the settings it was deployed with wherever it now sits in
   // the list (those given now win; the first environment's are the top-level answers).
   list = list.map((item, index) => {
     if (index === 0) return item;
-    const name = typeof item === 'string' ? item : item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as { name?: unknown }).name : undefined;
-    const stored = known.find((e) => e.name === name);
+    const name = entryName(item);
+    const stored = name === undefined ? undefined : known.find((e) => e.name === name);
     if (!stored) return item;
     return typeof item === 'string' ? { ...stored } : { ...stored, ...(item as object) };
   });

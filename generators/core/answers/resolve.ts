@@ -2,7 +2,7 @@
 // every problem at once; nothing downstream re-validates.
 //   command-line flags > answers file > stored .yo-rc.json > prompt answers > defaults
 import { coerce } from './coerce.ts';
-import { checkEnvironments, environmentAnswers } from './environments.ts';
+import { checkEnvironments, entryName, environmentAnswers, environmentEntries } from './environments.ts';
 import { ENVIRONMENT_SETTINGS, FIELDS, KEYS, WORKLOAD_FIELDS, WORKLOAD_KEYS, type Answers, type Field, type Key, type Workload } from './model.ts';
 import { AKS_RESERVED_RANGES, isPrivate, overlaps, parseCidr, planSubnets, subnetRequests, type Cidr } from './network.ts';
 import { PLATFORM_IDENTITY_DESCRIPTIONS, reservedPrefixesText } from './platform-identities.ts';
@@ -75,12 +75,9 @@ function where(layer: string, key: string): string {
   return layer === 'stored' ? `.yo-rc.json ${key}` : key;
 }
 
-/** Names of an environment list as given (names or mappings), for reading `environment` from it. */
+/** The first name of an environment list as given (names or mappings), for reading `environment` from it. */
 function firstEnvironmentName(raw: unknown): string | undefined {
-  const first = Array.isArray(raw) ? raw[0] : typeof raw === 'string' ? raw.split(/,[ ]*/)[0] : undefined;
-  if (typeof first === 'string') return first;
-  if (first !== null && typeof first === 'object' && typeof (first as { name?: unknown }).name === 'string') return (first as { name: string }).name;
-  return undefined;
+  return entryName(environmentEntries(raw)?.[0]);
 }
 
 const LAYERS = ['flags', 'file', 'stored', 'prompted'] as const;
@@ -110,15 +107,15 @@ function alignEnvironmentLayers(sources: Sources): { sources: Sources; problems:
   const list = LAYERS.findIndex((l) => aligned[l]?.environments !== undefined);
   if (label < 0 || list < 0 || label >= list) return { sources: aligned, problems: [] };
   const environments = aligned[LAYERS[list]!]!.environments;
-  const count = Array.isArray(environments) ? environments.length : typeof environments === 'string' ? environments.split(',').length : 0;
+  const entries = environmentEntries(environments) ?? [];
   const given = aligned[LAYERS[label]!]!.environment;
   const first = firstEnvironmentName(environments);
-  if (count <= 1 || given === first) {
+  if (entries.length <= 1 || given === first) {
     const { environments: _dropped, ...rest } = aligned[LAYERS[list]!]!;
     aligned[LAYERS[list]!] = rest;
     return { sources: aligned, problems: [] };
   }
-  const names = (Array.isArray(environments) ? environments : []).map((e) => (typeof e === 'string' ? e : (e as { name?: unknown })?.name)).join(', ');
+  const names = entries.map(entryName).join(', ');
   return {
     sources: aligned,
     problems: [

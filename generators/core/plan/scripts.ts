@@ -10,7 +10,7 @@ function quoted(value: string): string {
 }
 
 /** The per-environment values a script may ask for, by what they are. */
-export const ENVIRONMENT_VALUES: Record<string, (c: CoreContext, all: readonly CoreContext[]) => string> = {
+export const ENVIRONMENT_VALUES = {
   resourceGroup: (c: CoreContext) => c.names.resourceGroup,
   nodeResourceGroup: (c: CoreContext) => c.names.nodeResourceGroup,
   location: (c: CoreContext) => c.answers.location,
@@ -35,8 +35,8 @@ export const ENVIRONMENT_VALUES: Record<string, (c: CoreContext, all: readonly C
   /** The registry a higher environment imports its tested images from ('' for the first environment). */
   promotionSourceRegistry: (c: CoreContext, all: readonly CoreContext[]) => all[c.environment.index - 1]?.names.registry ?? '',
   promotionSourceGroup: (c: CoreContext, all: readonly CoreContext[]) => all[c.environment.index - 1]?.names.resourceGroup ?? '',
-};
-export type EnvironmentValue = keyof typeof ENVIRONMENT_VALUES & string;
+} satisfies Record<string, (c: CoreContext, all: readonly CoreContext[]) => string>;
+export type EnvironmentValue = keyof typeof ENVIRONMENT_VALUES;
 
 /**
  * The lines of a script that choose the environment: `environment` from the first argument (when it
@@ -56,7 +56,7 @@ export function selectEnvironment(environments: readonly CoreContext[], script: 
   ];
   for (const env of environments) {
     lines.push(`  ${env.answers.environment})`);
-    for (const [variable, value] of Object.entries(variables)) lines.push(`    ${variable}=${quoted(ENVIRONMENT_VALUES[value]!(env, environments))}`);
+    for (const [variable, value] of Object.entries(variables)) lines.push(`    ${variable}=${quoted(ENVIRONMENT_VALUES[value](env, environments))}`);
     lines.push('    ;;');
   }
   lines.push(
