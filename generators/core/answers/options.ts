@@ -66,7 +66,7 @@ export function helpText(command: string): string {
     '',
     'Answers:',
     ...ANSWER_OPTIONS.map(optionLine),
-    '  (workloads: answers file only, or `workload` subcommand)',
+    "  (workloads: answers file only, or `workload` subcommand; a later environment's own settings: answers file, or `environment` subcommand)",
     '',
     'Options:',
     ...CONTROL_OPTIONS.map(optionLine),

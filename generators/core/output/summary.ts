@@ -9,7 +9,7 @@ import type { FileChange } from './update.ts';
 /** What each top-level folder holds, in a few words. */
 const FOLDERS: Record<string, string> = {
   '(root)': 'README (architecture, security controls, runbook), .gitignore, .editorconfig',
-  'docs/': 'approvals and checks of the Azure DevOps environments',
+  'docs/': 'the environments, promotion between them, Azure DevOps approvals and checks',
   'infra/': 'Bicep: private AKS, registry, key vault, network, identities, agents',
   'k8s/': 'kustomize base and overlay: hardened workloads with workload identity',
   'pipelines/': 'Azure DevOps pipeline: Validate, Infra, Build, Deploy',

@@ -46,7 +46,9 @@ export function selectEnvironment(environments: readonly CoreContext[], script: 
   const names = environments.map((e) => e.answers.environment);
   const first = names[0]!;
   const lines = [
-    `# The environment: the first argument, one of ${names.join(', ')} (default: ${first}${names.length > 1 ? ', the lowest' : ''}).`,
+    names.length > 1
+      ? `# The environment: the first argument, one of ${names.join(', ')} (default: ${first}, the lowest).`
+      : `# The environment: the first argument, ${first} (the only one, and the default).`,
     `environment=${first}`,
     'if [[ $# -gt 0 && $1 != -* ]]; then',
     '  environment=$1',

@@ -17,7 +17,7 @@ organization=https://dev.azure.com/contoso
 project=contoso
 subscription=''
 
-# The environment: the first argument, one of dev (default: dev).
+# The environment: the first argument, dev (the only one, and the default).
 environment=dev
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

@@ -9,7 +9,7 @@
 # Running it again rewrites the same kubeconfig; nothing else changes.
 set -euo pipefail
 
-# The environment: the first argument, one of dev (default: dev).
+# The environment: the first argument, dev (the only one, and the default).
 environment=dev
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 readonly PLACEHOLDER=REPLACE-ME
-# The environment: the first argument, one of dev (default: dev).
+# The environment: the first argument, dev (the only one, and the default).
 environment=dev
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

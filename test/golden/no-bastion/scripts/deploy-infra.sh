@@ -9,7 +9,7 @@
 # Every step looks at what exists first, so the script is safe to re-run; --what-if changes nothing.
 set -euo pipefail
 
-# The environment: the first argument, one of dev (default: dev).
+# The environment: the first argument, dev (the only one, and the default).
 environment=dev
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

@@ -8,7 +8,7 @@
 # the pipeline stay in Azure DevOps until you delete them there.
 set -euo pipefail
 
-# The environment: the first argument, one of dev (default: dev).
+# The environment: the first argument, dev (the only one, and the default).
 environment=dev
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

@@ -18,7 +18,7 @@ organization=https://dev.azure.com/shop
 project=shop
 subscription=''
 
-# The environment: the first argument, one of prod (default: prod).
+# The environment: the first argument, prod (the only one, and the default).
 environment=prod
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

@@ -9,7 +9,7 @@
 # Running it again rewrites the same kubeconfig; nothing else changes.
 set -euo pipefail
 
-# The environment: the first argument, one of prod (default: prod).
+# The environment: the first argument, prod (the only one, and the default).
 environment=prod
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

@@ -7,7 +7,7 @@
 # Every step looks at what exists first, so the script is safe to re-run; --what-if changes nothing.
 set -euo pipefail
 
-# The environment: the first argument, one of prod (default: prod).
+# The environment: the first argument, prod (the only one, and the default).
 environment=prod
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

@@ -8,7 +8,7 @@
 # the pipeline stay in Azure DevOps until you delete them there.
 set -euo pipefail
 
-# The environment: the first argument, one of prod (default: prod).
+# The environment: the first argument, prod (the only one, and the default).
 environment=prod
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1

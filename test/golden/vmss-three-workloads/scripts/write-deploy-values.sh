@@ -7,7 +7,7 @@
 set -euo pipefail
 
 readonly PLACEHOLDER=REPLACE-ME
-# The environment: the first argument, one of prod (default: prod).
+# The environment: the first argument, prod (the only one, and the default).
 environment=prod
 if [[ $# -gt 0 && $1 != -* ]]; then
   environment=$1
