@@ -1,6 +1,7 @@
 // scripts/validate.sh, the generated repository's offline checks for its owners' CI, run for real with
 // bash: shellcheck-clean; the same checks, in the same words, as create-secure-aks --validate (compared
-// line by line on a repository with two environments); a pass with the real bicep and kubectl; the
+// line by line on a repository with two environments), each Bicep check one Bicep process for all its
+// files, writing nothing into the repository; a pass with the real bicep and kubectl; the
 // tool's own error and exit 1 when a check fails; exit 3 (slow, not invalid) when a check outlives
 // --timeout; exit 2 for a missing tool or a bad argument; the az bicep fallback; parameter files
 // built only when the variables they read are set.
@@ -108,49 +109,80 @@ describe('scripts/validate.sh', () => {
     }
   });
 
-  it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment', async () => {
-    // A second environment (parameter file and overlay), as a repository grows one.
-    const root = writeTree(repo.files, 'secure-aks-validate-sh-');
+  it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment, one Bicep process per Bicep check', async () => {
+    // Two environments: an entry point, a parameter file and an overlay each.
+    const two = await renderRepository({ environments: ['dev', 'prod'] } as never);
+    const root = writeTree(two.files, 'secure-aks-validate-sh-');
     temps.push(root);
-    cpSync(join(root, 'infra/dev.bicepparam'), join(root, 'infra/prod.bicepparam'));
-    cpSync(join(root, 'k8s/overlays/dev'), join(root, 'k8s/overlays/prod'), { recursive: true });
     const bin = binWith({ bicep: recording(), kubectl: recording() });
-    const env = { PATH: bin, AKS_ADMIN_GROUP_OBJECT_IDS: SAMPLE_DEPLOY_ENV.AKS_ADMIN_GROUP_OBJECT_IDS! };
-    const script = await validate(root, [], env);
-    expect(script.code, script.stderr).toBe(0);
-    const report = await validateOutput(root, { env: { ...env, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
-    const lines = script.stdout.split('\n').filter((line) => /^ {2}\[/.test(line));
-    expect(withoutTimes(lines)).toEqual(withoutTimes(report.steps.map((step, i) => formatStep(step, i, report.steps.length))));
-    expect(withoutTimes(lines)).toEqual([
-      '  [1/6] passed   bicep build infra/main.bicep',
-      '  [2/6] passed   bicep lint infra/main.bicep',
-      '  [3/6] skipped  bicep build-params infra/dev.bicepparam (it reads DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
-      '  [4/6] skipped  bicep build-params infra/prod.bicepparam (it reads DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
-      '  [5/6] passed   kubectl kustomize k8s/overlays/dev',
-      '  [6/6] passed   kubectl kustomize k8s/overlays/prod',
+    const report = async (env: Record<string, string>) =>
+      validateOutput(root, { env: { ...env, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
+    const progress = (run: Run) => withoutTimes(run.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)));
+    const reported = (steps: Awaited<ReturnType<typeof report>>['steps']) => withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length)));
+
+    // One of the variables the parameter files read is not set: they are skipped, naming it.
+    const partly = { PATH: bin, AKS_ADMIN_GROUP_OBJECT_IDS: SAMPLE_DEPLOY_ENV.AKS_ADMIN_GROUP_OBJECT_IDS! };
+    const skipped = await validate(root, [], partly);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(progress(skipped)).toEqual(reported((await report(partly)).steps));
+    expect(progress(skipped)).toEqual([
+      "  [1/4] passed   bicep lint --pattern 'infra/*.bicep'",
+      "  [2/4] skipped  bicep build-params --pattern 'infra/*.bicepparam' (they read DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check the parameter files too)",
+      '  [3/4] passed   kubectl kustomize k8s/overlays/dev',
+      '  [4/4] passed   kubectl kustomize k8s/overlays/prod',
     ]);
-    expect(script.calls).toEqual([
-      'bicep build infra/main.bicep --stdout',
-      'bicep lint infra/main.bicep',
+    expect(skipped.calls).toEqual(['bicep lint --pattern infra/*.bicep', 'kubectl kustomize k8s/overlays/dev', 'kubectl kustomize k8s/overlays/prod']);
+    expect(skipped.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
+
+    // Every variable set: one more Bicep process, for both parameter files, writing into a temporary folder.
+    const all = { PATH: bin, ...SAMPLE_DEPLOY_ENV } as Record<string, string>;
+    const built = await validate(root, [], all);
+    expect(built.code, built.stderr).toBe(0);
+    expect(progress(built)).toEqual(reported((await report(all)).steps));
+    expect(progress(built)).toEqual([
+      "  [1/4] passed   bicep lint --pattern 'infra/*.bicep'",
+      "  [2/4] passed   bicep build-params --pattern 'infra/*.bicepparam'",
+      '  [3/4] passed   kubectl kustomize k8s/overlays/dev',
+      '  [4/4] passed   kubectl kustomize k8s/overlays/prod',
+    ]);
+    expect(built.calls).toEqual([
+      'bicep lint --pattern infra/*.bicep',
+      expect.stringMatching(/^bicep build-params --pattern infra\/\*\.bicepparam --outdir \/\S+$/),
       'kubectl kustomize k8s/overlays/dev',
       'kubectl kustomize k8s/overlays/prod',
     ]);
-    expect(script.stdout).toMatch(/^validate: 4 passed, 2 skipped, 0 found an error, 0 did not finish$/m);
+    const outdir = / --outdir (\S+)$/.exec(built.calls[1]!)![1]!;
+    expect(outdir.startsWith(root)).toBe(false);
+    expect(existsSync(outdir)).toBe(false); // removed on exit
+    expect(built.stdout).toMatch(/^validate: 4 passed, 0 skipped, 0 found an error, 0 did not finish$/m);
+
+    // Through az bicep, which takes one file at a time: the same checks, a process per file.
+    const az = await validate(root, [], { ...all, PATH: binWith({ az: recording(), kubectl: recording() }) });
+    expect(az.code, az.stderr).toBe(0);
+    expect(progress(az)).toEqual(progress(built));
+    expect(az.calls).toEqual([
+      'az bicep lint --file infra/dev.bicep',
+      'az bicep lint --file infra/prod.bicep',
+      'az bicep lint --file infra/types.bicep',
+      'az bicep build-params --file infra/dev.bicepparam --stdout',
+      'az bicep build-params --file infra/prod.bicepparam --stdout',
+      'kubectl kustomize k8s/overlays/dev',
+      'kubectl kustomize k8s/overlays/prod',
+    ]);
   });
 
-  // Two Bicep CLI processes in a row (5-6 s each on an idle 2-core machine, far more beside the rest of
-  // the suite). build-params would be a third: its command line is checked with a stand-in below.
+  // One Bicep CLI process (5-6 s on an idle 2-core machine, far more beside the rest of the suite):
+  // bicep lint. build-params would be a second: its command line is checked with a stand-in below.
   it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl', { timeout: 300_000 }, async () => {
     const bin = binWith();
     const result = await validate(tree, [], { PATH: bin, BICEP_PATH: bicepPath!, KUBECTL_PATH: kubectlPath! });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)))).toEqual([
-      '  [1/4] passed   bicep build infra/main.bicep',
-      '  [2/4] passed   bicep lint infra/main.bicep',
-      '  [3/4] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
-      '  [4/4] passed   kubectl kustomize k8s/overlays/dev',
+      '  [1/3] passed   bicep lint infra/main.bicep',
+      '  [2/3] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
+      '  [3/3] passed   kubectl kustomize k8s/overlays/dev',
     ]);
-    expect(result.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
+    expect(result.stdout).toMatch(/^validate: 2 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
   });
 
   it.skipIf(!kubectlPath)('exits 1 on a broken overlay, with kubectl\'s own error under the check, and runs the other checks', async () => {
@@ -158,21 +190,23 @@ describe('scripts/validate.sh', () => {
     temps.push(root);
     const result = await validate(root, [], { PATH: binWith({ bicep: recording() }), KUBECTL_PATH: kubectlPath! });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\[4\/4\] invalid {2}kubectl kustomize k8s\/overlays\/dev \(\d+\.\d s\)\n {8}error: [\s\S]*missing-patch\.yaml/);
-    expect(result.calls).toEqual(['bicep build infra/main.bicep --stdout', 'bicep lint infra/main.bicep']);
-    expect(result.stderr).toBe('validate: 2 passed, 1 skipped, 1 found an error, 0 did not finish: fix the errors above\n');
+    expect(result.stdout).toMatch(/\[3\/3\] invalid {2}kubectl kustomize k8s\/overlays\/dev \(\d+\.\d s\)\n {8}error: [\s\S]*missing-patch\.yaml/);
+    expect(result.calls).toEqual(['bicep lint infra/main.bicep']);
+    expect(result.stderr).toBe('validate: 1 passed, 1 skipped, 1 found an error, 0 did not finish: fix the errors above\n');
   });
 
   it('exits 3, not 1, when a check only outlives --timeout (slow: not verified, not found invalid)', async () => {
     const bin = binWith({ bicep: recording(), kubectl: recording('sleep 5') });
     const result = await validate(tree, ['--timeout', '1'], { PATH: bin });
     expect(result.code).toBe(3);
-    expect(result.stdout).toContain('  [4/4] slow     kubectl kustomize k8s/overlays/dev (did not finish within 1 s)');
-    expect(result.stderr).toBe('validate: 2 passed, 1 skipped, 0 found an error, 1 did not finish: not an error found in the files; rerun with a larger --timeout\n');
-    // An error elsewhere decides the exit code.
-    const both = await validate(tree, ['--timeout=1'], { PATH: binWith({ bicep: recording('echo "main.bicep(1,1) : Error BCP007: broken" >&2; exit 1'), kubectl: recording('sleep 5') }) });
+    expect(result.stdout).toContain('  [3/3] slow     kubectl kustomize k8s/overlays/dev (did not finish within 1 s)');
+    expect(result.stderr).toBe('validate: 1 passed, 1 skipped, 0 found an error, 1 did not finish: not an error found in the files; rerun with a larger --timeout\n');
+    // An error elsewhere decides the exit code. A line the tool repeats (a module's error, once per entry
+    // point that uses it) is shown once.
+    const error = 'echo "main.bicep(1,1) : Error BCP007: broken" >&2';
+    const both = await validate(tree, ['--timeout=1'], { PATH: binWith({ bicep: recording(`${error}; ${error}; exit 1`), kubectl: recording('sleep 5') }) });
     expect(both.code).toBe(1);
-    expect(both.stdout).toMatch(/\[1\/4\] invalid {2}bicep build infra\/main\.bicep \(\d+\.\d s\)\n {8}main\.bicep\(1,1\) : Error BCP007: broken/);
+    expect(both.stdout).toMatch(/\[1\/3\] invalid {2}bicep lint infra\/main\.bicep \(\d+\.\d s\)\n {8}main\.bicep\(1,1\) : Error BCP007: broken\n {2}\[2\/3\]/);
   });
 
   it('exits 2 naming a missing tool, before running anything', async () => {
@@ -191,7 +225,6 @@ describe('scripts/validate.sh', () => {
     const result = await validate(tree, [], { PATH: bin, ...SAMPLE_DEPLOY_ENV });
     expect(result.code, result.stderr).toBe(0);
     expect(result.calls).toEqual([
-      'az bicep build --file infra/main.bicep --stdout',
       'az bicep lint --file infra/main.bicep',
       'az bicep build-params --file infra/dev.bicepparam --stdout',
       'kubectl kustomize k8s/overlays/dev',

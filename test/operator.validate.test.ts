@@ -1,13 +1,15 @@
 // --validate and the end-of-run summary: the real bicep and kubectl on a generated repository (valid,
-// then broken), a check that times out ("slow", not "invalid"), tools that are absent (reported, never
-// a failure), the exit codes of the real bin (1 invalid, 3 slow), a line per check as it finishes, the
-// interactive offer to validate, and the summary's steps to running workloads.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// then broken), one Bicep process per Bicep check whatever the number of environments, with every
+// diagnostic of every entry point, module and parameter file and no file written into the repository,
+// a check that times out ("slow", not "invalid"), tools that are absent (reported, never a failure),
+// the exit codes of the real bin (1 invalid, 3 slow), a line per check as it finishes, the interactive
+// offer to validate, and the summary's steps to running workloads.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { summary, workloadSummary } from '../generators/core/output/summary.ts';
-import { availableTools, findTool, formatReport, parameterVariables, timeoutFrom, validateOutput } from '../generators/core/output/validate.ts';
+import { availableTools, findTool, formatReport, parameterVariables, plannedChecks, timeoutFrom, validateOutput } from '../generators/core/output/validate.ts';
 import { SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
 import { assertBuilt, cli, tempDir } from './helpers/cli.ts';
 import { renderRepository, runApp, writeTree, type Rendered } from './helpers/generate.ts';
@@ -37,26 +39,26 @@ const variables = () => repo.ctx.docs.deployTimeVariables.map((v) => v.env);
 
 describe.concurrent('validateOutput', () => {
   // bicep build-params compiles the whole template again: its environment is left unset here (the
-  // skip is checked below with a stand-in); the infra tests compile the parameter files.
-  it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl, reporting each check as it finishes', async () => {
+  // skip is checked below with a stand-in; the broken repository below builds parameter files); the
+  // infra tests compile the parameter files. One Bicep process: bicep lint.
+  it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl, reporting each check as it finishes', { timeout: 300_000 }, async () => {
     const root = writeTree(repo.files);
     const env: Record<string, string | undefined> = { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath };
     for (const name of Object.keys(SAMPLE_DEPLOY_ENV)) delete env[name];
     const progress: string[] = [];
     const report = await validateOutput(root, { env, onProgress: (step, index, total) => progress.push(`${index + 1}/${total} ${step.status} ${step.command}`) });
     expect(report.steps.map((s) => [s.command, s.status])).toEqual([
-      ['bicep build infra/main.bicep', 'passed'],
       ['bicep lint infra/main.bicep', 'passed'],
       ['bicep build-params infra/dev.bicepparam', 'skipped'],
       ['kubectl kustomize k8s/overlays/dev', 'passed'],
     ]);
     // One progress line per check, the skipped one at once, the others as they finish.
-    expect(progress).toHaveLength(4);
-    expect(progress[0]).toBe('3/4 skipped bicep build-params infra/dev.bicepparam');
-    expect(new Set(progress)).toEqual(new Set(report.steps.map((s, i) => `${i + 1}/4 ${s.status} ${s.command}`)));
+    expect(progress).toHaveLength(3);
+    expect(progress[0]).toBe('2/3 skipped bicep build-params infra/dev.bicepparam');
+    expect(new Set(progress)).toEqual(new Set(report.steps.map((s, i) => `${i + 1}/3 ${s.status} ${s.command}`)));
     expect(report.verdict).toBe('valid');
     expect(report.ok).toBe(true);
-    expect(formatReport(report)).toMatch(/\[1\/4\] passed {3}bicep build infra\/main\.bicep \(\d+\.\d s\)/);
+    expect(formatReport(report)).toMatch(/\[1\/3\] passed {3}bicep lint infra\/main\.bicep \(\d+\.\d s\)/);
     expect(formatReport(report)).toMatch(/The output is valid/);
   });
 
@@ -68,13 +70,56 @@ describe.concurrent('validateOutput', () => {
     const report = await validateOutput(writeTree(broken), { env: { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath } });
     expect(report.verdict).toBe('invalid');
     expect(report.ok).toBe(false);
-    const bicep = report.steps.find((s) => s.command.startsWith('bicep build '))!;
+    const bicep = report.steps.find((s) => s.command.startsWith('bicep lint '))!;
     expect(bicep.status).toBe('invalid');
     expect(bicep.detail).toMatch(/main\.bicep\(\d+,\d+\) : Error BCP\d+/);
     const kustomize = report.steps.find((s) => s.tool === 'kubectl')!;
     expect(kustomize.status).toBe('invalid');
     expect(kustomize.detail).toMatch(/missing-patch\.yaml/);
     expect(formatReport(report)).toMatch(/Validation failed: the files were written, fix the errors above \(exit code 1\)/);
+  });
+
+  // Several environments: one `bicep lint --pattern` and one `bicep build-params --pattern` find the
+  // errors of every environment, in a module an entry point uses (a linter rule, an error in the
+  // generated bicepconfig.json) and in a parameter file, and write nothing into the repository (without
+  // --outdir, build-params --pattern writes dev.json beside dev.bicepparam, which builds). Small Bicep
+  // files beside the generated configuration: two Bicep processes, started at once.
+  it.skipIf(!bicepPath)('checks several environments with one Bicep process per check, losing no diagnostic and writing no file', { timeout: 300_000 }, async () => {
+    const tree = new Map([
+      ['infra/bicepconfig.json', repo.files.get('infra/bicepconfig.json')!],
+      ['infra/modules/named.bicep', "@description('A name.')\nparam name string\n\n@description('Declared, never used: no-unused-params.')\nparam unused string = 'x'\n\n@description('The name.')\noutput name string = name\n"],
+      ['infra/dev.bicep', "targetScope = 'resourceGroup'\n\n@description('A name.')\nparam name string\n\n@description('The name.')\noutput name string = name\n"],
+      ['infra/prod.bicep', "targetScope = 'resourceGroup'\n\n@description('A name.')\nparam name string\n\nmodule named 'modules/named.bicep' = {\n  params: {\n    name: name\n  }\n}\n\n@description('The name.')\noutput name string = named.outputs.name\n"],
+      ['infra/dev.bicepparam', "using 'dev.bicep'\n\nparam name = readEnvironmentVariable('SECURE_AKS_TEST_NAME', '')\n"],
+      ['infra/prod.bicepparam', "using 'prod.bicep'\n\nparam name = readEnvironmentVariable('SECURE_AKS_TEST_NAME', '')\nparam notDeclared = 'x'\n"],
+    ]);
+    const root = writeTree(tree);
+    const dir = empty();
+    const report = await validateOutput(root, { env: { PATH: dir, HOME: dir, BICEP_PATH: bicepPath, SECURE_AKS_TEST_NAME: 'shop' } });
+    expect(report.steps.map((s) => [s.command, s.status])).toEqual([
+      ["bicep lint --pattern 'infra/*.bicep'", 'invalid'],
+      ["bicep build-params --pattern 'infra/*.bicepparam'", 'invalid'],
+    ]);
+    const [lint, params] = report.steps;
+    expect(lint!.detail).toMatch(/modules\/named\.bicep\(5,7\) : Error no-unused-params: Parameter "unused" is declared but never used/);
+    expect(lint!.detail).toMatch(/prod\.bicep\(\d+,\d+\) : Error BCP104/);
+    expect(params!.detail).toMatch(/prod\.bicepparam\(4,1\) : Error BCP259: The parameter "notDeclared"/);
+    expect(params!.detail).toMatch(/modules\/named\.bicep\(5,7\) : Error no-unused-params/);
+    expect(readdirSync(join(root, 'infra')).sort()).toEqual(['bicepconfig.json', 'dev.bicep', 'dev.bicepparam', 'modules', 'prod.bicep', 'prod.bicepparam']);
+    // Without the variable, the parameter files are skipped together, naming it.
+    expect(plannedChecks(root, { PATH: dir }).map((s) => [s.command, s.skip])).toEqual([
+      ["bicep lint --pattern 'infra/*.bicep'", undefined],
+      ["bicep build-params --pattern 'infra/*.bicepparam'", 'they read SECURE_AKS_TEST_NAME from the environment; set them to check the parameter files too'],
+    ]);
+  });
+
+  it('shows each line of a tool\'s output once (a module\'s error comes once per entry point that uses it)', async () => {
+    const error = 'infra/modules/named.bicep(5,7) : Error no-unused-params: Parameter "unused" is declared but never used.';
+    const path = standIn(1, error);
+    writeFileSync(path, `#!/bin/sh\necho '${error}' >&2\necho '${error}' >&2\nexit 1\n`);
+    const dir = empty();
+    const report = await validateOutput(writeTree(repo.files), { env: { PATH: dir, HOME: dir, BICEP_PATH: path } });
+    expect(report.steps[0]).toMatchObject({ command: 'bicep lint infra/main.bicep', status: 'invalid', detail: error });
   });
 
   it('tells a check that timed out (slow: not verified) from one that found an error (invalid)', async () => {
@@ -84,7 +129,6 @@ describe.concurrent('validateOutput', () => {
     // 3 s: plenty for the instant stand-ins on a busy machine, well short of the sleeping one's 5 s.
     const slow = await validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0), KUBECTL_PATH: sleepy } });
     expect(slow.steps.map((s) => [s.command, s.status])).toEqual([
-      ['bicep build infra/main.bicep', 'passed'],
       ['bicep lint infra/main.bicep', 'passed'],
       ['bicep build-params infra/dev.bicepparam', 'skipped'],
       ['kubectl kustomize k8s/overlays/dev', 'slow'],
@@ -111,7 +155,6 @@ describe.concurrent('validateOutput', () => {
     const dir = empty();
     const report = await validateOutput(root, { env: { PATH: dir, HOME: dir } });
     expect(report.steps.map((s) => [s.command, s.status])).toEqual([
-      ['bicep build infra/main.bicep', 'missing'],
       ['bicep lint infra/main.bicep', 'missing'],
       ['bicep build-params infra/dev.bicepparam', 'missing'],
       ['kubectl kustomize k8s/overlays/dev', 'missing'],
@@ -162,10 +205,10 @@ describe.concurrent('create-secure-aks --validate', () => {
     expect(result.exitCode).toBe(1);
     // Yeoman logs to stderr; the run's own error line comes last.
     expect(result.stderr).toMatch(/Validation \(the checks of scripts\/validate\.sh\):/);
-    expect(result.stderr).toMatch(/\[4\/4\] missing {2}kubectl kustomize k8s\/overlays\/dev/);
-    expect(result.stderr).toMatch(/\[1\/4\] invalid {2}bicep build infra\/main\.bicep \(\d+\.\d s\)\n\s+infra\/main\.bicep\(1,1\) : Error BCP007: broken/);
-    expect(result.stderr).toMatch(/create-secure-aks: --validate failed: bicep build infra\/main\.bicep; bicep lint infra\/main\.bicep \(the files were written\)/);
-    expect(result.stderr.indexOf('[1/4]')).toBeLessThan(result.stderr.indexOf('Validation failed'));
+    expect(result.stderr).toMatch(/\[3\/3\] missing {2}kubectl kustomize k8s\/overlays\/dev/);
+    expect(result.stderr).toMatch(/\[1\/3\] invalid {2}bicep lint infra\/main\.bicep \(\d+\.\d s\)\n\s+infra\/main\.bicep\(1,1\) : Error BCP007: broken/);
+    expect(result.stderr).toMatch(/create-secure-aks: --validate failed: bicep lint infra\/main\.bicep \(the files were written\)/);
+    expect(result.stderr.indexOf('[1/3]')).toBeLessThan(result.stderr.indexOf('Validation failed'));
     expect(result.stderr).toContain('Generated ');
     expect(readFileSync(join(cwd, 'svc', 'infra', 'main.bicep'), 'utf8')).toContain('targetScope');
   });
@@ -180,7 +223,7 @@ describe.concurrent('create-secure-aks --validate', () => {
       HOME: empty(),
     });
     expect(result.exitCode, result.stderr).toBe(3);
-    expect(result.stderr).toMatch(/\[4\/4\] slow {5}kubectl kustomize k8s\/overlays\/dev \(did not finish within 1 s\)/);
+    expect(result.stderr).toMatch(/\[3\/3\] slow {5}kubectl kustomize k8s\/overlays\/dev \(did not finish within 1 s\)/);
     expect(result.stderr).toMatch(/create-secure-aks: --validate could not finish: kubectl kustomize k8s\/overlays\/dev did not finish within 1 s \(too slow to check here, not found invalid; the files were written\)/);
     expect(result.stderr).not.toMatch(/--validate failed/);
   });
@@ -190,7 +233,7 @@ describe.concurrent('create-secure-aks --validate', () => {
     // Empty *_PATH variables count as unset (CI sets them for the other tests).
     const result = await cli(['svc', '--yes', '--validate'], cwd, { PATH: empty(), HOME: empty(), BICEP_PATH: '', KUBECTL_PATH: '' });
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/missing {2}bicep build infra\/main\.bicep \(bicep is not installed/);
+    expect(result.stderr).toMatch(/missing {2}bicep lint infra\/main\.bicep \(bicep is not installed/);
     expect(result.stderr).toMatch(/Not checked: bicep and kubectl are not installed \(not an error\)/);
   });
 });

@@ -185,7 +185,7 @@ describe.each(CASES.map((c) => c.label))('pipeline: %s', (label) => {
     for (const step of jobs.flatMap((j) => j.steps).filter((s) => 'bash' in s)) expect(scriptOf(step)).not.toMatch(/az (deployment|acr|aks|account)/);
   });
 
-  it('validates with scripts/validate.sh (bicep build, lint, build-params; kubectl kustomize with the pinned kubectl), then what-if', () => {
+  it('validates with scripts/validate.sh (bicep lint, build-params; kubectl kustomize with the pinned kubectl), then what-if', () => {
     const { rendered, jobs } = get();
     const validate = jobs.filter((j) => j.stage === 'Validate');
     expect(validate.map((j) => j.kind)).toEqual(['job']);

@@ -1,11 +1,17 @@
 // `--validate`: after the files are written, the offline checks that the generated repository's own
-// scripts/validate.sh runs, on the files as they are on disk: `bicep build` and `bicep lint` of
-// infra/main.bicep, `bicep build-params` of each parameter file (when the environment variables it
-// reads are set), and `kubectl kustomize` of each overlay. Progress is reported per check as it
-// finishes. A tool that is not installed is reported and skipped, never a failure; a tool that
-// reports an error makes the output "invalid"; a check that does not finish in time makes it "slow"
-// (not verified, and not found invalid either). execa is loaded only when a tool actually runs.
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+// scripts/validate.sh runs, on the files as they are on disk, with as few Bicep CLI processes as
+// possible (each costs seconds of .NET start-up and compilation): one `bicep lint` of every Bicep entry
+// point (the file, or `--pattern 'infra/*.bicep'` once there are several), which compiles each entry
+// point and every module it uses and reports the compiler's errors and the linter's (every rule an
+// error in the generated bicepconfig.json): the diagnostics `bicep build` reports too; then one
+// `bicep build-params` of the parameter files (`--pattern 'infra/*.bicepparam'` once there are several,
+// into a temporary folder that is removed), when the environment variables they read are set; then
+// `kubectl kustomize` of each overlay. Progress is reported per check as it finishes. A tool that is
+// not installed is reported and skipped, never a failure; a tool that reports an error makes the output
+// "invalid"; a check that does not finish in time makes it "slow" (not verified, and not found invalid
+// either). execa is loaded only when a tool actually runs.
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join, posix } from 'node:path';
 
 export type ValidationTool = 'bicep' | 'kubectl';
@@ -97,6 +103,8 @@ interface PlannedStep {
   command: string;
   args: string[];
   skip?: string;
+  /** The command writes files: it gets `--outdir <a temporary folder>`, removed when it is done. */
+  outdir?: boolean;
 }
 
 /** The entry point a parameter file deploys: the file of its `using` line, repository-relative. */
@@ -105,9 +113,15 @@ function usingTarget(bicepparam: string): string | undefined {
   return target ? posix.normalize(`infra/${target}`) : undefined;
 }
 
+/** What the Bicep checks name once there are several files: every entry point, every parameter file. */
+export const BICEP_PATTERNS = { entryPoints: 'infra/*.bicep', parameterFiles: 'infra/*.bicepparam' } as const;
+
 /**
- * The checks, in the order scripts/validate.sh runs them: each Bicep entry point (infra/main.bicep, or
- * one per environment: the files the parameter files use), each parameter file, each overlay.
+ * The checks, in the order scripts/validate.sh runs them: one `bicep lint` of the Bicep entry points
+ * (infra/main.bicep, or one per environment: the files the parameter files use), one `bicep
+ * build-params` of the parameter files, then each overlay. One Bicep process per check: linting an
+ * entry point compiles it and every module it uses; building a parameter file compiles its entry point
+ * again with the values it gives.
  */
 export function plannedChecks(root: string, env: Env = process.env): PlannedStep[] {
   const steps: PlannedStep[] = [];
@@ -120,18 +134,22 @@ export function plannedChecks(root: string, env: Env = process.env): PlannedStep
     ]),
   ];
   if (roots.length > 0) {
-    for (const file of roots) {
-      steps.push({ tool: 'bicep', command: `bicep build ${file}`, args: ['build', file, '--stdout'] });
-      steps.push({ tool: 'bicep', command: `bicep lint ${file}`, args: ['lint', file] });
-    }
-    for (const file of parameterFiles) {
-      const unset = parameterVariables(readFileSync(join(infra, file), 'utf8')).filter((name) => !env[name]);
-      steps.push({
-        tool: 'bicep',
-        command: `bicep build-params infra/${file}`,
-        args: ['build-params', `infra/${file}`, '--stdout'],
-        ...(unset.length > 0 ? { skip: `it reads ${unset.join(', ')} from the environment; set them to check it too` } : {}),
-      });
+    const { entryPoints, parameterFiles: parameterGlob } = BICEP_PATTERNS;
+    steps.push(
+      roots.length === 1
+        ? { tool: 'bicep', command: `bicep lint ${roots[0]}`, args: ['lint', roots[0]!] }
+        : { tool: 'bicep', command: `bicep lint --pattern '${entryPoints}'`, args: ['lint', '--pattern', entryPoints] },
+    );
+    if (parameterFiles.length > 0) {
+      // Built when every variable they read is set: all of them in one process, or none.
+      const one = parameterFiles.length === 1;
+      const unset = [...new Set(parameterFiles.flatMap((f) => parameterVariables(readFileSync(join(infra, f), 'utf8'))))].filter((name) => !env[name]);
+      const skip = unset.length > 0 ? { skip: `${one ? 'it reads' : 'they read'} ${unset.join(', ')} from the environment; set them to check ${one ? 'it' : 'the parameter files'} too` } : {};
+      steps.push(
+        one
+          ? { tool: 'bicep', command: `bicep build-params infra/${parameterFiles[0]}`, args: ['build-params', `infra/${parameterFiles[0]}`, '--stdout'], ...skip }
+          : { tool: 'bicep', command: `bicep build-params --pattern '${parameterGlob}'`, args: ['build-params', '--pattern', parameterGlob], outdir: true, ...skip },
+      );
     }
   }
   const overlaysDir = join(root, 'k8s', 'overlays');
@@ -155,9 +173,12 @@ export interface ValidateOptions {
   onProgress?: (step: ValidationStep, index: number, total: number) => void;
 }
 
-/** The lines of a tool's output worth showing: all of a short output, else the error lines; at most 20. */
+/**
+ * The lines of a tool's output worth showing, each once (a module that two entry points use is reported
+ * for each): all of a short output, else the error lines; at most 20.
+ */
 function excerpt(output: string): string {
-  const lines = output.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = [...new Set(output.split(/\r?\n/).filter((line) => line.trim() !== ''))];
   const errors = lines.filter((line) => /error/i.test(line));
   return (lines.length <= 20 || errors.length === 0 ? lines : errors).slice(0, 20).join('\n');
 }
@@ -180,8 +201,12 @@ export async function validateOutput(root: string, options: ValidateOptions = {}
 
   const run = async (planned: PlannedStep, path: string): Promise<ValidationStep> => {
     const { execa } = await import('execa');
+    // With --pattern, build-params writes a file beside each input unless given a folder: never into the repository.
+    const outdir = planned.outdir ? mkdtempSync(join(tmpdir(), 'secure-aks-validate-')) : undefined;
     const started = Date.now();
-    const result = await execa(path, planned.args, { cwd: root, reject: false, timeout, env, extendEnv: false });
+    const result = await execa(path, [...planned.args, ...(outdir ? ['--outdir', outdir] : [])], { cwd: root, reject: false, timeout, env, extendEnv: false }).finally(() => {
+      if (outdir) rmSync(outdir, { recursive: true, force: true });
+    });
     const ms = Date.now() - started;
     const base = { tool: planned.tool, command: planned.command, ms };
     if (result.timedOut) return { ...base, status: 'slow', detail: `did not finish within ${timeout / 1000} s` };

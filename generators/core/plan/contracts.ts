@@ -34,7 +34,7 @@ export const PATHS = {
   egressAllowlist: 'infra/egress-allowlist.json',
   /** Fills the kustomize deploy-time values from a deployment's outputs. */
   writeDeployValues: 'scripts/write-deploy-values.sh',
-  /** The offline checks (bicep build, lint, build-params; kubectl kustomize): the pipeline's Validate stage runs it. */
+  /** The offline checks (bicep lint, build-params; kubectl kustomize): the pipeline's Validate stage runs it. */
   validateScript: 'scripts/validate.sh',
   /** A namespace's environment-neutral kustomization (Namespace, default-deny policy). */
   namespaceBase: (namespace: string) => `k8s/base/namespaces/${namespace}`,

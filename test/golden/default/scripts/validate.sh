@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The offline checks of this repository, for a workstation or any CI: bicep build and bicep lint of
-# each environment's Bicep entry point (infra/main.bicep, or infra/<environment>.bicep once there are
-# several; every linter rule is an error in infra/bicepconfig.json), bicep build-params of each
-# infra/*.bicepparam (when the environment variables it reads are set, as in the pipeline), and
-# kubectl kustomize of each k8s/overlays/<environment>. They are the checks `create-secure-aks
-# --validate` runs after generating; the pipeline's Validate stage runs this script. One line per
-# check as it finishes. Needs no Azure sign-in and writes no file.
+# The offline checks of this repository, for a workstation or any CI: bicep lint of every
+# environment's Bicep entry point (infra/main.bicep, or infra/<environment>.bicep once there are
+# several), which compiles it and every module it uses and reports what bicep build would (every
+# linter rule is an error in infra/bicepconfig.json); bicep build-params of the infra/*.bicepparam
+# files (when the environment variables they read are set, as in the pipeline); and kubectl kustomize
+# of each k8s/overlays/<environment>. Each Bicep check is one Bicep CLI process for all its files
+# (--pattern, Bicep CLI 0.34 or later, once there are several): the CLI takes seconds to start. They
+# are the checks `create-secure-aks --validate` runs after generating; the pipeline's Validate stage
+# runs this script. One line per check as it finishes. Needs no Azure sign-in and writes no file in
+# the repository.
 #
 # Exit codes: 0 every check that ran passed (skipped ones say why), 1 a check found an error,
 # 2 wrong usage or a missing tool, 3 a check did not finish within --timeout (not an error found).
@@ -17,8 +20,8 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/validate.sh [--timeout SECONDS]
 
-Checks infra/ and k8s/ offline: bicep build and lint of infra/main.bicep, bicep build-params of each
-parameter file, kubectl kustomize of each overlay.
+Checks infra/ and k8s/ offline: bicep lint of infra/main.bicep (and every module they
+use), bicep build-params of the parameter files, kubectl kustomize of each overlay.
 
 Options:
   --timeout SECONDS  stop a check that runs longer than this (needs the timeout command); a check
@@ -27,7 +30,8 @@ Options:
 
 Tools: bicep from BICEP_PATH, else bicep on PATH, else ~/.azure/bin/bicep, else az bicep; kubectl
 from KUBECTL_PATH, else kubectl on PATH. A parameter file is built only when every environment
-variable it reads is set (see its comments).
+variable they read is set (see their comments). Several entry points or parameter files are checked
+by one process with --pattern, which needs Bicep CLI 0.34 or later.
 USAGE
 }
 
@@ -66,9 +70,17 @@ roots=()
 for file in "${entry_points[@]}"; do
   if [[ -f $file ]]; then roots+=("$file"); fi
 done
-if ((${#roots[@]})); then
-  for file in "${roots[@]}"; do checks+=("build:$file" "lint:$file"); done
-  for file in infra/*.bicepparam; do checks+=("params:$file"); done
+# One Bicep process per check: the file, or a pattern for all of them (a check's target with a *).
+if ((${#roots[@]} == 1)); then
+  checks+=("lint:${roots[0]}")
+elif ((${#roots[@]} > 1)); then
+  checks+=('lint:infra/*.bicep')
+fi
+parameter_files=(infra/*.bicepparam)
+if ((${#roots[@]} && ${#parameter_files[@]} == 1)); then
+  checks+=("params:${parameter_files[0]}")
+elif ((${#roots[@]} && ${#parameter_files[@]} > 1)); then
+  checks+=('params:infra/*.bicepparam')
 fi
 for file in k8s/overlays/*/kustomization.yaml; do checks+=("kustomize:${file%/kustomization.yaml}"); done
 shopt -u nullglob
@@ -106,39 +118,66 @@ if [[ $timeout_seconds -gt 0 ]] && ! command -v timeout >/dev/null 2>&1; then
   fail 2 '--timeout needs the timeout command (GNU coreutils)'
 fi
 
-# The command line of a check, into the array `cmd`: the Bicep CLI standalone or through az.
-cmd=()
-command_of() {
-  local kind=$1 target=$2 verb
+# run COMMAND...: runs one command of the current check, its output appended to $output; the check's
+# status is the first error, else a timeout (124), else 0.
+run() {
+  local status=0
+  if [[ $timeout_seconds -gt 0 ]]; then
+    timeout "$timeout_seconds" "$@" >>"$output" 2>&1 || status=$?
+  else
+    "$@" >>"$output" 2>&1 || status=$?
+  fi
+  if [[ $status -ne 0 && ( $check_status -eq 0 || $check_status -eq 124 ) ]]; then check_status=$status; fi
+}
+
+# run_check KIND TARGET: the check's commands, the Bicep CLI standalone (one process, --pattern for a
+# pattern) or through az (which takes one --file at a time).
+run_check() {
+  local kind=$1 target=$2 verb file files=()
+  check_status=0
+  : >"$output"
   case "$kind" in
-    build) verb=(build "$target" --stdout) ;;
-    lint) verb=(lint "$target") ;;
-    params) verb=(build-params "$target" --stdout) ;;
-    kustomize) cmd=("$kubectl" kustomize "$target"); return ;;
+    kustomize) run "$kubectl" kustomize "$target"; return ;;
+    lint) verb=lint ;;
+    params) verb=build-params ;;
   esac
   if [[ "${bicep[0]}" == az ]]; then
-    cmd=(az bicep "${verb[0]}" --file "${verb[1]}" "${verb[@]:2}")
+    # shellcheck disable=SC2206 # a pattern is expanded on purpose, in the shell's order
+    files=($target)
+    for file in "${files[@]}"; do
+      if [[ $verb == lint ]]; then run az bicep lint --file "$file"; else run az bicep build-params --file "$file" --stdout; fi
+    done
+  elif [[ $target == *'*'* && $verb == lint ]]; then
+    run "${bicep[@]}" lint --pattern "$target"
+  elif [[ $target == *'*'* ]]; then
+    # With --pattern, build-params writes a file per parameter file: into the temporary folder.
+    run "${bicep[@]}" build-params --pattern "$target" --outdir "$work"
+  elif [[ $verb == lint ]]; then
+    run "${bicep[@]}" lint "$target"
   else
-    cmd=("${bicep[@]}" "${verb[@]}")
+    run "${bicep[@]}" build-params "$target" --stdout
   fi
 }
 
 # What a check is called in the report (the words create-secure-aks --validate prints).
 label_of() {
+  local target=$2
+  if [[ $target == *'*'* ]]; then target="--pattern '$target'"; fi
   case "$1" in
-    build) printf 'bicep build %s' "$2" ;;
-    lint) printf 'bicep lint %s' "$2" ;;
-    params) printf 'bicep build-params %s' "$2" ;;
-    kustomize) printf 'kubectl kustomize %s' "$2" ;;
+    lint) printf 'bicep lint %s' "$target" ;;
+    params) printf 'bicep build-params %s' "$target" ;;
+    kustomize) printf 'kubectl kustomize %s' "$target" ;;
   esac
 }
 
-# The environment variables a parameter file reads that are not set, space-separated.
+# The environment variables the parameter files of a target read that are not set, space-separated.
 unset_variables() {
-  local name missing=()
+  local name files=() missing=()
+  # shellcheck disable=SC2206 # a pattern is expanded on purpose
+  files=($1)
   while IFS= read -r name; do
     [[ -n "${!name:-}" ]] || missing+=("$name")
-  done < <(grep -o "readEnvironmentVariable('[A-Za-z_][A-Za-z0-9_]*'" "$1" | sed "s/.*('//; s/'$//" | awk '!seen[$0]++')
+  done < <(cat -- "${files[@]}" | grep -o "readEnvironmentVariable('[A-Za-z_][A-Za-z0-9_]*'" | sed "s/.*('//; s/'$//" | awk '!seen[$0]++')
   printf '%s' "${missing[*]}"
 }
 
@@ -151,8 +190,10 @@ now_ms() {
   fi
 }
 
-output=$(mktemp)
-trap 'rm -f "$output"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+output=$work/output
+check_status=0
 
 total=${#checks[@]}
 index=0
@@ -169,17 +210,19 @@ for check in "${checks[@]}"; do
   position=$(printf '[%*d/%d]' "${#total}" "$index" "$total")
   if [[ "$kind" == params ]]; then
     not_set=$(unset_variables "$target")
-    if [[ -n "$not_set" ]]; then
+    if [[ -n "$not_set" && $target == *'*'* ]]; then
+      printf '  %s %-8s %s (they read %s from the environment; set them to check the parameter files too)\n' "$position" skipped "$label" "${not_set// /, }"
+      skipped=$((skipped + 1))
+      continue
+    elif [[ -n "$not_set" ]]; then
       printf '  %s %-8s %s (it reads %s from the environment; set them to check it too)\n' "$position" skipped "$label" "${not_set// /, }"
       skipped=$((skipped + 1))
       continue
     fi
   fi
-  command_of "$kind" "$target"
-  if [[ $timeout_seconds -gt 0 ]]; then cmd=(timeout "$timeout_seconds" "${cmd[@]}"); fi
   started=$(now_ms)
-  status=0
-  "${cmd[@]}" >"$output" 2>&1 || status=$?
+  run_check "$kind" "$target"
+  status=$check_status
   elapsed=$(($(now_ms) - started))
   took=$(printf '%d.%d s' "$((elapsed / 1000))" "$((elapsed % 1000 / 100))")
   if [[ $status -eq 0 ]]; then
@@ -190,10 +233,12 @@ for check in "${checks[@]}"; do
     slow=$((slow + 1))
   else
     printf '  %s %-8s %s (%s)\n' "$position" invalid "$label" "$took"
-    # The tool's own words: all of a short output, else its error lines (at most 20).
+    # The tool's own words, each line once (a module two entry points use is reported for each): all
+    # of a short output, else its error lines (at most 20).
+    awk 'NF && !seen[$0]++' "$output" >"$work/lines"
     pattern=.
-    if [[ $(grep -c . "$output" || true) -gt 20 ]] && grep -qi error "$output"; then pattern='[Ee][Rr][Rr][Oo][Rr]'; fi
-    { grep -e "$pattern" "$output" || true; } | awk 'NR <= 20 { print "        " $0 }'
+    if [[ $(grep -c . "$work/lines" || true) -gt 20 ]] && grep -qi error "$work/lines"; then pattern='[Ee][Rr][Rr][Oo][Rr]'; fi
+    { grep -e "$pattern" "$work/lines" || true; } | awk 'NR <= 20 { print "        " $0 }'
 
     invalid=$((invalid + 1))
   fi
