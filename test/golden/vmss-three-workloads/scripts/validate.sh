@@ -20,8 +20,8 @@ usage() {
   cat <<'USAGE'
 Usage: scripts/validate.sh [--timeout SECONDS]
 
-Checks infra/ and k8s/ offline: bicep lint of infra/main.bicep (and every module they
-use), bicep build-params of the parameter files, kubectl kustomize of each overlay.
+Checks infra/ and k8s/ offline: bicep lint of infra/main.bicep
+and the modules they use, bicep build-params of the parameter files, kubectl kustomize of each overlay.
 
 Options:
   --timeout SECONDS  stop a check that runs longer than this (needs the timeout command); a check
@@ -29,9 +29,9 @@ Options:
   -h, --help         show this help and exit
 
 Tools: bicep from BICEP_PATH, else bicep on PATH, else ~/.azure/bin/bicep, else az bicep; kubectl
-from KUBECTL_PATH, else kubectl on PATH. A parameter file is built only when every environment
+from KUBECTL_PATH, else kubectl on PATH. The parameter files are built only when every environment
 variable they read is set (see their comments). Several entry points or parameter files are checked
-by one process with --pattern, which needs Bicep CLI 0.34 or later.
+by one Bicep process with --pattern, which needs Bicep CLI 0.34 or later.
 USAGE
 }
 
