@@ -1,7 +1,7 @@
 // `--validate`: after the files are written, the offline checks that the generated repository's own
 // scripts/validate.sh runs, on the files as they are on disk: `bicep build` and `bicep lint` of
 // infra/main.bicep, `bicep build-params` of each parameter file (when the environment variables it
-// reads are set), and `kubectl kustomize` of each overlay. Progress is reported per check as it
+// reads are set), and `kubectl kustomize` of each overlay's parts. Progress is reported per check as it
 // finishes. A tool that is not installed is reported and skipped, never a failure; a tool that
 // reports an error makes the output "invalid"; a check that does not finish in time makes it "slow"
 // (not verified, and not found invalid either). execa is loaded only when a tool actually runs.
@@ -99,6 +99,18 @@ interface PlannedStep {
   skip?: string;
 }
 
+/** An overlay's parts (`<overlay>/parts/<part>` with a kustomization.yaml, in the order they sort and are applied), or undefined without any. */
+function overlayParts(root: string, overlay: string): string[] | undefined {
+  const dir = join(root, overlay, 'parts');
+  const parts = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'kustomization.yaml')))
+        .map((entry) => `${overlay}/parts/${entry.name}`)
+        .sort()
+    : [];
+  return parts.length > 0 ? parts : undefined;
+}
+
 /** The entry point a parameter file deploys: the file of its `using` line, repository-relative. */
 function usingTarget(bicepparam: string): string | undefined {
   const target = /^using\s+'([^']+\.bicep)'/m.exec(bicepparam)?.[1];
@@ -107,7 +119,7 @@ function usingTarget(bicepparam: string): string | undefined {
 
 /**
  * The checks, in the order scripts/validate.sh runs them: each Bicep entry point (infra/main.bicep, or
- * one per environment: the files the parameter files use), each parameter file, each overlay.
+ * one per environment: the files the parameter files use), each parameter file, each overlay's parts.
  */
 export function plannedChecks(root: string, env: Env = process.env): PlannedStep[] {
   const steps: PlannedStep[] = [];
@@ -141,7 +153,8 @@ export function plannedChecks(root: string, env: Env = process.env): PlannedStep
         .map((entry) => `k8s/overlays/${entry.name}`)
         .sort()
     : [];
-  for (const overlay of overlays) steps.push({ tool: 'kubectl', command: `kubectl kustomize ${overlay}`, args: ['kustomize', overlay] });
+  // Each overlay part by part (bounded builds; the whole overlay grows with the square of its objects), or as a whole where it has no parts.
+  for (const target of overlays.flatMap((overlay) => overlayParts(root, overlay) ?? [overlay])) steps.push({ tool: 'kubectl', command: `kubectl kustomize ${target}`, args: ['kustomize', target] });
   return steps;
 }
 
