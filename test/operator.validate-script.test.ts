@@ -109,11 +109,13 @@ describe('scripts/validate.sh', () => {
   });
 
   it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment', async () => {
-    // A second environment (parameter file and overlay), as a repository grows one.
+    // A second environment (parameter file and overlay), as a repository grows one; its overlay without
+    // parts (as an owner may write one) is checked as a whole.
     const root = writeTree(repo.files, 'secure-aks-validate-sh-');
     temps.push(root);
     cpSync(join(root, 'infra/dev.bicepparam'), join(root, 'infra/prod.bicepparam'));
     cpSync(join(root, 'k8s/overlays/dev'), join(root, 'k8s/overlays/prod'), { recursive: true });
+    rmSync(join(root, 'k8s/overlays/prod/parts'), { recursive: true });
     const bin = binWith({ bicep: recording(), kubectl: recording() });
     const env = { PATH: bin, AKS_ADMIN_GROUP_OBJECT_IDS: SAMPLE_DEPLOY_ENV.AKS_ADMIN_GROUP_OBJECT_IDS! };
     const script = await validate(root, [], env);
@@ -122,20 +124,22 @@ describe('scripts/validate.sh', () => {
     const lines = script.stdout.split('\n').filter((line) => /^ {2}\[/.test(line));
     expect(withoutTimes(lines)).toEqual(withoutTimes(report.steps.map((step, i) => formatStep(step, i, report.steps.length))));
     expect(withoutTimes(lines)).toEqual([
-      '  [1/6] passed   bicep build infra/main.bicep',
-      '  [2/6] passed   bicep lint infra/main.bicep',
-      '  [3/6] skipped  bicep build-params infra/dev.bicepparam (it reads DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
-      '  [4/6] skipped  bicep build-params infra/prod.bicepparam (it reads DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
-      '  [5/6] passed   kubectl kustomize k8s/overlays/dev',
-      '  [6/6] passed   kubectl kustomize k8s/overlays/prod',
+      '  [1/7] passed   bicep build infra/main.bicep',
+      '  [2/7] passed   bicep lint infra/main.bicep',
+      '  [3/7] skipped  bicep build-params infra/dev.bicepparam (it reads DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
+      '  [4/7] skipped  bicep build-params infra/prod.bicepparam (it reads DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
+      '  [5/7] passed   kubectl kustomize k8s/overlays/dev/parts/platform',
+      '  [6/7] passed   kubectl kustomize k8s/overlays/dev/parts/workloads-01',
+      '  [7/7] passed   kubectl kustomize k8s/overlays/prod',
     ]);
     expect(script.calls).toEqual([
       'bicep build infra/main.bicep --stdout',
       'bicep lint infra/main.bicep',
-      'kubectl kustomize k8s/overlays/dev',
+      'kubectl kustomize k8s/overlays/dev/parts/platform',
+      'kubectl kustomize k8s/overlays/dev/parts/workloads-01',
       'kubectl kustomize k8s/overlays/prod',
     ]);
-    expect(script.stdout).toMatch(/^validate: 4 passed, 2 skipped, 0 found an error, 0 did not finish$/m);
+    expect(script.stdout).toMatch(/^validate: 5 passed, 2 skipped, 0 found an error, 0 did not finish$/m);
   });
 
   // Two Bicep CLI processes in a row (5-6 s each on an idle 2-core machine, far more beside the rest of
@@ -145,34 +149,38 @@ describe('scripts/validate.sh', () => {
     const result = await validate(tree, [], { PATH: bin, BICEP_PATH: bicepPath!, KUBECTL_PATH: kubectlPath! });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)))).toEqual([
-      '  [1/4] passed   bicep build infra/main.bicep',
-      '  [2/4] passed   bicep lint infra/main.bicep',
-      '  [3/4] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
-      '  [4/4] passed   kubectl kustomize k8s/overlays/dev',
+      '  [1/5] passed   bicep build infra/main.bicep',
+      '  [2/5] passed   bicep lint infra/main.bicep',
+      '  [3/5] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
+      '  [4/5] passed   kubectl kustomize k8s/overlays/dev/parts/platform',
+      '  [5/5] passed   kubectl kustomize k8s/overlays/dev/parts/workloads-01',
     ]);
-    expect(result.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
+    expect(result.stdout).toMatch(/^validate: 4 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
   });
 
-  it.skipIf(!kubectlPath)('exits 1 on a broken overlay, with kubectl\'s own error under the check, and runs the other checks', async () => {
-    const root = writeTree(new Map([...repo.files, ['k8s/overlays/dev/kustomization.yaml', `${repo.files.get('k8s/overlays/dev/kustomization.yaml')}patches:\n  - path: missing-patch.yaml\n`]]), 'secure-aks-validate-sh-');
+  it.skipIf(!kubectlPath)('exits 1 on a broken overlay part, with kubectl\'s own error under the check, and runs the other checks', async () => {
+    const part = 'k8s/overlays/dev/parts/platform/kustomization.yaml';
+    const root = writeTree(new Map([...repo.files, [part, `${repo.files.get(part)}  - path: missing-patch.yaml\n`]]), 'secure-aks-validate-sh-');
     temps.push(root);
     const result = await validate(root, [], { PATH: binWith({ bicep: recording() }), KUBECTL_PATH: kubectlPath! });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\[4\/4\] invalid {2}kubectl kustomize k8s\/overlays\/dev \(\d+\.\d s\)\n {8}error: [\s\S]*missing-patch\.yaml/);
+    expect(result.stdout).toMatch(/\[4\/5\] invalid {2}kubectl kustomize k8s\/overlays\/dev\/parts\/platform \(\d+\.\d s\)\n {8}error: [\s\S]*missing-patch\.yaml/);
+    expect(result.stdout).toMatch(/\[5\/5\] passed {3}kubectl kustomize k8s\/overlays\/dev\/parts\/workloads-01/);
     expect(result.calls).toEqual(['bicep build infra/main.bicep --stdout', 'bicep lint infra/main.bicep']);
-    expect(result.stderr).toBe('validate: 2 passed, 1 skipped, 1 found an error, 0 did not finish: fix the errors above\n');
+    expect(result.stderr).toBe('validate: 3 passed, 1 skipped, 1 found an error, 0 did not finish: fix the errors above\n');
   });
 
   it('exits 3, not 1, when a check only outlives --timeout (slow: not verified, not found invalid)', async () => {
     const bin = binWith({ bicep: recording(), kubectl: recording('sleep 5') });
     const result = await validate(tree, ['--timeout', '1'], { PATH: bin });
     expect(result.code).toBe(3);
-    expect(result.stdout).toContain('  [4/4] slow     kubectl kustomize k8s/overlays/dev (did not finish within 1 s)');
-    expect(result.stderr).toBe('validate: 2 passed, 1 skipped, 0 found an error, 1 did not finish: not an error found in the files; rerun with a larger --timeout\n');
+    expect(result.stdout).toContain('  [4/5] slow     kubectl kustomize k8s/overlays/dev/parts/platform (did not finish within 1 s)');
+    expect(result.stdout).toContain('  [5/5] slow     kubectl kustomize k8s/overlays/dev/parts/workloads-01 (did not finish within 1 s)');
+    expect(result.stderr).toBe('validate: 2 passed, 1 skipped, 0 found an error, 2 did not finish: not an error found in the files; rerun with a larger --timeout\n');
     // An error elsewhere decides the exit code.
     const both = await validate(tree, ['--timeout=1'], { PATH: binWith({ bicep: recording('echo "main.bicep(1,1) : Error BCP007: broken" >&2; exit 1'), kubectl: recording('sleep 5') }) });
     expect(both.code).toBe(1);
-    expect(both.stdout).toMatch(/\[1\/4\] invalid {2}bicep build infra\/main\.bicep \(\d+\.\d s\)\n {8}main\.bicep\(1,1\) : Error BCP007: broken/);
+    expect(both.stdout).toMatch(/\[1\/5\] invalid {2}bicep build infra\/main\.bicep \(\d+\.\d s\)\n {8}main\.bicep\(1,1\) : Error BCP007: broken/);
   });
 
   it('exits 2 naming a missing tool, before running anything', async () => {
@@ -194,7 +202,8 @@ describe('scripts/validate.sh', () => {
       'az bicep build --file infra/main.bicep --stdout',
       'az bicep lint --file infra/main.bicep',
       'az bicep build-params --file infra/dev.bicepparam --stdout',
-      'kubectl kustomize k8s/overlays/dev',
+      'kubectl kustomize k8s/overlays/dev/parts/platform',
+      'kubectl kustomize k8s/overlays/dev/parts/workloads-01',
     ]);
   });
 });
