@@ -3,9 +3,9 @@
 # each environment's Bicep entry point (infra/main.bicep, or infra/<environment>.bicep once there are
 # several; every linter rule is an error in infra/bicepconfig.json), bicep build-params of each
 # infra/*.bicepparam (when the environment variables it reads are set, as in the pipeline), and
-# kubectl kustomize of each k8s/overlays/<environment>. They are the checks `create-secure-aks
-# --validate` runs after generating; the pipeline's Validate stage runs this script. One line per
-# check as it finishes. Needs no Azure sign-in and writes no file.
+# kubectl kustomize of each part of each k8s/overlays/<environment>. They are the checks
+# `create-secure-aks --validate` runs after generating; the pipeline's Validate stage runs this
+# script. One line per check as it finishes. Needs no Azure sign-in and writes no file.
 #
 # Exit codes: 0 every check that ran passed (skipped ones say why), 1 a check found an error,
 # 2 wrong usage or a missing tool, 3 a check did not finish within --timeout (not an error found).
@@ -18,7 +18,7 @@ usage() {
 Usage: scripts/validate.sh [--timeout SECONDS]
 
 Checks infra/ and k8s/ offline: bicep build and lint of infra/main.bicep, bicep build-params of each
-parameter file, kubectl kustomize of each overlay.
+parameter file, kubectl kustomize of each overlay's parts.
 
 Options:
   --timeout SECONDS  stop a check that runs longer than this (needs the timeout command); a check
@@ -70,7 +70,13 @@ if ((${#roots[@]})); then
   for file in "${roots[@]}"; do checks+=("build:$file" "lint:$file"); done
   for file in infra/*.bicepparam; do checks+=("params:$file"); done
 fi
-for file in k8s/overlays/*/kustomization.yaml; do checks+=("kustomize:${file%/kustomization.yaml}"); done
+# Each overlay part by part (bounded builds; the whole overlay grows with the square of its objects),
+# or as a whole where it has no parts.
+for overlay in k8s/overlays/*/; do
+  parts=("$overlay"parts/*/kustomization.yaml)
+  if ((${#parts[@]} == 0)) && [[ -f ${overlay}kustomization.yaml ]]; then parts=("${overlay}kustomization.yaml"); fi
+  for file in "${parts[@]}"; do checks+=("kustomize:${file%/kustomization.yaml}"); done
+done
 shopt -u nullglob
 [[ ${#checks[@]} -gt 0 ]] || fail 2 "nothing to check in $root (no Bicep entry point, no k8s/overlays/*)"
 
