@@ -124,6 +124,29 @@ describe('adding a workload is new files plus list entries in kustomization.yaml
   });
 });
 
+describe('removing a workload', () => {
+  it('moves the later workloads up a part: only the parts\' kustomizations and the overlay\'s list change, and the parts still render the whole', async () => {
+    const input = (workloads: AnswerInput['workloads']): AnswerInput => ({ name: 'shop', workloads });
+    const all = [...FULL_PART, WEB];
+    const before = k8sFiles((await renderRepository(input(all))).files);
+    const afterRepo = await renderRepository(input(all.filter((w) => w.name !== 'api-3')));
+    const after = k8sFiles(afterRepo.files);
+    const overlay = PATHS.kustomizeOverlay('dev');
+    const gone = [...before.keys()].filter((path) => !after.has(path));
+    expect(gone.filter((path) => !path.includes('/api-3/'))).toEqual([`${overlay}/parts/workloads-02/kustomization.yaml`]);
+    const changed = [...after.keys()].filter((path) => before.has(path) && before.get(path) !== after.get(path));
+    expect(changed.sort()).toEqual([`${overlay}/kustomization.yaml`, `${overlay}/parts/workloads-01/kustomization.yaml`]);
+    expect(parse(after.get(`${overlay}/parts/workloads-01/kustomization.yaml`)!).resources.at(-1)).toBe('../../workloads/web');
+    if (kubectl) {
+      const root = writeTree(after, 'secure-aks-layout-');
+      temps.push(root);
+      const [whole, parts] = await Promise.all([kustomize(kubectl, join(root, overlay)), renderParts(kubectl, root, after.keys(), overlay)]);
+      expect([...parts.keys()]).toEqual([`${overlay}/parts/platform`, `${overlay}/parts/workloads-01`]);
+      expect([...parts.values()].flat()).toEqual(whole);
+    }
+  });
+});
+
 describe('owner edits the layout is made for', () => {
   it.skipIf(!kubectl)('a sidecar added after the workload container keeps its own image', async () => {
     const { files, ctx } = await renderRepository({ name: 'shop', workloads: [ORDERS] });
