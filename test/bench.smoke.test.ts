@@ -52,7 +52,11 @@ interface Results {
 interface Overlay {
   kubectl: string;
   command: string;
-  points: Record<string, { wallMs: Summary; cpuMs?: Summary }>;
+  /** Every part, one after the other (summed): the target's figure. */
+  points: Record<string, { wallMs: Summary; cpuMs?: Summary; parts?: number }>;
+  /** The whole overlay in one build, printed beside it. */
+  wholeCommand?: string;
+  whole?: Record<string, { wallMs: Summary; cpuMs?: Summary }>;
 }
 interface Profile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; children?: number[] }>;
@@ -157,30 +161,39 @@ describe('bench statistics', () => {
 });
 
 describe('bench overlay case', () => {
-  const overlay = (seconds: number[]): Overlay => ({
+  const overlay = (seconds: number[], whole = seconds.map((x) => x * 2)): Overlay => ({
     kubectl: 'kubectl v1.35.2',
-    command: 'kubectl kustomize k8s/overlays/dev',
-    points: Object.fromEntries(bench.OVERLAY_SCALE.map((n, i) => [String(n), { wallMs: summary(seconds[i]! * 1000, 10), cpuMs: summary(seconds[i]! * 900) }])),
+    command: 'kubectl kustomize k8s/overlays/dev/parts/<part>, one per part',
+    points: Object.fromEntries(bench.OVERLAY_SCALE.map((n, i) => [String(n), { wallMs: summary(seconds[i]! * 1000, 10), cpuMs: summary(seconds[i]! * 900), parts: 1 + Math.ceil(n / 50) }])),
+    wholeCommand: 'kubectl kustomize k8s/overlays/dev',
+    whole: Object.fromEntries(bench.OVERLAY_SCALE.map((n, i) => [String(n), { wallMs: summary(whole[i]! * 1000, 10), cpuMs: summary(whole[i]! * 900) }])),
   });
 
-  it('renders at 10, 100 and 300 workloads and holds the largest to 5 s (median wall)', () => {
+  it('renders at 10, 100 and 300 workloads and holds the largest, every part summed, to 5 s (median wall), whatever the whole takes', () => {
     expect(bench.OVERLAY_SCALE).toEqual([10, 100, 300]);
     expect(bench.CASES).toContain('overlay');
     expect(bench.deriveOverlay(overlay([0.2, 1.4, 4.2]))).toEqual({ workloads: 300, value: 4.2, target: 5, met: true });
     expect(bench.deriveOverlay(overlay([0.2, 1.4, 7.5]))).toMatchObject({ value: 7.5, met: false });
+    expect(bench.deriveOverlay(overlay([0.2, 1.4, 4.2], [0.2, 1.4, 30]))).toMatchObject({ value: 4.2, met: true });
     expect(bench.deriveOverlay(undefined)).toBeUndefined();
   });
 
   it('prints every point with the target and met/MISSED', () => {
     const missed = overlay([0.25, 1.5, 8]);
     const text = bench.formatResults({ cases: {}, ratios: {}, overlay: missed, targets: { overlayRender: bench.deriveOverlay(missed)! } });
-    expect(text).toContain('overlay render (kubectl kustomize k8s/overlays/dev, kubectl v1.35.2): 10 workloads 0.25 s (0.24-0.26), CPU 0.23 s; 100 workloads 1.50 s');
-    expect(text).toContain('target overlay render <= 5 s at 300 workloads: 8.00 s (median wall) MISSED');
+    expect(text).toContain('overlay render (kubectl kustomize k8s/overlays/dev/parts/<part>, one per part, kubectl v1.35.2): 10 workloads 0.25 s (0.24-0.26), CPU 0.23 s, 2 parts; 100 workloads 1.50 s');
+    expect(text).toContain('  beside it, the whole overlay in one build (kubectl kustomize k8s/overlays/dev): 10 workloads 0.50 s (0.49-0.51), CPU 0.45 s; 100 workloads 3.00 s');
+    expect(text).toContain('target overlay render <= 5 s at 300 workloads, every part: 8.00 s (median wall) MISSED');
     expect(text).not.toContain('case  files');
     const met = overlay([0.25, 1.5, 4]);
     expect(bench.formatResults({ cases: {}, ratios: {}, overlay: met, targets: { overlayRender: bench.deriveOverlay(met)! } })).toContain('4.00 s (median wall) met');
     const deltas = bench.formatComparison({ timestamp: 'then', overlay: missed }, { timestamp: 'now', overlay: met });
     expect(deltas).toContain('overlay render, 300 workloads: wall 8000 -> 4000 ms (-50.0%)');
+    expect(deltas).toContain('whole overlay, 300 workloads: wall 16000 -> 8000 ms (-50.0%)');
+    // Results from before the parts measured the whole overlay: the comparison says so.
+    const { whole: _whole, ...older } = missed;
+    const wholeOnly = { ...older, points: Object.fromEntries(Object.entries(older.points).map(([n, p]) => [n, { wallMs: p.wallMs }])) };
+    expect(bench.formatComparison({ timestamp: 'then', overlay: wholeOnly }, { timestamp: 'now', overlay: met })).toContain('overlay render, 300 workloads: wall 8000 -> 4000 ms (-50.0%) (before: the whole overlay, now: its parts)');
   });
 });
 

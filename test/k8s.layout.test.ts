@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { parse, parseDocument, type YAMLSeq } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../generators/core/plan/contracts.ts';
-import { k8sContext, PUBLIC_EGRESS_EXCEPT, yamlName } from '../generators/core/plan/k8s.ts';
+import { k8sContext, overlayParts, PUBLIC_EGRESS_EXCEPT, WORKLOADS_PER_PART, workloadsPartName, yamlName } from '../generators/core/plan/k8s.ts';
 import { workloadContext } from '../generators/core/plan/workload.ts';
 import { parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 import { templateRoot } from '../generators/core/support/paths.ts';
 import { renderTree } from '../generators/core/output/render.ts';
 import { renderRepository, resolveOrThrow, writeTree, type AnswerInput } from './helpers/generate.ts';
-import { kustomize, nameOf } from './helpers/k8s.ts';
+import { kustomize, nameOf, renderParts } from './helpers/k8s.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
 const kubectl = toolOrSkip('kubectl');
@@ -41,11 +41,15 @@ function addedEntries(before: unknown, after: unknown, where: string): unknown[]
 
 const LIST_KEYS = ['resources', 'components'];
 
+/** Exactly one part's worth of workloads (in one namespace). */
+const FULL_PART = Array.from({ length: WORKLOADS_PER_PART }, (_, i) => ({ name: `api-${i + 1}`, namespace: 'commerce', port: 8080, replicas: 1, secrets: i % 2 === 0 ? ['db'] : [] }));
+
 describe('adding a workload is new files plus list entries in kustomization.yaml files', () => {
   it.each([
     ['to a new namespace', [ORDERS], WEB],
     ['to an existing namespace', [ORDERS], PAYMENTS],
     ['to a cluster-only repository', [], WEB],
+    ['after a full part (it opens the next part)', FULL_PART, WEB],
   ])('%s', async (_case, existing, added) => {
     const input = (workloads: AnswerInput['workloads']): AnswerInput => ({ name: 'shop', workloads });
     const before = k8sFiles((await renderRepository(input(existing))).files);
@@ -72,11 +76,16 @@ describe('adding a workload is new files plus list entries in kustomization.yaml
     const aloneK8s = k8sFiles(alone);
     const created = [...after.keys()].filter((path) => !before.has(path));
     expect(created.length).toBeGreaterThan(0);
+    // A workload that does not fit in the last part opens the next one (the first workload opens workloads-01).
+    const overlay = PATHS.kustomizeOverlay(ctx.answers.environment);
+    const partFiles = created.filter((path) => path.startsWith(`${overlay}/parts/`));
+    const opensPart = existing.length % WORKLOADS_PER_PART === 0;
+    expect(partFiles, 'a new part exactly when the last one is full').toEqual(opensPart ? [`${overlay}/parts/${workloadsPartName(existing.length / WORKLOADS_PER_PART)}/kustomization.yaml`] : []);
     // The first exposed workload also brings the private gateway, which all exposed workloads share.
     const gatewayBefore = [...before.keys()].some((path) => path.startsWith('k8s/base/gateway/'));
     const gatewayFiles = created.filter((path) => path.startsWith('k8s/base/gateway/'));
     expect(gatewayFiles.length > 0, 'the gateway arrives with the first exposed workload').toBe(!gatewayBefore && (added as { expose?: string }).expose !== 'none');
-    expect(created.filter((path) => !aloneK8s.has(path) && !gatewayFiles.includes(path)), 'every new file comes from a workload or namespace template').toEqual([]);
+    expect(created.filter((path) => !aloneK8s.has(path) && !gatewayFiles.includes(path) && !partFiles.includes(path)), 'every new file comes from a workload or namespace template').toEqual([]);
     for (const [path, content] of aloneK8s) {
       if (before.has(path)) expect(content, `${path} is rendered identically`).toBe(before.get(path));
       else expect(content, path).toBe(after.get(path));
@@ -104,10 +113,36 @@ describe('adding a workload is new files plus list entries in kustomization.yaml
     if (kubectl) {
       const [editedRoot, afterRoot] = [writeTree(edited, 'secure-aks-layout-'), writeTree(after, 'secure-aks-layout-')];
       temps.push(editedRoot, afterRoot);
-      const overlay = PATHS.kustomizeOverlay(ctx.answers.environment);
       const [a, b] = await Promise.all([kustomize(kubectl, join(editedRoot, overlay)), kustomize(kubectl, join(afterRoot, overlay))]);
       expect(a.map(nameOf)).toEqual(b.map(nameOf));
       expect(a).toEqual(b);
+      // And the parts, each rendered on its own, are that overlay (two workloads parts after a full one).
+      const parts = await renderParts(kubectl, afterRoot, after.keys(), overlay);
+      expect([...parts.keys()]).toEqual(ctx.k8s.parts.map((p) => p.path));
+      expect([...parts.values()].flat()).toEqual(b);
+    }
+  });
+});
+
+describe('removing a workload', () => {
+  it('moves the later workloads up a part: only the parts\' kustomizations and the overlay\'s list change, and the parts still render the whole', async () => {
+    const input = (workloads: AnswerInput['workloads']): AnswerInput => ({ name: 'shop', workloads });
+    const all = [...FULL_PART, WEB];
+    const before = k8sFiles((await renderRepository(input(all))).files);
+    const afterRepo = await renderRepository(input(all.filter((w) => w.name !== 'api-3')));
+    const after = k8sFiles(afterRepo.files);
+    const overlay = PATHS.kustomizeOverlay('dev');
+    const gone = [...before.keys()].filter((path) => !after.has(path));
+    expect(gone.filter((path) => !path.includes('/api-3/'))).toEqual([`${overlay}/parts/workloads-02/kustomization.yaml`]);
+    const changed = [...after.keys()].filter((path) => before.has(path) && before.get(path) !== after.get(path));
+    expect(changed.sort()).toEqual([`${overlay}/kustomization.yaml`, `${overlay}/parts/workloads-01/kustomization.yaml`]);
+    expect(parse(after.get(`${overlay}/parts/workloads-01/kustomization.yaml`)!).resources.at(-1)).toBe('../../workloads/web');
+    if (kubectl) {
+      const root = writeTree(after, 'secure-aks-layout-');
+      temps.push(root);
+      const [whole, parts] = await Promise.all([kustomize(kubectl, join(root, overlay)), renderParts(kubectl, root, after.keys(), overlay)]);
+      expect([...parts.keys()]).toEqual([`${overlay}/parts/platform`, `${overlay}/parts/workloads-01`]);
+      expect([...parts.values()].flat()).toEqual(whole);
     }
   });
 });
@@ -159,6 +194,23 @@ describe('k8s context', () => {
     for (const w of answers.workloads) expect(ctx.workload[w.name]!.minReplicas).toBe(w.replicas);
     expect(ctx.workload.web!.resources).not.toContain('secret-provider-class.yaml');
     expect(ctx.workload.orders!.resources).toContain('secret-provider-class.yaml');
+  });
+
+  it('parts: platform first (gateway once a workload is exposed, then each namespace once), then workloads in answer order, WORKLOADS_PER_PART per part', () => {
+    const w = (i: number, exposed = false) => ({ name: `w${i}`, namespace: `ns${i % 3}`, exposed });
+    const many = Array.from({ length: 2 * WORKLOADS_PER_PART + 1 }, (_, i) => w(i + 1, i === 4));
+    const parts = overlayParts('dev', many);
+    expect(parts.map((p) => p.name)).toEqual(['platform', 'workloads-01', 'workloads-02', 'workloads-03']);
+    expect(parts.map((p) => p.path)).toEqual(parts.map((p) => `k8s/overlays/dev/parts/${p.name}`));
+    expect(parts[0]!.resources).toEqual(['../../../../base/gateway', '../../../../base/namespaces/ns1', '../../../../base/namespaces/ns2', '../../../../base/namespaces/ns0']);
+    expect(parts.slice(1).map((p) => p.workloads.length)).toEqual([WORKLOADS_PER_PART, WORKLOADS_PER_PART, 1]);
+    expect(parts.slice(1).flatMap((p) => p.workloads)).toEqual(many.map((x) => x.name));
+    expect(parts[1]!.resources[0]).toBe('../../workloads/w1');
+    for (const p of parts) expect(p.component).toBe('../../deploy-values');
+    // With several environments the gateway is the overlay's own; without workloads only the (empty) platform part.
+    expect(overlayParts('prod', many, 2)[0]!.resources[0]).toBe('../../gateway');
+    expect(overlayParts('dev', [])).toEqual([{ name: 'platform', path: 'k8s/overlays/dev/parts/platform', resources: [], component: '../../deploy-values', workloads: [] }]);
+    expect(workloadsPartName(9)).toBe('workloads-10');
   });
 
   it('public egress excludes every range a cluster may use (the answers only allow private ranges)', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../generators/core/plan/contracts.ts';
-import { CLIENT_ID_ANNOTATION, DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKER_PROBE_COMMAND } from '../generators/core/plan/k8s.ts';
+import { CLIENT_ID_ANNOTATION, DEPLOY_VALUE_KEYS, PLACEHOLDER, PLACEHOLDER_REGISTRY, WORKER_PROBE_COMMAND, WORKLOADS_PER_PART } from '../generators/core/plan/k8s.ts';
 import { overlaps, parseCidr, type Cidr } from '../generators/core/answers/network.ts';
 import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import {
@@ -17,6 +17,7 @@ import {
   podSecurityRestricted,
   podSpecOf,
   renderOverlays,
+  renderParts,
   validateGatewayApi,
   validateKustomization,
   validateObject,
@@ -97,6 +98,8 @@ interface Scenario {
   placeholders: K8sObject[];
   units: Map<string, K8sObject[]>;
   objects: K8sObject[];
+  /** Each part of the filled overlay rendered on its own (what Deploy applies), in order: part path -> objects. */
+  parts: Map<string, K8sObject[]>;
 }
 
 const scenarios = new Map<string, Scenario>();
@@ -126,14 +129,15 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         expect(overlays, 'one overlay per environment').toEqual([PATHS.kustomizeOverlay(rendered.answers.environment)]);
         const overlay = overlays[0]!;
         const env = rendered.answers.environment;
-        const [freshOverlays, objects, ...units] = await Promise.all([
+        const [freshOverlays, objects, parts, ...units] = await Promise.all([
           renderOverlays(kubectl!, fresh, rendered.files.keys()),
           kustomize(kubectl!, join(filled, overlay)),
+          renderParts(kubectl!, filled, rendered.files.keys(), overlay),
           ...rendered.answers.workloads.map((w) => kustomize(kubectl!, join(filled, PATHS.workloadOverlay(env, w.name)))),
         ]);
         const placeholders = freshOverlays.get(overlay)!;
         const unitMap = new Map(rendered.answers.workloads.map((w, i) => [w.name, units[i]!]));
-        scenarios.set(id, { rendered, values, fresh, filled, overlay, placeholders, units: unitMap, objects });
+        scenarios.set(id, { rendered, values, fresh, filled, overlay, placeholders, units: unitMap, objects, parts: parts as Map<string, K8sObject[]> });
       }),
     );
   });
@@ -171,8 +175,8 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       expect(await yamllint(yamllintPath!, s().fresh, ['.yamllint.yaml', 'k8s'])).toEqual([]);
     });
 
-    it('every rendered object (fresh overlay, filled overlay, each workload folder) validates against its schema', () => {
-      for (const objects of [s().placeholders, s().objects, ...s().units.values()]) {
+    it('every rendered object (fresh overlay, filled overlay, each part, each workload folder) validates against its schema', () => {
+      for (const objects of [s().placeholders, s().objects, ...s().parts.values(), ...s().units.values()]) {
         for (const obj of objects) expect(validateObject(obj), nameOf(obj)).toEqual([]);
       }
     });
@@ -215,7 +219,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         for (const mode of ['enforce', 'audit', 'warn']) expect(labels[`pod-security.kubernetes.io/${mode}`], `${ns} ${mode}`).toBe('restricted');
         const deny = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns && Object.keys(spec(o).podSelector).length === 0);
         expect(deny, `${ns}: one policy selects every pod`).toHaveLength(1);
-        expect(spec(deny[0]!).policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+        expect(spec(deny[0]!).policyTypes.toSorted()).toEqual(['Egress', 'Ingress']);
         expect(spec(deny[0]!).ingress ?? [], 'default deny allows no ingress').toEqual([]);
         expect(spec(deny[0]!).egress ?? [], 'default deny allows no egress').toEqual([]);
       }
@@ -303,6 +307,27 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       }
     });
 
+    it('the parts, each rendered on its own (what Deploy applies), are the whole overlay: same objects, same order, values placed', () => {
+      const { objects, parts, rendered, overlay } = s();
+      const ctx = rendered.ctx;
+      expect([...parts.keys()], 'the parts on disk are the planned ones, platform first').toEqual(ctx.k8s.parts.map((p) => p.path));
+      expect([...parts.keys()][0]).toBe(`${overlay}/parts/platform`);
+      expect(parse(rendered.files.get(`${overlay}/kustomization.yaml`)!).resources, 'the overlay lists its parts in that order').toEqual(ctx.k8s.parts.map((p) => `parts/${p.name}`));
+      expect([...parts.values()].flat().map(nameOf)).toEqual(objects.map(nameOf));
+      expect([...parts.values()].flat()).toEqual(objects);
+      const [platform, ...workloadParts] = [...parts.values()];
+      // The platform part: the namespaces (and the gateway once a workload is exposed), nothing of a workload.
+      expect(platform!.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual([...(ctx.k8s.gateway.enabled ? [ctx.k8s.gateway.spec.namespace] : []), ...ctx.k8s.namespaces]);
+      expect(platform!.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] !== undefined)).toEqual([]);
+      // Each workloads part: exactly its workloads' objects, at most WORKLOADS_PER_PART workloads, in answer order.
+      expect(ctx.k8s.parts.slice(1).flatMap((p) => p.workloads)).toEqual(ctx.workloads.map((w) => w.name));
+      for (const [i, part] of ctx.k8s.parts.slice(1).entries()) {
+        expect(part.workloads.length).toBeLessThanOrEqual(WORKLOADS_PER_PART);
+        expect(new Set(workloadParts[i]!.map((o) => o.metadata.labels?.['app.kubernetes.io/name'])), part.name).toEqual(new Set(part.workloads));
+      }
+      for (const objects of parts.values()) expect(objects.filter((o) => o.kind === 'ConfigMap').map(nameOf), 'the values stay local').toEqual([]);
+    });
+
     it('each workload folder of the overlay renders on its own: exactly that workload, with its own client ID', () => {
       const { objects, rendered, values, units } = s();
       const shared = [values.acrLoginServer, values.keyVaultName, values.tenantId, values.imageTag];
@@ -313,7 +338,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
         const sa = must(own, 'ServiceAccount', w.namespace, w.names.serviceAccount);
         expect(sa.metadata.annotations?.['azure.workload.identity/client-id']).toBe(values.clientIds[w.name]);
         if (w.hasSecrets) expect(spec(must(own, 'SecretProviderClass', w.namespace, w.names.secretProviderClass)).parameters.clientID).toBe(values.clientIds[w.name]);
-        // The shared values are placed by the environment's kustomization, not by the workload's.
+        // The shared values are placed by the environment's parts (their component), not by the workload's folder.
         for (const value of shared) expect(JSON.stringify(own)).not.toContain(value);
         expect(own.filter((o) => o.kind === 'ConfigMap').map(nameOf), 'its values file stays local').toEqual([]);
       }
@@ -439,7 +464,7 @@ describe.skipIf(!kubectl)('Kubernetes manifests rendered with kubectl kustomize'
       const peCidr = rendered.ctx.network.subnet.privateEndpoints!.cidr;
       for (const w of rendered.ctx.workloads) {
         const policy = spec(must(objects, 'NetworkPolicy', w.namespace, w.name));
-        expect(policy.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+        expect(policy.policyTypes.toSorted()).toEqual(['Egress', 'Ingress']);
         if (w.web) {
           expect(policy.ingress).toHaveLength(1);
           expect(policy.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }]);

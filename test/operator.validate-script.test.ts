@@ -110,7 +110,7 @@ describe('scripts/validate.sh', () => {
   });
 
   it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment, one Bicep process per Bicep check', async () => {
-    // Two environments: an entry point, a parameter file and an overlay each.
+    // Two environments: an entry point, a parameter file and an overlay (in parts) each.
     const two = await renderRepository({ environments: ['dev', 'prod'] } as never);
     const root = writeTree(two.files, 'secure-aks-validate-sh-');
     temps.push(root);
@@ -126,13 +126,15 @@ describe('scripts/validate.sh', () => {
     expect(skipped.code, skipped.stderr).toBe(0);
     expect(progress(skipped)).toEqual(reported((await report(partly)).steps));
     expect(progress(skipped)).toEqual([
-      "  [1/4] passed   bicep lint --pattern 'infra/*.bicep'",
-      "  [2/4] skipped  bicep build-params --pattern 'infra/*.bicepparam' (they read DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check the parameter files too)",
-      '  [3/4] passed   kubectl kustomize k8s/overlays/dev',
-      '  [4/4] passed   kubectl kustomize k8s/overlays/prod',
+      "  [1/6] passed   bicep lint --pattern 'infra/*.bicep'",
+      "  [2/6] skipped  bicep build-params --pattern 'infra/*.bicepparam' (they read DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check the parameter files too)",
+      '  [3/6] passed   kubectl kustomize k8s/overlays/dev/parts/platform',
+      '  [4/6] passed   kubectl kustomize k8s/overlays/dev/parts/workloads-01',
+      '  [5/6] passed   kubectl kustomize k8s/overlays/prod/parts/platform',
+      '  [6/6] passed   kubectl kustomize k8s/overlays/prod/parts/workloads-01',
     ]);
-    expect(skipped.calls).toEqual(['bicep lint --pattern infra/*.bicep', 'kubectl kustomize k8s/overlays/dev', 'kubectl kustomize k8s/overlays/prod']);
-    expect(skipped.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
+    expect(skipped.calls).toEqual(['bicep lint --pattern infra/*.bicep', 'kubectl kustomize k8s/overlays/dev/parts/platform', 'kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'kubectl kustomize k8s/overlays/prod/parts/platform', 'kubectl kustomize k8s/overlays/prod/parts/workloads-01']);
+    expect(skipped.stdout).toMatch(/^validate: 5 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
 
     // Every variable set: one more Bicep process, for both parameter files, writing into a temporary folder.
     const all = { PATH: bin, ...SAMPLE_DEPLOY_ENV } as Record<string, string>;
@@ -140,21 +142,25 @@ describe('scripts/validate.sh', () => {
     expect(built.code, built.stderr).toBe(0);
     expect(progress(built)).toEqual(reported((await report(all)).steps));
     expect(progress(built)).toEqual([
-      "  [1/4] passed   bicep lint --pattern 'infra/*.bicep'",
-      "  [2/4] passed   bicep build-params --pattern 'infra/*.bicepparam'",
-      '  [3/4] passed   kubectl kustomize k8s/overlays/dev',
-      '  [4/4] passed   kubectl kustomize k8s/overlays/prod',
+      "  [1/6] passed   bicep lint --pattern 'infra/*.bicep'",
+      "  [2/6] passed   bicep build-params --pattern 'infra/*.bicepparam'",
+      '  [3/6] passed   kubectl kustomize k8s/overlays/dev/parts/platform',
+      '  [4/6] passed   kubectl kustomize k8s/overlays/dev/parts/workloads-01',
+      '  [5/6] passed   kubectl kustomize k8s/overlays/prod/parts/platform',
+      '  [6/6] passed   kubectl kustomize k8s/overlays/prod/parts/workloads-01',
     ]);
     expect(built.calls).toEqual([
       'bicep lint --pattern infra/*.bicep',
       expect.stringMatching(/^bicep build-params --pattern infra\/\*\.bicepparam --outdir \/\S+$/),
-      'kubectl kustomize k8s/overlays/dev',
-      'kubectl kustomize k8s/overlays/prod',
+      'kubectl kustomize k8s/overlays/dev/parts/platform',
+      'kubectl kustomize k8s/overlays/dev/parts/workloads-01',
+      'kubectl kustomize k8s/overlays/prod/parts/platform',
+      'kubectl kustomize k8s/overlays/prod/parts/workloads-01',
     ]);
     const outdir = / --outdir (\S+)$/.exec(built.calls[1]!)![1]!;
     expect(outdir.startsWith(root)).toBe(false);
     expect(existsSync(outdir)).toBe(false); // removed on exit
-    expect(built.stdout).toMatch(/^validate: 4 passed, 0 skipped, 0 found an error, 0 did not finish$/m);
+    expect(built.stdout).toMatch(/^validate: 6 passed, 0 skipped, 0 found an error, 0 did not finish$/m);
 
     // Through az bicep, which takes one file at a time: the same checks, a process per file.
     const az = await validate(root, [], { ...all, PATH: binWith({ az: recording(), kubectl: recording() }) });
@@ -166,9 +172,16 @@ describe('scripts/validate.sh', () => {
       'az bicep lint --file infra/types.bicep',
       'az bicep build-params --file infra/dev.bicepparam --stdout',
       'az bicep build-params --file infra/prod.bicepparam --stdout',
-      'kubectl kustomize k8s/overlays/dev',
-      'kubectl kustomize k8s/overlays/prod',
+      'kubectl kustomize k8s/overlays/dev/parts/platform',
+      'kubectl kustomize k8s/overlays/dev/parts/workloads-01',
+      'kubectl kustomize k8s/overlays/prod/parts/platform',
+      'kubectl kustomize k8s/overlays/prod/parts/workloads-01',
     ]);
+
+    // An overlay without parts (as an owner may write one) is checked as a whole.
+    rmSync(join(root, 'k8s/overlays/prod/parts'), { recursive: true });
+    const whole = await validate(root, [], partly);
+    expect(whole.calls.filter((call) => call.startsWith('kubectl'))).toEqual(['kubectl kustomize k8s/overlays/dev/parts/platform', 'kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'kubectl kustomize k8s/overlays/prod']);
   });
 
   // One Bicep CLI process (5-6 s on an idle 2-core machine, far more beside the rest of the suite):
@@ -178,35 +191,39 @@ describe('scripts/validate.sh', () => {
     const result = await validate(tree, [], { PATH: bin, BICEP_PATH: bicepPath!, KUBECTL_PATH: kubectlPath! });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)))).toEqual([
-      '  [1/3] passed   bicep lint infra/main.bicep',
-      '  [2/3] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
-      '  [3/3] passed   kubectl kustomize k8s/overlays/dev',
+      '  [1/4] passed   bicep lint infra/main.bicep',
+      '  [2/4] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
+      '  [3/4] passed   kubectl kustomize k8s/overlays/dev/parts/platform',
+      '  [4/4] passed   kubectl kustomize k8s/overlays/dev/parts/workloads-01',
     ]);
-    expect(result.stdout).toMatch(/^validate: 2 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
+    expect(result.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
   });
 
-  it.skipIf(!kubectlPath)('exits 1 on a broken overlay, with kubectl\'s own error under the check, and runs the other checks', async () => {
-    const root = writeTree(new Map([...repo.files, ['k8s/overlays/dev/kustomization.yaml', `${repo.files.get('k8s/overlays/dev/kustomization.yaml')}patches:\n  - path: missing-patch.yaml\n`]]), 'secure-aks-validate-sh-');
+  it.skipIf(!kubectlPath)('exits 1 on a broken overlay part, with kubectl\'s own error under the check, and runs the other checks', async () => {
+    const part = 'k8s/overlays/dev/parts/platform/kustomization.yaml';
+    const root = writeTree(new Map([...repo.files, [part, `${repo.files.get(part)}  - path: missing-patch.yaml\n`]]), 'secure-aks-validate-sh-');
     temps.push(root);
     const result = await validate(root, [], { PATH: binWith({ bicep: recording() }), KUBECTL_PATH: kubectlPath! });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\[3\/3\] invalid {2}kubectl kustomize k8s\/overlays\/dev \(\d+\.\d s\)\n {8}error: [\s\S]*missing-patch\.yaml/);
+    expect(result.stdout).toMatch(/\[3\/4\] invalid {2}kubectl kustomize k8s\/overlays\/dev\/parts\/platform \(\d+\.\d s\)\n {8}error: [\s\S]*missing-patch\.yaml/);
+    expect(result.stdout).toMatch(/\[4\/4\] passed {3}kubectl kustomize k8s\/overlays\/dev\/parts\/workloads-01/);
     expect(result.calls).toEqual(['bicep lint infra/main.bicep']);
-    expect(result.stderr).toBe('validate: 1 passed, 1 skipped, 1 found an error, 0 did not finish: fix the errors above\n');
+    expect(result.stderr).toBe('validate: 2 passed, 1 skipped, 1 found an error, 0 did not finish: fix the errors above\n');
   });
 
   it('exits 3, not 1, when a check only outlives --timeout (slow: not verified, not found invalid)', async () => {
     const bin = binWith({ bicep: recording(), kubectl: recording('sleep 5') });
     const result = await validate(tree, ['--timeout', '1'], { PATH: bin });
     expect(result.code).toBe(3);
-    expect(result.stdout).toContain('  [3/3] slow     kubectl kustomize k8s/overlays/dev (did not finish within 1 s)');
-    expect(result.stderr).toBe('validate: 1 passed, 1 skipped, 0 found an error, 1 did not finish: not an error found in the files; rerun with a larger --timeout\n');
+    expect(result.stdout).toContain('  [3/4] slow     kubectl kustomize k8s/overlays/dev/parts/platform (did not finish within 1 s)');
+    expect(result.stdout).toContain('  [4/4] slow     kubectl kustomize k8s/overlays/dev/parts/workloads-01 (did not finish within 1 s)');
+    expect(result.stderr).toBe('validate: 1 passed, 1 skipped, 0 found an error, 2 did not finish: not an error found in the files; rerun with a larger --timeout\n');
     // An error elsewhere decides the exit code. A line the tool repeats (a module's error, once per entry
     // point that uses it) is shown once.
     const error = 'echo "main.bicep(1,1) : Error BCP007: broken" >&2';
     const both = await validate(tree, ['--timeout=1'], { PATH: binWith({ bicep: recording(`${error}; ${error}; exit 1`), kubectl: recording('sleep 5') }) });
     expect(both.code).toBe(1);
-    expect(both.stdout).toMatch(/\[1\/3\] invalid {2}bicep lint infra\/main\.bicep \(\d+\.\d s\)\n {8}main\.bicep\(1,1\) : Error BCP007: broken\n {2}\[2\/3\]/);
+    expect(both.stdout).toMatch(/\[1\/4\] invalid {2}bicep lint infra\/main\.bicep \(\d+\.\d s\)\n {8}main\.bicep\(1,1\) : Error BCP007: broken\n {2}\[2\/4\]/);
   });
 
   it('exits 2 naming a missing tool, before running anything', async () => {
@@ -227,7 +244,8 @@ describe('scripts/validate.sh', () => {
     expect(result.calls).toEqual([
       'az bicep lint --file infra/main.bicep',
       'az bicep build-params --file infra/dev.bicepparam --stdout',
-      'kubectl kustomize k8s/overlays/dev',
+      'kubectl kustomize k8s/overlays/dev/parts/platform',
+      'kubectl kustomize k8s/overlays/dev/parts/workloads-01',
     ]);
   });
 });

@@ -50,15 +50,17 @@ describe.concurrent('validateOutput', () => {
     expect(report.steps.map((s) => [s.command, s.status])).toEqual([
       ['bicep lint infra/main.bicep', 'passed'],
       ['bicep build-params infra/dev.bicepparam', 'skipped'],
-      ['kubectl kustomize k8s/overlays/dev', 'passed'],
+      // The overlay part by part, in the order Deploy applies them.
+      ['kubectl kustomize k8s/overlays/dev/parts/platform', 'passed'],
+      ['kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'passed'],
     ]);
     // One progress line per check, the skipped one at once, the others as they finish.
-    expect(progress).toHaveLength(3);
-    expect(progress[0]).toBe('2/3 skipped bicep build-params infra/dev.bicepparam');
-    expect(new Set(progress)).toEqual(new Set(report.steps.map((s, i) => `${i + 1}/3 ${s.status} ${s.command}`)));
+    expect(progress).toHaveLength(4);
+    expect(progress[0]).toBe('2/4 skipped bicep build-params infra/dev.bicepparam');
+    expect(new Set(progress)).toEqual(new Set(report.steps.map((s, i) => `${i + 1}/4 ${s.status} ${s.command}`)));
     expect(report.verdict).toBe('valid');
     expect(report.ok).toBe(true);
-    expect(formatReport(report)).toMatch(/\[1\/3\] passed {3}bicep lint infra\/main\.bicep \(\d+\.\d s\)/);
+    expect(formatReport(report)).toMatch(/\[1\/4\] passed {3}bicep lint infra\/main\.bicep \(\d+\.\d s\)/);
     expect(formatReport(report)).toMatch(/The output is valid/);
   });
 
@@ -66,16 +68,20 @@ describe.concurrent('validateOutput', () => {
     // Only the overlay's tree and a main.bicep that does not parse (no modules to compile: fast).
     const broken = new Map([...repo.files].filter(([p]) => p.startsWith('k8s/')));
     broken.set('infra/main.bicep', "targetScope = 'resourceGroup'\n\nresource broken 'Microsoft.Nope/things@2020-01-01' = {\n");
-    broken.set('k8s/overlays/dev/kustomization.yaml', `${repo.files.get('k8s/overlays/dev/kustomization.yaml')}\npatches:\n  - path: missing-patch.yaml\n`);
+    const part = 'k8s/overlays/dev/parts/workloads-01/kustomization.yaml';
+    broken.set(part, `${repo.files.get(part)}  - path: missing-patch.yaml\n`);
     const report = await validateOutput(writeTree(broken), { env: { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath } });
     expect(report.verdict).toBe('invalid');
     expect(report.ok).toBe(false);
     const bicep = report.steps.find((s) => s.command.startsWith('bicep lint '))!;
     expect(bicep.status).toBe('invalid');
     expect(bicep.detail).toMatch(/main\.bicep\(\d+,\d+\) : Error BCP\d+/);
-    const kustomize = report.steps.find((s) => s.tool === 'kubectl')!;
-    expect(kustomize.status).toBe('invalid');
-    expect(kustomize.detail).toMatch(/missing-patch\.yaml/);
+    const kustomize = report.steps.filter((s) => s.tool === 'kubectl');
+    expect(kustomize.map((s) => [s.command, s.status])).toEqual([
+      ['kubectl kustomize k8s/overlays/dev/parts/platform', 'passed'],
+      ['kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'invalid'],
+    ]);
+    expect(kustomize[1]!.detail).toMatch(/missing-patch\.yaml/);
     expect(formatReport(report)).toMatch(/Validation failed: the files were written, fix the errors above \(exit code 1\)/);
   });
 
@@ -131,13 +137,14 @@ describe.concurrent('validateOutput', () => {
     expect(slow.steps.map((s) => [s.command, s.status])).toEqual([
       ['bicep lint infra/main.bicep', 'passed'],
       ['bicep build-params infra/dev.bicepparam', 'skipped'],
-      ['kubectl kustomize k8s/overlays/dev', 'slow'],
+      ['kubectl kustomize k8s/overlays/dev/parts/platform', 'slow'],
+      ['kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'slow'],
     ]);
     expect(slow.verdict).toBe('slow');
     expect(slow.ok).toBe(false);
     const text = formatReport(slow);
-    expect(text).toMatch(/slow {5}kubectl kustomize k8s\/overlays\/dev \(did not finish within 3 s\)/);
-    expect(text).toMatch(/Not verified: kubectl kustomize k8s\/overlays\/dev did not finish within 3 s\. That is not an error found in the files/);
+    expect(text).toMatch(/slow {5}kubectl kustomize k8s\/overlays\/dev\/parts\/platform \(did not finish within 3 s\)/);
+    expect(text).toMatch(/Not verified: kubectl kustomize k8s\/overlays\/dev\/parts\/platform[\s\S]* did not finish within 3 s\. That is not an error found in the files/);
     expect(text).toMatch(/run bash scripts\/validate\.sh \(no time limit\) or set SECURE_AKS_VALIDATE_TIMEOUT to more seconds \(exit code 3\)/);
     expect(text).not.toMatch(/Validation failed/);
     // An error found elsewhere decides: the output is invalid, and the slow check is still named.
@@ -157,7 +164,8 @@ describe.concurrent('validateOutput', () => {
     expect(report.steps.map((s) => [s.command, s.status])).toEqual([
       ['bicep lint infra/main.bicep', 'missing'],
       ['bicep build-params infra/dev.bicepparam', 'missing'],
-      ['kubectl kustomize k8s/overlays/dev', 'missing'],
+      ['kubectl kustomize k8s/overlays/dev/parts/platform', 'missing'],
+      ['kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'missing'],
     ]);
     expect(report.ok).toBe(true);
     const text = formatReport(report);
@@ -205,10 +213,11 @@ describe.concurrent('create-secure-aks --validate', () => {
     expect(result.exitCode).toBe(1);
     // Yeoman logs to stderr; the run's own error line comes last.
     expect(result.stderr).toMatch(/Validation \(the checks of scripts\/validate\.sh\):/);
-    expect(result.stderr).toMatch(/\[3\/3\] missing {2}kubectl kustomize k8s\/overlays\/dev/);
-    expect(result.stderr).toMatch(/\[1\/3\] invalid {2}bicep lint infra\/main\.bicep \(\d+\.\d s\)\n\s+infra\/main\.bicep\(1,1\) : Error BCP007: broken/);
+    expect(result.stderr).toMatch(/\[3\/4\] missing {2}kubectl kustomize k8s\/overlays\/dev\/parts\/platform/);
+    expect(result.stderr).toMatch(/\[4\/4\] missing {2}kubectl kustomize k8s\/overlays\/dev\/parts\/workloads-01/);
+    expect(result.stderr).toMatch(/\[1\/4\] invalid {2}bicep lint infra\/main\.bicep \(\d+\.\d s\)\n\s+infra\/main\.bicep\(1,1\) : Error BCP007: broken/);
     expect(result.stderr).toMatch(/create-secure-aks: --validate failed: bicep lint infra\/main\.bicep \(the files were written\)/);
-    expect(result.stderr.indexOf('[1/3]')).toBeLessThan(result.stderr.indexOf('Validation failed'));
+    expect(result.stderr.indexOf('[1/4]')).toBeLessThan(result.stderr.indexOf('Validation failed'));
     expect(result.stderr).toContain('Generated ');
     expect(readFileSync(join(cwd, 'svc', 'infra', 'main.bicep'), 'utf8')).toContain('targetScope');
   });
@@ -223,8 +232,8 @@ describe.concurrent('create-secure-aks --validate', () => {
       HOME: empty(),
     });
     expect(result.exitCode, result.stderr).toBe(3);
-    expect(result.stderr).toMatch(/\[3\/3\] slow {5}kubectl kustomize k8s\/overlays\/dev \(did not finish within 1 s\)/);
-    expect(result.stderr).toMatch(/create-secure-aks: --validate could not finish: kubectl kustomize k8s\/overlays\/dev did not finish within 1 s \(too slow to check here, not found invalid; the files were written\)/);
+    expect(result.stderr).toMatch(/\[3\/4\] slow {5}kubectl kustomize k8s\/overlays\/dev\/parts\/platform \(did not finish within 1 s\)/);
+    expect(result.stderr).toMatch(/create-secure-aks: --validate could not finish: kubectl kustomize k8s\/overlays\/dev\/parts\/platform[^\n]* did not finish within 1 s \(too slow to check here, not found invalid; the files were written\)/);
     expect(result.stderr).not.toMatch(/--validate failed/);
   });
 

@@ -241,11 +241,16 @@ describe.each(CASES.map((c) => c.label))('pipeline: %s', (label) => {
     expect(envOf(check)).toMatchObject({ DIGESTS: '$(Pipeline.Workspace)/image-*/*.digest', WORKLOAD_COUNT: rendered.answers.workloads.length });
     const apply = azureCliSteps(deploy[0]!)[2]!;
     const script = scriptOf(apply);
-    const order = ['write-deploy-values.sh', 'az aks get-credentials', 'kubelogin convert-kubeconfig --login azurecli', 'kubectl apply --kustomize "$OVERLAY"'];
+    // The overlay's parts one by one, in the order their folders sort: platform (namespaces, gateway) first.
+    const order = ['write-deploy-values.sh', 'az aks get-credentials', 'kubelogin convert-kubeconfig --login azurecli', 'for part in "$OVERLAY"/parts/*/; do', 'kubectl apply --kustomize "$part"'];
     const positions = order.map((s) => script.indexOf(s));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(script).toContain(`bash ${rendered.ctx.paths.writeDeployValues} "$(basename "$OVERLAY")" \\`);
+    expect(script).not.toContain('kubectl apply --kustomize "$OVERLAY"\n');
+    const partNames = rendered.ctx.k8s.parts.map((p) => p.name);
+    expect(partNames[0]).toBe('platform');
+    expect([...partNames].sort(), 'the glob applies the parts in the order the overlay lists them').toEqual(partNames);
     expect(envOf(apply)).toMatchObject({
       RESOURCE_GROUP: rendered.ctx.names.resourceGroup,
       DEPLOYMENT: rendered.ctx.names.deployment,

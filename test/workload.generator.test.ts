@@ -114,8 +114,8 @@ describe('workload subgenerator (in memory)', () => {
 
   it('stops, naming the file, where an owner edit makes the change impossible', async () => {
     const seed = await repositoryFiles({ name: 'shop' });
-    // The environment's kustomization: adding a workload adds its entries to `resources` there.
-    const target = `${PATHS.kustomizeOverlay('dev')}/kustomization.yaml`;
+    // The environment's last part: adding a workload adds its entry to `resources` there.
+    const target = `${PATHS.overlayPart('dev', 'workloads-01')}/kustomization.yaml`;
     expect(parse(seed[target]!)?.resources).toBeDefined();
     const broken = { ...seed, [target]: 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# resources moved elsewhere by the owner\n' };
     await expect(runWorkload('orders-api', {}, broken)).rejects.toThrow(new RegExp(`nothing was written[\\s\\S]*${target.replace(/[./]/g, '\\$&')}: resources was removed, and the generator would change it`));

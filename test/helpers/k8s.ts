@@ -1,6 +1,7 @@
 // Checks for Kubernetes output, shared by every test that looks at k8s/:
 //   parseManifests()        strict multi-document YAML parse (duplicate keys and YAML errors fail);
-//   kustomize()/renderOverlays()  the real `kubectl kustomize` of an overlay, parsed;
+//   kustomize()/renderOverlays()/renderParts()  the real `kubectl kustomize` of an overlay (or of each
+//                           of its parts), parsed;
 //   validateObject()        core kinds against the Kubernetes OpenAPI schemas (kubernetes-models),
 //                           SecretProviderClass against the upstream CRD schema, Gateway and HTTPRoute
 //                           against the upstream Gateway API CRDs (standard channel, every bundle
@@ -72,6 +73,19 @@ export async function kustomize(kubectl: string, dir: string): Promise<K8sObject
 /** The overlays of a generated tree: every `k8s/overlays/<environment>` that has a kustomization.yaml. */
 export function overlaysOf(files: Iterable<string>): string[] {
   return [...files].filter((f) => /^k8s\/overlays\/[^/]+\/kustomization\.yaml$/.test(f)).map((f) => f.replace(/\/kustomization\.yaml$/, '')).sort();
+}
+
+/** The parts of an overlay in a generated tree (`<overlay>/parts/<part>`), in the order they are applied (their folders sort so). */
+export function partsOf(files: Iterable<string>, overlay: string): string[] {
+  const prefix = `${overlay}/parts/`;
+  return [...files].filter((f) => f.startsWith(prefix) && /^[^/]+\/kustomization\.yaml$/.test(f.slice(prefix.length))).map((f) => f.replace(/\/kustomization\.yaml$/, '')).sort();
+}
+
+/** Renders each part of an overlay of a tree written at `root` on its own (all in parallel): part path -> objects, in part order. */
+export async function renderParts(kubectl: string, root: string, files: Iterable<string>, overlay: string): Promise<Map<string, K8sObject[]>> {
+  const parts = partsOf(files, overlay);
+  const rendered = await Promise.all(parts.map((part) => kustomize(kubectl, join(root, part))));
+  return new Map(parts.map((part, i) => [part, rendered[i]!]));
 }
 
 /** Renders every overlay of a tree written at `root` (all in parallel): overlay path -> objects. */

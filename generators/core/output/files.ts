@@ -3,6 +3,7 @@
 //   - `<path>.ejs` renders to `<path>`; a `dot-` prefix on a file name becomes `.` (npm drops dotfiles);
 //   - a `__workload__` path segment renders once per workload, with `w` bound to that workload;
 //   - a `__namespace__` path segment renders once per distinct workload namespace, with `ns` bound to its name;
+//   - a `__part__` path segment renders once per part of an environment (ctx.k8s.parts), with `part` bound to it;
 //   - a `__environment__` path segment renders once per environment, with that environment's context
 //     (so does an entry of ENVIRONMENT_ROOTS);
 //   - files whose name starts with `_` are partials, included by other templates and not emitted.

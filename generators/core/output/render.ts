@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Context } from '../plan/context.ts';
 import type { WorkloadContext } from '../plan/workload.ts';
+import type { OverlayPart } from '../plan/k8s.ts';
 import { plainToken } from '../plan/escape.ts';
 import { included, outputPath, placeOf } from './files.ts';
 
@@ -13,6 +14,8 @@ export const WORKLOAD_SEGMENT = '__workload__';
 export const ENVIRONMENT_SEGMENT = '__environment__';
 /** A path segment rendered once per distinct workload namespace, with `ns` bound to its name (k8s/base/namespaces/__namespace__). */
 export const NAMESPACE_SEGMENT = '__namespace__';
+/** A path segment rendered once per part of an environment, with `part` bound to it (k8s/overlays/__environment__/parts/__part__). */
+export const PART_SEGMENT = '__part__';
 
 function listFiles(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
@@ -53,11 +56,12 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
     // A file of one environment renders once per environment, with that environment's context.
     const placed = placeOf(path, ctx);
     const perEnvironment = placed.includes(ENVIRONMENT_SEGMENT);
-    const candidates: Array<{ path: string; env: Context; w?: WorkloadContext; ns?: string }> = [];
+    const candidates: Array<{ path: string; env: Context; w?: WorkloadContext; ns?: string; part?: OverlayPart }> = [];
     for (const env of perEnvironment ? ctx.environments : [ctx]) {
       const target = placed.replaceAll(ENVIRONMENT_SEGMENT, env.answers.environment);
       const workloads = only ? env.workloads.filter((w) => only.has(w.name)) : env.workloads;
       if (target.includes(WORKLOAD_SEGMENT)) candidates.push(...workloads.map((w) => ({ path: target.replaceAll(WORKLOAD_SEGMENT, w.name), env, w })));
+      else if (target.includes(PART_SEGMENT)) candidates.push(...env.k8s.parts.map((part) => ({ path: target.replaceAll(PART_SEGMENT, part.name), env, part })));
       else if (target.includes(NAMESPACE_SEGMENT)) candidates.push(...[...new Set(workloads.map((w) => w.namespace))].map((ns) => ({ path: target.replaceAll(NAMESPACE_SEGMENT, ns), env, ns })));
       else candidates.push({ path: target, env });
     }
@@ -69,16 +73,16 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
     // and a run that renders twice (a re-run renders the stored answers too) compiles each file once.
     const cached = compiled.get(filename);
     let template = cached?.source === source ? cached.template : undefined;
-    for (const { path: out, env, w, ns } of targets) {
+    for (const { path: out, env, w, ns, part } of targets) {
       try {
         if (!template) {
           template = compile(source, { filename, escape: plainToken, async: false }) as Template;
           compiled.set(filename, { source, template });
         }
-        output.set(out, template({ ...env, w, ns }));
+        output.set(out, template({ ...env, w, ns, part }));
       } catch (error) {
         const inEnvironment = perEnvironment && ctx.environments.length > 1 ? ` in environment ${env.answers.environment}` : '';
-        throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ns ? ` for namespace ${ns}` : ''}${inEnvironment} failed: ${(error as Error).message}`);
+        throw new Error(`rendering ${templatePath}${w ? ` for workload ${w.name}` : ns ? ` for namespace ${ns}` : part ? ` for part ${part.name}` : ''}${inEnvironment} failed: ${(error as Error).message}`);
       }
     }
   }

@@ -6,7 +6,7 @@
 // error in the generated bicepconfig.json): the diagnostics `bicep build` reports too; then one
 // `bicep build-params` of the parameter files (`--pattern 'infra/*.bicepparam'` once there are several,
 // into a temporary folder that is removed), when the environment variables they read are set; then
-// `kubectl kustomize` of each overlay. Progress is reported per check as it finishes. A tool that is
+// `kubectl kustomize` of each overlay's parts (of the whole overlay where it has none). Progress is reported per check as it finishes. A tool that is
 // not installed is reported and skipped, never a failure; a tool that reports an error makes the output
 // "invalid"; a check that does not finish in time makes it "slow" (not verified, and not found invalid
 // either). execa is loaded only when a tool actually runs.
@@ -107,6 +107,18 @@ interface PlannedStep {
   outdir?: boolean;
 }
 
+/** An overlay's parts (`<overlay>/parts/<part>` with a kustomization.yaml, in the order they sort and are applied), or undefined without any. */
+function overlayParts(root: string, overlay: string): string[] | undefined {
+  const dir = join(root, overlay, 'parts');
+  const parts = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'kustomization.yaml')))
+        .map((entry) => `${overlay}/parts/${entry.name}`)
+        .sort()
+    : [];
+  return parts.length > 0 ? parts : undefined;
+}
+
 /** The entry point a parameter file deploys: the file of its `using` line, repository-relative. */
 function usingTarget(bicepparam: string): string | undefined {
   const target = /^using\s+'([^']+\.bicep)'/m.exec(bicepparam)?.[1];
@@ -119,7 +131,7 @@ export const BICEP_PATTERNS = { entryPoints: 'infra/*.bicep', parameterFiles: 'i
 /**
  * The checks, in the order scripts/validate.sh runs them: one `bicep lint` of the Bicep entry points
  * (infra/main.bicep, or one per environment: the files the parameter files use), one `bicep
- * build-params` of the parameter files, then each overlay. One Bicep process per check: linting an
+ * build-params` of the parameter files, then each overlay's parts. One Bicep process per check: linting an
  * entry point compiles it and every module it uses; building a parameter file compiles its entry point
  * again with the values it gives.
  */
@@ -159,7 +171,8 @@ export function plannedChecks(root: string, env: Env = process.env): PlannedStep
         .map((entry) => `k8s/overlays/${entry.name}`)
         .sort()
     : [];
-  for (const overlay of overlays) steps.push({ tool: 'kubectl', command: `kubectl kustomize ${overlay}`, args: ['kustomize', overlay] });
+  // Each overlay part by part (bounded builds; the whole overlay grows with the square of its objects), or as a whole where it has no parts.
+  for (const target of overlays.flatMap((overlay) => overlayParts(root, overlay) ?? [overlay])) steps.push({ tool: 'kubectl', command: `kubectl kustomize ${target}`, args: ['kustomize', target] });
   return steps;
 }
 

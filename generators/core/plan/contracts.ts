@@ -43,8 +43,12 @@ export const PATHS = {
   kustomizeOverlay: (environment: string) => `k8s/overlays/${environment}`,
   /** A workload in an environment: its base plus its own deploy-time value (a kustomization per workload). */
   workloadOverlay: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}`,
-  /** The overlay's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag), KEY=value lines. */
-  deployValues: (environment: string) => `k8s/overlays/${environment}/deploy-values.env`,
+  /** One part of an environment, rendered and applied on its own: `platform` (gateway, namespaces) or `workloads-NN`. */
+  overlayPart: (environment: string, part: string) => `k8s/overlays/${environment}/parts/${part}`,
+  /** The kustomize Component every part of an environment uses: its shared deploy-time values and their replacements. */
+  deployValuesComponent: (environment: string) => `k8s/overlays/${environment}/deploy-values`,
+  /** The environment's shared deploy-time values (acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag), KEY=value lines. */
+  deployValues: (environment: string) => `k8s/overlays/${environment}/deploy-values/deploy-values.env`,
   /** A workload's own deploy-time value: a patch of its ServiceAccount with its client ID; one folder per workload under the overlay. */
   workloadDeployValues: (environment: string, workload: string) => `k8s/overlays/${environment}/workloads/${workload}/client-id.yaml`,
   pipeline: 'pipelines/azure-pipelines.yml',

@@ -4,7 +4,7 @@
 # several), which compiles it and every module it uses and reports what bicep build would (every
 # linter rule is an error in infra/bicepconfig.json); bicep build-params of the infra/*.bicepparam
 # files (when the environment variables they read are set, as in the pipeline); and kubectl kustomize
-# of each k8s/overlays/<environment>. Each Bicep check is one Bicep CLI process for all its files
+# of each part of each k8s/overlays/<environment>. Each Bicep check is one Bicep CLI process for all its files
 # (--pattern, Bicep CLI 0.34 or later, once there are several): the CLI takes seconds to start. They
 # are the checks `create-secure-aks --validate` runs after generating; the pipeline's Validate stage
 # runs this script. One line per check as it finishes. Needs no Azure sign-in and writes no file in
@@ -21,7 +21,7 @@ usage() {
 Usage: scripts/validate.sh [--timeout SECONDS]
 
 Checks infra/ and k8s/ offline: bicep lint of infra/main.bicep
-and the modules they use, bicep build-params of the parameter files, kubectl kustomize of each overlay.
+and the modules they use, bicep build-params of the parameter files, kubectl kustomize of each overlay's parts.
 
 Options:
   --timeout SECONDS  stop a check that runs longer than this (needs the timeout command); a check
@@ -82,7 +82,13 @@ if ((${#roots[@]} && ${#parameter_files[@]} == 1)); then
 elif ((${#roots[@]} && ${#parameter_files[@]} > 1)); then
   checks+=('params:infra/*.bicepparam')
 fi
-for file in k8s/overlays/*/kustomization.yaml; do checks+=("kustomize:${file%/kustomization.yaml}"); done
+# Each overlay part by part (bounded builds; the whole overlay grows with the square of its objects),
+# or as a whole where it has no parts.
+for overlay in k8s/overlays/*/; do
+  parts=("$overlay"parts/*/kustomization.yaml)
+  if ((${#parts[@]} == 0)) && [[ -f ${overlay}kustomization.yaml ]]; then parts=("${overlay}kustomization.yaml"); fi
+  for file in "${parts[@]}"; do checks+=("kustomize:${file%/kustomization.yaml}"); done
+done
 shopt -u nullglob
 [[ ${#checks[@]} -gt 0 ]] || fail 2 "nothing to check in $root (no Bicep entry point, no k8s/overlays/*)"
 

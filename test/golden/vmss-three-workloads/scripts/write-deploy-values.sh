@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes the deploy-time values of an environment's overlay from the outputs of its infrastructure
-# deployment, so that `kubectl apply -k k8s/overlays/<environment>` deploys real values:
-#   k8s/overlays/<environment>/deploy-values.env                   acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag
+# deployment, so that applying its parts (`kubectl apply -k k8s/overlays/<environment>/parts/<part>`)
+# deploys real values:
+#   k8s/overlays/<environment>/deploy-values/deploy-values.env   acrLoginServer, keyVaultName, tenantId, gatewayClientId, imageTag
 #   k8s/overlays/<environment>/workloads/<name>/client-id.yaml  azure.workload.identity/client-id (output workloadClientIds.<name>)
 # None of these values is a secret. Running it again with the same inputs changes nothing.
 set -euo pipefail
@@ -41,7 +42,7 @@ Options:
   --resource-group RG  resource group of the deployment (default: $resource_group)
   --deployment NAME    name of the deployment (default: $deployment)
   --image-tag TAG      image tag of every workload, e.g. the pipeline's build ID; never "latest"
-                       (default: keep the tag already in $overlay/deploy-values.env)
+                       (default: keep the tag already in $overlay/deploy-values/deploy-values.env)
   -h, --help           show this help and exit
 
 Needs the Azure CLI (az), signed in with read access to the resource group, and jq.
@@ -111,7 +112,7 @@ key_vault_name=$(output keyVaultName '^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$')
 tenant_id=$(output tenantId "$GUID")
 gateway_client_id=$(output gatewayClientId "$GUID")
 
-values_file="$overlay/deploy-values.env"
+values_file="$overlay/deploy-values/deploy-values.env"
 if [[ -z "$image_tag" && -f "$values_file" ]]; then
   image_tag=$(sed -n 's/^imageTag=//p' "$values_file" | tail -n 1)
 fi
