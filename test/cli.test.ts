@@ -1,11 +1,15 @@
-// The package's bin, run as a process in real temp folders: flags, answers files, --help, exit codes,
-// nothing written on error, and idempotent re-runs. A test about what happens to an existing repository
-// starts from a copy of the bin's own output (helpers/engine.ts: generated once per run).
+// The command line in real temp folders: flags, answers files, --help, exit codes, nothing written on
+// error, and idempotent re-runs. The process itself (the bin: --help, a generation and its re-run, a
+// refusal within seconds with exit code 1, a run whose self-check finds the tools through the process's
+// environment) runs as a real process (`cli`); what the generator does with a command line runs the same
+// compiled `main` in this process (`runCli`, helpers/cli.ts). A test about what happens to an existing
+// repository starts from a copy of the bin's own output (helpers/engine.ts: generated once per run).
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS, flagOf } from '../generators/core/answers/model.ts';
-import { assertBuilt, cli, snapshot, tempDir } from './helpers/cli.ts';
+import { PACKAGE_VERSION } from '../generators/core/support/paths.ts';
+import { assertBuilt, cli, runCli, snapshot, tempDir } from './helpers/cli.ts';
 import { compileInfra, formatDiagnostics, infraOnDisk, mainErrors } from './helpers/bicep.ts';
 import { generate } from './helpers/engine.ts';
 import { findTool, recordingStandIn } from './helpers/tools.ts';
@@ -24,6 +28,12 @@ describe.concurrent('create-secure-aks', () => {
       expect(result.stdout).toContain(`Default: ${field.defaultText}.`);
     }
     expect(result.stdout).toMatch(/Exit codes:/);
+  });
+
+  it('--version prints the package version and exits 0', async () => {
+    const result = await cli(['--version'], tempDir());
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toBe(PACKAGE_VERSION);
   });
 
   it('generates with defaults, stores the resolved answers, and a second run changes nothing', async () => {
@@ -50,6 +60,7 @@ describe.concurrent('create-secure-aks', () => {
     const cwd = tempDir();
     const result = await cli(['OUT', '--name', 'Bad_Name', '--address-space', '10.0.0.0/30', '--admin-group-object-ids', 'nope'], cwd);
     expect(result.exitCode).not.toBe(0);
+    expect(result.exitCode).toBe(1);
     expect(result.durationMs).toBeLessThan(10_000);
     expect(result.stderr).toContain('name "Bad_Name": 2-20 lowercase letters');
     expect(result.stderr).toContain('addressSpace "10.0.0.0/30": prefix must be from /8 to /24');
@@ -60,7 +71,7 @@ describe.concurrent('create-secure-aks', () => {
   it('leaves an existing repository untouched on bad input', async () => {
     const cwd = dirname(await generate());
     const before = snapshot(join(cwd, 'repo'));
-    const result = await cli(['repo', '--location', 'mars'], cwd);
+    const result = await runCli(['repo', '--location', 'mars'], cwd);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('location "mars": an Azure region name');
     expect(snapshot(join(cwd, 'repo'))).toEqual(before);
@@ -69,7 +80,7 @@ describe.concurrent('create-secure-aks', () => {
   it('reads an answers file, and flags override it', async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'answers.yaml'), 'name: orders\nenvironment: prod\nlocation: northeurope\nworkloads:\n  - name: orders-api\n    secrets: [db-password]\n');
-    const result = await cli(['out', '--answers', 'answers.yaml', '--location', 'swedencentral', '--yes'], cwd);
+    const result = await runCli(['out', '--answers', 'answers.yaml', '--location', 'swedencentral', '--yes'], cwd);
     expect(result.exitCode, result.stderr).toBe(0);
     const stored = JSON.parse(readFileSync(join(cwd, 'out', '.yo-rc.json'), 'utf8'))['generator-secure-aks'];
     expect(stored).toMatchObject({ name: 'orders', environment: 'prod', location: 'swedencentral' });
@@ -86,17 +97,17 @@ describe.concurrent('create-secure-aks', () => {
       ['svc-d', ['svc-d', '--no-bastion', '--yes'], false],
       ['svc-e', ['svc-e', '--bastion', 'true', '--yes'], true],
     ] as const) {
-      const result = await cli([...args], cwd);
+      const result = await runCli([...args], cwd);
       expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0);
       expect(bastionOf(dir), args.join(' ')).toBe(expected);
       expect(existsSync(join(cwd, dir, 'infra/modules/bastion.bicep')), args.join(' ')).toBe(expected);
     }
     // "false" went to --bastion, not to the destination.
     expect(existsSync(join(cwd, 'false'))).toBe(false);
-    const bad = await cli(['svc-f', '--bastion=maybe'], cwd);
+    const bad = await runCli(['svc-f', '--bastion=maybe'], cwd);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toContain('--bastion "maybe": must be true or false (--bastion, --bastion true, --bastion false or --no-bastion)');
-    const help = await cli(['--help'], cwd);
+    const help = await runCli(['--help'], cwd);
     expect(help.stdout).toMatch(/^ {2}--bastion \[true\|false\], --no-bastion +Deploy Azure Bastion/m);
   });
 
@@ -107,7 +118,7 @@ describe.concurrent('create-secure-aks', () => {
     writeFileSync(join(cwd, 'list.yaml'), 'availabilityZones:\n  - 1\n  - 3\n');
     for (const [file, zones] of [['numbers.yaml', ['1', '2', '3']], ['text.yaml', ['1', '2']], ['list.yaml', ['1', '3']]] as const) {
       const out = file.replace('.yaml', '');
-      const result = await cli([out, '--answers', file, '--yes'], cwd);
+      const result = await runCli([out, '--answers', file, '--yes'], cwd);
       expect(result.exitCode, `${file}: ${result.stderr}`).toBe(0);
       expect(JSON.parse(readFileSync(join(cwd, out, '.yo-rc.json'), 'utf8'))['generator-secure-aks'].availabilityZones, file).toEqual(zones);
     }
@@ -116,7 +127,7 @@ describe.concurrent('create-secure-aks', () => {
   it('reports answers file problems with file, line and column', async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'answers.yaml'), 'name: orders\nname: again\nacrname: x\n');
-    const result = await cli(['out', '--answers', 'answers.yaml'], cwd);
+    const result = await runCli(['out', '--answers', 'answers.yaml'], cwd);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/answers\.yaml:2:1: Map keys must be unique/);
     expect(existsSync(join(cwd, 'out'))).toBe(false);
@@ -124,10 +135,10 @@ describe.concurrent('create-secure-aks', () => {
 
   it('rejects unknown flags with a did-you-mean, and flags without values', async () => {
     const cwd = tempDir();
-    const unknown = await cli(['out', '--acrname', 'x'], cwd);
+    const unknown = await runCli(['out', '--acrname', 'x'], cwd);
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('--acrname: unknown option (did you mean --acr-name?)');
-    const missing = await cli(['out', '--name'], cwd);
+    const missing = await runCli(['out', '--name'], cwd);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toMatch(/--name/);
     expect(existsSync(join(cwd, 'out'))).toBe(false);
@@ -136,7 +147,7 @@ describe.concurrent('create-secure-aks', () => {
   it('refuses a folder with files that is not a secure-aks repository', async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'notes.txt'), 'mine');
-    const result = await cli(['.', '--yes'], cwd);
+    const result = await runCli(['.', '--yes'], cwd);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('destination ".": is a folder with files that is not a secure-aks repository');
     expect(snapshot(cwd).size).toBe(1);
@@ -194,12 +205,12 @@ describe.concurrent('create-secure-aks', () => {
   it('a changed answer that re-aims a deployed environment needs --allow-destructive, then rewrites only the files that depend on it', { timeout: 120_000 }, async () => {
     const repo = await generate();
     const before = snapshot(repo);
-    const refused = await cli(['--location', 'northeurope'], repo);
+    const refused = await runCli(['--location', 'northeurope'], repo);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('location "northeurope": moves the deployment from westeurope');
     expect(refused.stderr).toContain('--allow-destructive');
     expect(snapshot(repo)).toEqual(before);
-    const result = await cli(['--location', 'northeurope', '--allow-destructive'], repo);
+    const result = await runCli(['--location', 'northeurope', '--allow-destructive'], repo);
     expect(result.exitCode, result.stderr).toBe(0);
     const after = snapshot(repo);
     const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();

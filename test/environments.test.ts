@@ -21,7 +21,7 @@ import { kustomize, validateObject, yamllint, type K8sObject } from './helpers/k
 import { expandPipeline, pipelineJobs, validatePipelineTree, type PipelineJob } from './helpers/pipeline.ts';
 import { ofType, principalOf, scopeOf, snapshotInfra, snapshotMetadata, type Snapshot } from './helpers/snapshot.ts';
 import { toolOrSkip } from './helpers/tools.ts';
-import { assertBuilt, cli, snapshot, tempDir, type CliResult } from './helpers/cli.ts';
+import { assertBuilt, runCli, snapshot, tempDir, type CliResult } from './helpers/cli.ts';
 
 const resolve = (layers: { flags?: Record<string, unknown>; file?: Record<string, unknown>; stored?: Record<string, unknown> }) => resolveAnswers({ folderName: 'shop', ...layers });
 const problemsOf = (layers: Parameters<typeof resolve>[0]) => {
@@ -368,35 +368,36 @@ describe.skipIf(!bicepPath || !kubectlPath)('repositories of one, two and three 
   });
 });
 
-describe('an existing repository through the real bin', () => {
+// The command line's compiled `main` (what the bin calls), run in this process (helpers/cli.ts `runCli`).
+describe('an existing repository through the command line', () => {
   const output = (r: CliResult) => `${r.stdout}${r.stderr}`;
 
   test('a single-environment repository re-runs without a diff, refuses a new label, and takes an added environment keeping owner edits', { timeout: 300_000 }, async () => {
     assertBuilt();
     const cwd = tempDir();
-    expect((await cli(['shop', '--yes', '--environment', 'prod'], cwd)).exitCode).toBe(0);
+    expect((await runCli(['shop', '--yes', '--environment', 'prod'], cwd)).exitCode).toBe(0);
     const repo = join(cwd, 'shop');
     const first = snapshot(repo);
-    const again = await cli(['--yes'], repo);
+    const again = await runCli(['--yes'], repo);
     expect(again.exitCode, output(again)).toBe(0);
     expect(output(again)).toContain('Nothing to change.');
     expect(snapshot(repo)).toEqual(first);
 
     // The defect the issue quotes: "--environment dev" in a prod repository deleted prod's files, exit 0.
-    const relabel = await cli(['--environment', 'dev', '--yes'], repo);
+    const relabel = await runCli(['--environment', 'dev', '--yes'], repo);
     expect(relabel.exitCode).toBe(1);
     expect(relabel.stderr).toContain('replaces environment "prod"');
     expect(relabel.stderr).toContain('--allow-destructive');
     expect(snapshot(repo)).toEqual(first);
 
     // Bad input for a new environment: named by its flag, nothing written.
-    const overlapping = await cli(['environment', 'live', '--address-space', '10.42.0.0/16', '--yes'], repo);
+    const overlapping = await runCli(['environment', 'live', '--address-space', '10.42.0.0/16', '--yes'], repo);
     expect(overlapping.exitCode).toBe(1);
     expect(overlapping.stderr).toContain('address-space "10.42.0.0/16": overlaps environment prod\'s address space (10.42.0.0/16)');
     expect(snapshot(repo)).toEqual(first);
 
     writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf8')}\n## Our notes\n\nKept across runs.\n`);
-    const added = await cli(['environment', 'live', '--yes'], repo);
+    const added = await runCli(['environment', 'live', '--yes'], repo);
     expect(added.exitCode, output(added)).toBe(0);
     expect(output(added)).toContain('Added environment live, after prod.');
     const tree = snapshot(repo);
@@ -412,11 +413,11 @@ describe('an existing repository through the real bin', () => {
     expect(stored.environments[0]).toBe('prod');
     expect(stored.environments[1]).toMatchObject({ name: 'live', addressSpace: '10.43.0.0/16', systemNodeCount: 3, userNodeMinCount: 3 });
 
-    const noop = await cli(['--yes'], repo);
+    const noop = await runCli(['--yes'], repo);
     expect(noop.exitCode, output(noop)).toBe(0);
     expect(output(noop)).toContain('Nothing to change.');
     expect(snapshot(repo)).toEqual(tree);
-    const same = await cli(['environment', 'live', '--yes'], repo);
+    const same = await runCli(['environment', 'live', '--yes'], repo);
     expect(output(same)).toContain('Environment live is already there; nothing to change.');
     expect(snapshot(repo)).toEqual(tree);
   });

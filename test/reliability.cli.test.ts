@@ -1,13 +1,14 @@
-// The bad-input corpus through the real bin (`node bin/create-secure-aks.js`, compiled dist/), each case
-// in its own real temp folder: exit code 1, a message naming the key and the rule, and nothing in the
-// temp folder (destination, answers file, everything else) created or changed.
+// The bad-input corpus through the command line (the compiled `main` of dist/ that the bin calls, run in
+// this process: helpers/cli.ts `runCli`), each case in its own real temp folder: exit code 1, a message
+// naming the key and the rule, and nothing in the temp folder (destination, answers file, everything
+// else) created or changed. That the bin itself exits 1 with such a message is in test/cli.test.ts.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_INPUTS } from './corpus/bad-inputs.ts';
 import { argvOf, expectedKey, prepare, problemLine, ruleMatches, snapshot } from './corpus/harness.ts';
-import { assertBuilt, cli } from './helpers/cli.ts';
+import { assertBuilt, runCli } from './helpers/cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'secure-aks-corpus-cli-'));
 
@@ -33,7 +34,7 @@ describe('bad-input corpus on the command line', () => {
         const existedBefore = absoluteDestination ? existsSync(absoluteDestination) : false;
         const before = snapshot(tmp);
 
-        const result = await cli(argvOf(testCase, prepared), tmp);
+        const result = await runCli(argvOf(testCase, prepared), tmp);
 
         const key = expectedKey(testCase, prepared);
         const line = problemLine(result.stderr, key);

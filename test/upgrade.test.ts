@@ -1,14 +1,15 @@
 // An upgrade as a release is: a copy of this package (the fixture) whose templates change one property
 // in infra/modules/aks.bicep and one line in infra/modules/registry.bicep, with a higher version and a
 // CHANGELOG entry. Version X (this package) writes a repository, its owner edits and commits it, and
-// version Y updates it: through the real bins, real git, and the real Bicep CLI and kubectl on the result.
+// version Y updates it: through each version's own command line (the compiled `main` its bin calls, run
+// in this process: helpers/cli.ts `runCli`), real git, and the real Bicep CLI and kubectl on the result.
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_VERSION } from '../generators/core/support/paths.ts';
-import { assertBuilt, BIN, cli, snapshot, tempDir } from './helpers/cli.ts';
+import { assertBuilt, BIN, runCli, snapshot, tempDir } from './helpers/cli.ts';
 import { compileInfra, formatDiagnostics } from './helpers/bicep.ts';
 import { generate } from './helpers/engine.ts';
 import { kustomize } from './helpers/k8s.ts';
@@ -49,10 +50,8 @@ async function git(cwd: string, ...args: string[]): Promise<void> {
   await execa('git', args, { cwd, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
 }
 
-async function runY(args: string[], cwd: string) {
-  const result = await execa(process.execPath, [binY, ...args], { cwd, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
-  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+/** Version Y's command line: the fixture's own compiled `main`, its templates and its version. */
+const runY = (args: string[], cwd: string) => runCli(args, cwd, binY);
 
 /** A repository written by X, edited by its owner with `edit`, committed. */
 async function ownedRepository(edit: (repo: string) => void): Promise<string> {
@@ -110,7 +109,7 @@ describe(`upgrade ${PACKAGE_VERSION} -> ${NEXT}`, () => {
     if (kubectlPath) expect((await kustomize(kubectlPath, join(repo, 'k8s/overlays/dev'))).length).toBeGreaterThan(0);
 
     // Going back is refused; Y again changes nothing.
-    const back = await cli([], repo);
+    const back = await runCli([], repo);
     expect(back.exitCode).toBe(1);
     expect(back.stderr).toContain(`written by a newer generator-secure-aks than this one (${PACKAGE_VERSION})`);
     const again = await runY([], repo);
@@ -130,7 +129,7 @@ describe(`upgrade ${PACKAGE_VERSION} -> ${NEXT}`, () => {
   it('a same-version re-run is byte-identical', { timeout: SLOW }, async () => {
     const repo = await ownedRepository(() => undefined);
     const before = snapshot(repo);
-    const result = await cli(['--yes'], repo);
+    const result = await runCli(['--yes'], repo);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(snapshot(repo)).toEqual(before);
     expect(BIN).not.toBe(binY);

@@ -1,10 +1,11 @@
-// Issue acceptance for the workload subgenerator, through the real bin in a real folder:
+// Issue acceptance for the workload subgenerator, through the command line (the compiled `main` the bin
+// calls, run in this process: helpers/cli.ts `runCli`) in a real folder:
 // default repository + `workload orders-api` + `workload billing-worker --secrets stripe-key`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { armResources, compileInfra, formatDiagnostics, ofType, type CompiledInfra } from './helpers/bicep.ts';
-import { assertBuilt, cli, snapshot, tempDir } from './helpers/cli.ts';
+import { assertBuilt, runCli, snapshot, tempDir } from './helpers/cli.ts';
 import { renderOverlays, type K8sObject } from './helpers/k8s.ts';
 import { pipelineWorkloads, validatePipelineTree } from './helpers/pipeline.ts';
 import { toolOrSkip } from './helpers/tools.ts';
@@ -20,7 +21,7 @@ function readTree(root: string): Map<string, string> {
   return files;
 }
 
-describe('default repository + orders-api + billing-worker (real bin)', () => {
+describe('default repository + orders-api + billing-worker (command line)', () => {
   let repo: string;
   let files: Map<string, string>;
   let added: string;
@@ -30,7 +31,7 @@ describe('default repository + orders-api + billing-worker (real bin)', () => {
     const cwd = tempDir();
     repo = join(cwd, 'shop');
     for (const args of [['shop', '--yes'], ['workload', 'orders-api', '--yes'], ['workload', 'billing-worker', '--secrets', 'stripe-key', '--yes']]) {
-      const result = await cli(args, args[0] === 'shop' ? cwd : repo);
+      const result = await runCli(args, args[0] === 'shop' ? cwd : repo);
       expect(result.exitCode, `${args.join(' ')}\n${result.stderr}`).toBe(0);
       added = `${result.stdout}\n${result.stderr}`;
     }
@@ -118,14 +119,14 @@ describe('default repository + orders-api + billing-worker (real bin)', () => {
 
   it('a second identical run exits 0 with no file changed', async () => {
     const before = snapshot(repo);
-    const again = await cli(['workload', 'billing-worker', '--secrets', 'stripe-key', '--yes'], repo);
+    const again = await runCli(['workload', 'billing-worker', '--secrets', 'stripe-key', '--yes'], repo);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(snapshot(repo)).toEqual(before);
   });
 
   it('refuses to run outside a generated repository, writing nothing', async () => {
     const elsewhere = tempDir();
-    const result = await cli(['workload', 'orders-api', '--yes'], elsewhere);
+    const result = await runCli(['workload', 'orders-api', '--yes'], elsewhere);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/destination ".*": is not a secure-aks repository/);
     expect(readdirSync(elsewhere)).toEqual([]);

@@ -1,11 +1,11 @@
-// Helpers of the update engine's end-to-end tests (test/update.*.test.ts): real bin, real git.
+// Helpers of the update engine's end-to-end tests (test/update.*.test.ts): the command line, real git.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'vitest';
-import { cli, tempDir } from './cli.ts';
+import { runCli, tempDir } from './cli.ts';
 
 export const SLOW = 240_000;
 
@@ -25,23 +25,24 @@ export async function git(cwd: string, ...args: string[]): Promise<void> {
   await execa('git', args, { cwd, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
 }
 
-// What the real bin writes for the same arguments is the same every time: the first test (of any file
-// of this `vitest run`) that asks for it runs the bin, and every test gets a fresh copy of that tree.
+// What the command line writes for the same arguments is the same every time: the first test (of any
+// file of this `vitest run`) that asks for it runs it (in its own process: `runCli`, the compiled `main`
+// the bin calls; test/cli.test.ts checks the bin's own generation), and every test gets a fresh copy.
 // The folder is named after the run (the workers' parent process), like the Bicep cache.
 export const GENERATED_CACHE = join(tmpdir(), `secure-aks-generated-run-${process.ppid}`);
 const pristine = new Map<string, Promise<string>>();
 
-/** The bin's output for `name --yes ...args`, generated once per run; never to be changed. */
+/** The command line's output for `name --yes ...args`, generated once per run; never to be changed. */
 function pristineRepository(args: string[], name: string): Promise<string> {
   const key = createHash('sha256').update(JSON.stringify([name, ...args])).digest('hex').slice(0, 16);
   let made = pristine.get(key);
   if (!made) {
     made = (async () => {
       const cached = join(GENERATED_CACHE, key);
-      // A folder appears there whole (a rename), with what the bin wrote; another worker may have made it.
+      // A folder appears there whole (a rename), with what the run wrote; another worker may have made it.
       if (existsSync(cached)) return join(cached, name);
       const cwd = tempDir('secure-aks-engine-');
-      const result = await cli([name, '--yes', ...args], cwd);
+      const result = await runCli([name, '--yes', ...args], cwd);
       expect(result.exitCode, result.stderr).toBe(0);
       mkdirSync(GENERATED_CACHE, { recursive: true });
       try {
@@ -58,8 +59,8 @@ function pristineRepository(args: string[], name: string): Promise<string> {
 }
 
 /**
- * A repository the real bin generates (with `args`) in a new temp folder: a copy of the bin's output,
- * which runs once per `vitest run` for the same arguments (tests about a first run call `cli` itself).
+ * A repository the command line generates (with `args`) in a new temp folder: a copy of its output,
+ * which runs once per `vitest run` for the same arguments (tests about a first run call the command line themselves).
  */
 export async function generate(args: string[] = [], name = 'repo'): Promise<string> {
   const source = await pristineRepository(args, name);

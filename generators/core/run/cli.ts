@@ -2,6 +2,7 @@
 // `yo` (whose root check gets in the way on machines that run as root). Same options, same behaviour
 // and same exit codes as `yo secure-aks` and `yo secure-aks:workload`.
 import { extname } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { helpText, type OptionSpec } from '../answers/options.ts';
@@ -16,6 +17,8 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   cwd: string;
+  /** Whether the run may ask questions; unset, it may when stdin and stdout are terminals (run/session.ts). */
+  interactive?: boolean;
 }
 
 const defaultIo: Io = {
@@ -62,6 +65,24 @@ const COMMANDS: Record<string, Command> = {
     maxPositionals: 1,
   },
 };
+
+/**
+ * Where Yeoman's adapter writes (its log, which the generators' `this.log` goes through, its progress
+ * line and its prompts): the process's own streams for the bin, a caller's `io` otherwise (log lines
+ * to io.err, as the bin's go to stderr), so a run in another program's process prints nothing of its own.
+ */
+function adapterStreams(io: Io): { stdout?: Writable; stderr?: Writable } {
+  if (io === defaultIo) return {};
+  const to = (write: (text: string) => void) =>
+    new Writable({
+      decodeStrings: false,
+      write(chunk: string | Buffer, _encoding, done) {
+        write(String(chunk));
+        done();
+      },
+    });
+  return { stdout: to(io.out), stderr: to(io.err) };
+}
 
 function generatorPath(name: string): string {
   const extension = extname(fileURLToPath(import.meta.url));
@@ -171,6 +192,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return 1;
   }
   const { help: _help, version: _version, ...options } = parsed.values as Record<string, unknown>;
+  if (io.interactive !== undefined) options.interactive = io.interactive;
   // Yeoman keeps a generator's own namespace in options.namespace; the workload's goes by another key.
   if (commandName === 'workload' && options.namespace !== undefined) {
     options['workload-namespace'] = options.namespace;
@@ -183,7 +205,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return 1;
   }
   const { createEnv } = await import('yeoman-environment');
-  const env = createEnv({ cwd: io.cwd, skipInstall: true } as never);
+  const env = createEnv({ cwd: io.cwd, skipInstall: true, ...adapterStreams(io) } as never);
   env.register(generatorPath(command.generator), { namespace: command.namespace });
   try {
     await env.run([command.namespace, ...parsed.positionals], options as never);
