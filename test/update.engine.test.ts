@@ -50,7 +50,7 @@ describe('update engine (command line)', () => {
     const added = await runCli(['workload', 'billing', '--yes'], repo);
     expect(added.exitCode, added.stderr).toBe(0);
     expect(readFileSync(join(repo, 'infra/workloads.json'), 'utf8')).toContain('billing');
-    expect(readFileSync(join(repo, 'k8s/overlays/dev/kustomization.yaml'), 'utf8')).toMatch(/workloads\/billing\r\n/);
+    expect(readFileSync(join(repo, 'k8s/overlays/dev/parts/workloads-01/kustomization.yaml'), 'utf8')).toMatch(/workloads\/billing\r\n/);
   });
 
   it('never follows a symbolic link: a README.md that points outside the repository stops the run, --force too', { timeout: SLOW }, async () => {
