@@ -1,0 +1,114 @@
+// A template as the JavaScript source of one function, so the build can compile every template ahead of
+// time (scripts/precompile-templates.mjs writes them to dist/templates/<generator>.js) and a run only
+// calls functions instead of compiling ejs text. templates/ stays the source of truth: each function is
+// stored with the hash of the text it was compiled from (templateHash), and a run compiles a template at
+// run time, from this same source, whenever its text no longer matches (a template edited in dev).
+//
+// The source is ejs's own (ejs parses the text and writes the statements) in a wrapper of ours, because
+// ejs's wrapper puts the locals in scope with `with`, which strict-mode code (an ES module) forbids: here
+// every Context key is a local constant (TEMPLATE_LOCALS; tsc checks it lists them all), `locals` is the
+// Context itself, and `w`/`ns` are parameters. The text of a template is not embedded (ejs's debug wrapper embeds it for error
+// messages): the renderer has it and formats the error (templateError) from the line number.
+import { createHash } from 'node:crypto';
+import type { Context } from '../plan/context.ts';
+import type { WorkloadContext } from '../plan/workload.ts';
+
+/** Every key of Context, the names a template uses without a prefix (a missing or extra key fails the type check). */
+const CONTEXT_KEYS: Record<keyof Context, true> = {
+  answers: true,
+  environment: true,
+  names: true,
+  network: true,
+  workloads: true,
+  outputs: true,
+  paths: true,
+  deploymentScope: true,
+  infra: true,
+  pipeline: true,
+  k8s: true,
+  psrule: true,
+  generatorVersion: true,
+  bicep: true,
+  yaml: true,
+  md: true,
+  docs: true,
+  environments: true,
+  stages: true,
+  selectEnvironment: true,
+};
+export const TEMPLATE_LOCALS: readonly string[] = Object.keys(CONTEXT_KEYS);
+
+/**
+ * Bumped whenever the shape of the generated function changes, so functions compiled by an older build
+ * are not used. Part of every hash.
+ */
+export const TEMPLATE_FORMAT = 1;
+
+/** A compiled template: renders for an environment's context, a workload (`__workload__`) and a namespace (`__namespace__`). */
+export type TemplateFunction = (
+  locals: Context,
+  w: WorkloadContext | undefined,
+  ns: string | undefined,
+  escapeFn: (value: unknown) => string,
+  rethrow: (error: unknown, line: number) => never,
+) => string;
+
+/** What a compiled function is keyed by, beside its path: the template's text, the wrapper's format and the locals it binds. */
+export function templateHash(text: string): string {
+  return createHash('sha256').update(`${TEMPLATE_FORMAT}\0${TEMPLATE_LOCALS.join(',')}\0`).update(text).digest('hex');
+}
+
+/** The part of ejs this needs: its parser and code writer (ejs.Template). */
+export interface EjsTemplateClass {
+  new (text: string, options: Record<string, unknown>): { generateSource(): void; source: string };
+}
+
+/**
+ * The source of a function expression (a TemplateFunction) that renders `text` exactly as
+ * `ejs.compile(text, { escape })` would, given the same locals: the same statements, written by ejs,
+ * with `escapeFn` for `<%= %>` and ejs's line tracking for error messages.
+ */
+export function templateFunctionSource(Template: EjsTemplateClass, text: string): string {
+  const template = new Template(text, { compileDebug: true, _with: false, strict: true });
+  template.generateSource();
+  return [
+    // `locals` is ejs's name for the object of locals, which a template may read (`locals.psrule`).
+    'function (locals, w, ns, escapeFn, rethrow) {',
+    '  "use strict";',
+    `  const { ${TEMPLATE_LOCALS.join(', ')} } = locals;`,
+    '  let __line = 1;',
+    '  let __output = "";',
+    '  function __append(s) { if (s !== undefined && s !== null) __output += s }',
+    '  try {',
+    template.source.trimEnd(),
+    '  } catch (e) {',
+    '    rethrow(e, __line);',
+    '  }',
+    '  return __output;',
+    '}',
+  ].join('\n');
+}
+
+/** Compiles a template at run time (the fallback when no precompiled function matches its text). */
+export function compileTemplate(Template: EjsTemplateClass, text: string): TemplateFunction {
+  // Same source as the precompiled module holds; `new Function` is the only way to run generated source.
+  return new Function(`return ${templateFunctionSource(Template, text)}`)() as TemplateFunction;
+}
+
+/**
+ * An error thrown while rendering, with the place in the template as ejs reports it: `file:line`, the
+ * lines around it (the failing one marked `>>`), then the original message.
+ */
+export function templateError(error: unknown, text: string, filename: string, line: number): Error {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const lines = text.split('\n');
+  const start = Math.max(line - 3, 0);
+  const end = Math.min(lines.length, line + 3);
+  const context = lines
+    .slice(start, end)
+    .map((l, i) => `${i + start + 1 === line ? ' >> ' : '    '}${i + start + 1}| ${l}`)
+    .join('\n');
+  Object.assign(err, { path: filename });
+  err.message = `${filename}:${line}\n${context}\n\n${err.message}`;
+  return err;
+}

@@ -1,0 +1,146 @@
+// The templates compiled ahead of time (scripts/precompile-templates.mjs -> dist/templates/app.js,
+// output/template-source.ts): every template has one, compiled from its current text; it renders exactly
+// what ejs compiling the template at run time renders (the way the renderer worked before), for every
+// target of several answer sets; and a function whose hash does not match the template's text is never
+// used: the template is compiled at run time instead.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import ejs from 'ejs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plainToken } from '../generators/core/plan/escape.ts';
+import { buildContext, type Context } from '../generators/core/plan/context.ts';
+import type { WorkloadContext } from '../generators/core/plan/workload.ts';
+import type { Answers } from '../generators/core/answers/model.ts';
+import { precompiledTemplates, renderTree, templateFunction, type PrecompiledTemplates } from '../generators/core/output/render.ts';
+import { compileTemplate, templateHash, type EjsTemplateClass, type TemplateFunction } from '../generators/core/output/template-source.ts';
+import { PACKAGE_VERSION, templateRoot } from '../generators/core/support/paths.ts';
+import { assertBuilt } from './helpers/cli.ts';
+import { resolveOrThrow, type AnswerInput } from './helpers/generate.ts';
+
+const ROOT = templateRoot('app');
+const TEMPLATES = readdirSync(ROOT, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile() && e.name.endsWith('.ejs'))
+  .map((e) => relative(ROOT, join(e.parentPath, e.name)).split(sep).join('/'))
+  .sort();
+const text = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+/** Answer sets that between them take every branch the golden cases take, and several environments. */
+const ANSWER_SETS: Record<string, AnswerInput> = {
+  default: {},
+  'vmss, NAT gateway, three workloads (a worker, a shared namespace, one without secrets, one not exposed)': {
+    name: 'shop',
+    agentPool: 'vmss',
+    egress: 'natGateway',
+    bastion: false,
+    workloads: [
+      { name: 'orders', namespace: 'commerce', port: 8080, replicas: 2, secrets: ['orders-db', 'api-key'] },
+      { name: 'payments', namespace: 'commerce', kind: 'worker', replicas: 3, secrets: ['psp-key'] },
+      { name: 'admin', namespace: 'ops', port: 8080, replicas: 1, secrets: [], expose: 'none' },
+    ],
+  },
+  // An answers file's entries: a name, or a name with settings of its own.
+  'three environments': { environments: ['dev', 'test', { name: 'prod', addressSpace: '10.44.0.0/16' }] as unknown as Answers['environments'], systemNodeCount: 1, userNodeMinCount: 1, userNodeMaxCount: 2 },
+  'no workloads': { workloads: [] },
+};
+
+/** Every way a template is rendered for a context: each environment, and per workload or namespace where its path says so. */
+function targets(path: string, ctx: Context): Array<{ env: Context; w?: WorkloadContext; ns?: string }> {
+  const out: Array<{ env: Context; w?: WorkloadContext; ns?: string }> = [];
+  for (const env of ctx.environments) {
+    if (path.includes('__workload__')) out.push(...env.workloads.map((w) => ({ env, w })));
+    else if (path.includes('__namespace__')) out.push(...[...new Set(env.workloads.map((w) => w.namespace))].map((ns) => ({ env, ns })));
+    else out.push({ env });
+  }
+  return out;
+}
+
+/** Renders, or the message it throws (a template that does not apply to a context may throw: both must then throw). */
+function outcome(render: () => string): { text: string } | { error: true } {
+  try {
+    return { text: render() };
+  } catch {
+    return { error: true };
+  }
+}
+
+describe('templates compiled ahead of time (dist/templates/app.js)', () => {
+  let precompiled: PrecompiledTemplates;
+  /** The templates that rendered text (not only an error) for an answer set above. */
+  const compared = new Set<string>();
+  beforeAll(async () => {
+    assertBuilt();
+    precompiled = await precompiledTemplates(ROOT);
+  });
+
+  it('holds one function per template, compiled from its current text, and nothing else', () => {
+    expect(Object.keys(precompiled).sort()).toEqual(TEMPLATES);
+    for (const path of TEMPLATES) expect(precompiled[path]!.hash, `${path}: run npm run build`).toBe(templateHash(text(path)));
+  });
+
+  for (const [name, input] of Object.entries(ANSWER_SETS)) {
+    it(`renders every template exactly as ejs compiling it at run time does, and as the run-time fallback does: ${name}`, () => {
+      const ctx = buildContext(resolveOrThrow(input), PACKAGE_VERSION);
+      for (const path of TEMPLATES) {
+        const source = text(path);
+        const filename = join(ROOT, path);
+        // The renderer as it was: ejs compiles the text, locals in scope through `with`.
+        const reference = ejs.compile(source, { filename, escape: plainToken, async: false }) as (data: object) => string;
+        const fallback = compileTemplate(ejs.Template as unknown as EjsTemplateClass, source);
+        const rethrow = (error: unknown): never => {
+          throw error;
+        };
+        for (const { env, w, ns } of targets(path, ctx)) {
+          const expected = outcome(() => reference({ ...env, w, ns }));
+          const where = `${path}${w ? ` for ${w.name}` : ns ? ` for ${ns}` : ''} in ${env.answers.environment}`;
+          expect(outcome(() => precompiled[path]!.render(env, w, ns, plainToken, rethrow)), where).toEqual(expected);
+          expect(outcome(() => fallback(env, w, ns, plainToken, rethrow)), where).toEqual(expected);
+          if ('text' in expected) compared.add(path);
+        }
+      }
+    });
+  }
+
+  it('has compared every template on a text it renders', () => {
+    expect([...compared].sort()).toEqual(TEMPLATES);
+  });
+
+  it('uses a precompiled function only while its hash matches the text; a stale one falls back to compiling the text', async () => {
+    const path = 'dot-editorconfig.ejs';
+    const source = text(path);
+    const stale: TemplateFunction = () => 'stale';
+    // The hash of the text the function was compiled from: used as it is.
+    expect(await templateFunction(path, source, { [path]: { hash: templateHash(source), render: stale } })).toBe(stale);
+    // Any other hash (the template changed since the build): compiled now, from the text on disk.
+    const edited = `${source}# edited\n`;
+    const ctx = buildContext(resolveOrThrow({}), PACKAGE_VERSION);
+    const choices: PrecompiledTemplates[] = [{ [path]: { hash: templateHash(source), render: stale } }, {}];
+    for (const functions of choices) {
+      const fresh = await templateFunction(path, edited, functions);
+      expect(fresh).not.toBe(stale);
+      expect(fresh(ctx, undefined, undefined, plainToken, () => undefined as never)).toBe(`${precompiled[path]!.render(ctx, undefined, undefined, plainToken, () => undefined as never)}# edited\n`);
+    }
+    // Not even a function of another template with that text's hash.
+    expect(await templateFunction(path, source, { 'README.md.ejs': { hash: templateHash(source), render: stale } })).not.toBe(stale);
+  });
+
+  describe('a template tree without precompiled functions (compiled at run time)', () => {
+    let dir = '';
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'secure-aks-templates-'));
+      writeFileSync(join(dir, 'hello.txt.ejs'), 'name: <%= answers.name %>\n<%_ if (locals.psrule) { _%>\npsrule\n<%_ } _%>\n');
+      writeFileSync(join(dir, 'broken.txt.ejs'), 'first line\n<%= `${answers.name} cluster` %>\nlast line\n');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('renders it, and names the template, its line and the failing expression when rendering fails', async () => {
+      expect(await precompiledTemplates(dir)).toEqual({});
+      const ctx = buildContext(resolveOrThrow({}), PACKAGE_VERSION);
+      const only = (name: string) => ({ filter: (p: string) => p === name });
+      expect(Object.fromEntries(await renderTree(dir, ctx, only('hello.txt.ejs')))).toEqual({ 'hello.txt': 'name: contoso\npsrule\n' });
+      const failure = renderTree(dir, ctx, only('broken.txt.ejs'));
+      await expect(failure).rejects.toThrow(/^rendering broken\.txt\.ejs failed: .*broken\.txt\.ejs:2\n {4}1\| first line\n >> 2\| <%= `\$\{answers\.name\} cluster` %>\n {4}3\| last line/);
+      await expect(failure).rejects.toThrow(/template placed "contoso cluster" with <%= %>/);
+    });
+  });
+});
