@@ -80,13 +80,22 @@ export function templateFunctionSource(Template: EjsTemplateClass, text: string)
     '  let __output = "";',
     '  function __append(s) { if (s !== undefined && s !== null) __output += s }',
     '  try {',
-    template.source.trimEnd(),
+    asciiText(template.source.trimEnd()),
     '  } catch (e) {',
     '    rethrow(e, __line);',
     '  }',
     '  return __output;',
     '}',
   ].join('\n');
+}
+
+/**
+ * The template's own text (the string literal of each line ejs writes as `; __append("...")`) with
+ * every character outside ASCII as a \u escape: the same string at run time, and a module whose source
+ * is all ASCII, which Node reads and V8 keeps as one byte per character instead of two.
+ */
+function asciiText(source: string): string {
+  return source.replace(/^ {4}; __append\(".*"\)$/gm, (line) => line.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /** Compiles a template at run time (the fallback when no precompiled function matches its text). */
