@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles every template of templates/<generator>/ ahead of time into dist/templates/<generator>.js: per
+// Compiles the templates of templates/<generator>/ ahead of time into dist/templates/<generator>.js: per
 // template path, the hash of the text it was compiled from and the function that renders it
 // (generators/core/output/template-source.ts writes the function source; render.ts uses a function only
 // while its hash matches the template's text, and compiles the template at run time otherwise). Run by
@@ -8,7 +8,7 @@
 //   node scripts/precompile-templates.mjs [dist folder]   (default: dist/ of this repository)
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +37,10 @@ export async function precompileTemplates({ root = ROOT, distDir = join(ROOT, 'd
     const entries = [];
     for (const path of listTemplates(dir)) {
       const text = readFileSync(join(dir, path), 'utf8');
+      // A partial is rendered only through include(), and a template that includes one needs ejs's own
+      // include: both are left to ejs at run time.
+      if (basename(path).startsWith('_') && !/^__[a-z]+__/.test(basename(path))) continue;
+      if (!source.precompilable(text)) continue;
       const fn = source.templateFunctionSource(ejs.Template, text);
       try {
         new Function(`return ${fn}`);

@@ -2,7 +2,7 @@
 // written here: the generator hands the complete map to Yeoman's in-memory file system afterwards,
 // so a failure while rendering leaves the destination untouched. Each template renders through the
 // function the build compiled from it (dist/templates/<generator>.js, output/template-source.ts) while
-// that function's hash matches the template's text, and through one compiled now otherwise.
+// that function's hash matches the template's text, and through ejs compiling the text now otherwise.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +11,7 @@ import type { WorkloadContext } from '../plan/workload.ts';
 import { plainToken } from '../plan/escape.ts';
 import { PACKAGE_ROOT } from '../support/paths.ts';
 import { included, outputPath, placeOf } from './files.ts';
-import { compileTemplate, templateError, templateHash, type EjsTemplateClass, type TemplateFunction } from './template-source.ts';
+import { templateError, templateHash, type TemplateFunction } from './template-source.ts';
 
 export const WORKLOAD_SEGMENT = '__workload__';
 /** A path segment replaced by the environment label (infra/__environment__.bicepparam, k8s/overlays/__environment__). */
@@ -28,7 +28,7 @@ function listFiles(root: string): string[] {
 
 type Ejs = typeof import('ejs');
 let ejsModule: Ejs | undefined;
-/** ejs is loaded only to compile a template that has no precompiled function (normally none). */
+/** ejs is loaded only to compile a template that has no precompiled function for its text (normally none). */
 async function ejs(): Promise<Ejs> {
   if (!ejsModule) {
     const imported = (await import('ejs')) as Ejs & { default?: Ejs };
@@ -55,11 +55,15 @@ export function precompiledTemplates(templateRoot: string): Promise<PrecompiledT
   return loaded;
 }
 
-/** The function for a template's text: its precompiled one when that was compiled from this very text, else compiled now. */
-export async function templateFunction(templatePath: string, source: string, functions: PrecompiledTemplates): Promise<TemplateFunction> {
+/**
+ * The function for a template's text: its precompiled one when that was compiled from this very text;
+ * otherwise ejs compiles the text now, exactly as the renderer did before templates were precompiled.
+ */
+export async function templateFunction(templatePath: string, filename: string, source: string, functions: PrecompiledTemplates): Promise<TemplateFunction> {
   const entry = Object.hasOwn(functions, templatePath) ? functions[templatePath] : undefined;
   if (entry && entry.hash === templateHash(source)) return entry.render;
-  return compileTemplate((await ejs()).Template as unknown as EjsTemplateClass, source);
+  const compiled = (await ejs()).compile(source, { filename, escape: plainToken, async: false }) as (data: object) => string;
+  return (locals, w, ns) => compiled({ ...locals, w, ns });
 }
 
 export interface RenderOptions {
@@ -104,7 +108,7 @@ export async function renderTree(templateRoot: string, ctx: Context, options: Re
     for (const { path: out, env, w, ns } of targets) {
       try {
         if (!template) {
-          template = await templateFunction(templatePath, source, functions);
+          template = await templateFunction(templatePath, filename, source, functions);
           compiled.set(filename, { source, template });
         }
         output.set(out, template(env, w, ns, plainToken, rethrow));

@@ -1,8 +1,9 @@
-// A template as the JavaScript source of one function, so the build can compile every template ahead of
+// A template as the JavaScript source of one function, so the build can compile the templates ahead of
 // time (scripts/precompile-templates.mjs writes them to dist/templates/<generator>.js) and a run only
 // calls functions instead of compiling ejs text. templates/ stays the source of truth: each function is
-// stored with the hash of the text it was compiled from (templateHash), and a run compiles a template at
-// run time, from this same source, whenever its text no longer matches (a template edited in dev).
+// stored with the hash of the text it was compiled from (templateHash), and a run uses it only while
+// the template's text has that hash; otherwise (a template edited in dev, or one that includes a
+// partial: precompilable() says no) the renderer compiles the text with ejs at run time, as it always did.
 //
 // The source is ejs's own (ejs parses the text and writes the statements) in a wrapper of ours, because
 // ejs's wrapper puts the locals in scope with `with`, which strict-mode code (an ES module) forbids: here
@@ -58,6 +59,14 @@ export function templateHash(text: string): string {
   return createHash('sha256').update(`${TEMPLATE_FORMAT}\0${TEMPLATE_LOCALS.join(',')}\0`).update(text).digest('hex');
 }
 
+/**
+ * Whether a template is compiled ahead of time: not when it includes a partial (`include(...)`), which
+ * needs ejs's own run-time include; such a template is compiled by ejs when it is rendered.
+ */
+export function precompilable(text: string): boolean {
+  return !/\binclude\s*\(/.test(text);
+}
+
 /** The part of ejs this needs: its parser and code writer (ejs.Template). */
 export interface EjsTemplateClass {
   new (text: string, options: Record<string, unknown>): { generateSource(): void; source: string };
@@ -96,12 +105,6 @@ export function templateFunctionSource(Template: EjsTemplateClass, text: string)
  */
 function asciiText(source: string): string {
   return source.replace(/^ {4}; __append\(".*"\)$/gm, (line) => line.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
-
-/** Compiles a template at run time (the fallback when no precompiled function matches its text). */
-export function compileTemplate(Template: EjsTemplateClass, text: string): TemplateFunction {
-  // Same source as the precompiled module holds; `new Function` is the only way to run generated source.
-  return new Function(`return ${templateFunctionSource(Template, text)}`)() as TemplateFunction;
 }
 
 /**
