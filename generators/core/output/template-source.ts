@@ -8,8 +8,9 @@
 // The source is ejs's own (ejs parses the text and writes the statements) in a wrapper of ours, because
 // ejs's wrapper puts the locals in scope with `with`, which strict-mode code (an ES module) forbids: here
 // every Context key is a local constant (TEMPLATE_LOCALS; tsc checks it lists them all), `locals` is the
-// Context itself, and `w`/`ns` are parameters. The text of a template is not embedded (ejs's debug wrapper embeds it for error
-// messages): the renderer has it and formats the error (templateError) from the line number.
+// Context itself (without `w` and `ns`, which are parameters), and the code runs in strict mode. The
+// text of a template is not embedded (ejs's debug wrapper embeds it for error messages): the renderer
+// has it and formats the error as ejs does (templateError) from the line number.
 import { createHash } from 'node:crypto';
 import type { Context } from '../plan/context.ts';
 import type { WorkloadContext } from '../plan/workload.ts';
