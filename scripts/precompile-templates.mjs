@@ -6,9 +6,9 @@
 // scripts/build.mjs after tsc, and by the benchmark for its private copy of the package.
 //
 //   node scripts/precompile-templates.mjs [dist folder]   (default: dist/ of this repository)
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,6 +20,17 @@ function listTemplates(dir) {
     .sort();
 }
 
+/** The version of package `name`, from the package.json above one of its files (ejs exports no package.json). */
+function packageVersion(file, name) {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { name: found, version } = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (found === name) return version;
+  }
+  return 'unknown';
+}
+
 /**
  * Writes <distDir>/templates/<generator>.js for every folder of <root>/templates, with the compiled
  * generators of <distDir> (their template-source.js). Returns the files written and how many templates each holds.
@@ -27,9 +38,7 @@ function listTemplates(dir) {
 export async function precompileTemplates({ root = ROOT, distDir = join(ROOT, 'dist') } = {}) {
   const source = await import(pathToFileURL(join(distDir, 'generators', 'core', 'output', 'template-source.js')).href);
   const ejs = (await import('ejs')).default;
-  // ejs exports no package.json: its main file's folder leads to it.
-  const ejsManifest = join(createRequire(import.meta.url).resolve('ejs').split(`${sep}lib${sep}`)[0], 'package.json');
-  const ejsVersion = JSON.parse(readFileSync(ejsManifest, 'utf8')).version;
+  const ejsVersion = packageVersion(createRequire(import.meta.url).resolve('ejs'), 'ejs');
   const written = [];
   const templatesDir = join(root, 'templates');
   for (const generator of readdirSync(templatesDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
