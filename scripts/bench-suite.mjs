@@ -24,6 +24,16 @@ export function distStaleness(root) {
     if (!existsSync(compiled)) return `dist/ has no ${relative(root, compiled)}; run npm run build`;
     if (statSync(compiled).mtimeMs < statSync(source).mtimeMs) return `${relative(root, source)} is newer than dist/; run npm run build`;
   }
+  // The templates compiled ahead of time (scripts/precompile-templates.mjs): a run would compile an edited one itself.
+  const templates = join(root, 'templates');
+  for (const generator of existsSync(templates) ? readdirSync(templates, { withFileTypes: true }).filter((e) => e.isDirectory()) : []) {
+    const compiled = join(root, 'dist', 'templates', `${generator.name}.js`);
+    if (!existsSync(compiled)) return `dist/ has no ${relative(root, compiled)}; run npm run build`;
+    for (const e of readdirSync(join(templates, generator.name), { recursive: true, withFileTypes: true })) {
+      const template = join(e.parentPath, e.name);
+      if (e.isFile() && statSync(compiled).mtimeMs < statSync(template).mtimeMs) return `${relative(root, template)} is newer than dist/; run npm run build`;
+    }
+  }
   return undefined;
 }
 

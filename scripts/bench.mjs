@@ -16,6 +16,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { distStaleness, formatSuite, formatSuiteComparison, measureSuite } from './bench-suite.mjs';
+import { precompileTemplates } from './precompile-templates.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
@@ -312,7 +313,7 @@ export function stageFloor(work) {
 }
 
 /** A private copy of the package to measure; returns its bin and how dist/ was made. */
-export function stagePackage(work, { useDist = false, log = () => {} } = {}) {
+export async function stagePackage(work, { useDist = false, log = () => {} } = {}) {
   const pkg = join(work, 'pkg');
   mkdirSync(pkg, { recursive: true });
   for (const entry of ['package.json', 'answers.schema.json', 'bin', 'templates']) {
@@ -333,7 +334,8 @@ export function stagePackage(work, { useDist = false, log = () => {} } = {}) {
     if (compiled.status !== 0) {
       build += ' (tsc reported type errors; measuring what it emitted)';
       log(`warning: tsc reported type errors (work in progress?); measuring what it emitted:\n${compiled.stdout.trim().split('\n').slice(0, 5).join('\n')}`);
-    }
+    }    // As scripts/build.mjs does: the templates compiled ahead of time, from the copy measured.
+    await precompileTemplates({ root: pkg, distDir: join(pkg, 'dist') });
   }
   return { bin: join(pkg, 'bin', 'create-secure-aks.js'), build };
 }
@@ -467,7 +469,7 @@ async function openSession({ only, useDist = false, keep = false, log = defaultL
   const close = () => (keep ? log(`kept ${work}`) : rmSync(work, { recursive: true, force: true }));
   try {
     const staged = {
-      ...(only.some((name) => !name.startsWith('floor') && name !== 'suite') ? stagePackage(work, { useDist, log }) : { build: 'none' }),
+      ...(only.some((name) => !name.startsWith('floor') && name !== 'suite') ? await stagePackage(work, { useDist, log }) : { build: 'none' }),
       floorBin: stageFloor(work),
     };
     const skipped = {};

@@ -249,7 +249,7 @@ describe('bench suite case', () => {
     expect(summarizeReport(report, ROOT)).toEqual({ files: 3, tests: 6, failed: 1, passed: false, slowest: byFile, fileMsSum: 9350, byFile });
   });
 
-  it('refuses a dist/ that is missing or older than generators/ (the bin tests run dist/)', async () => {
+  it('refuses a dist/ that is missing or older than generators/ or templates/ (the bin tests run dist/)', async () => {
     const { distStaleness } = await suiteModule();
     const root = mkdtempSync(join(tmpdir(), 'secure-aks-bench-suite-test-'));
     try {
@@ -261,6 +261,17 @@ describe('bench suite case', () => {
       expect(distStaleness(root)).toBeUndefined();
       utimesSync(join(root, 'generators', 'core', 'run', 'cli.ts'), new Date(), new Date(Date.now() + 60_000));
       expect(distStaleness(root)).toBe(`${join('generators', 'core', 'run', 'cli.ts')} is newer than dist/; run npm run build`);
+      utimesSync(join(root, 'generators', 'core', 'run', 'cli.ts'), new Date(), new Date(Date.now() - 60_000));
+      // The templates compiled ahead of time (scripts/precompile-templates.mjs), one module per template folder.
+      mkdirSync(join(root, 'templates', 'app'), { recursive: true });
+      writeFileSync(join(root, 'templates', 'app', 'README.md.ejs'), '');
+      expect(distStaleness(root)).toBe(`dist/ has no ${join('dist', 'templates', 'app.js')}; run npm run build`);
+      mkdirSync(join(root, 'dist', 'templates'));
+      writeFileSync(join(root, 'dist', 'templates', 'app.js'), '');
+      utimesSync(join(root, 'templates', 'app', 'README.md.ejs'), new Date(), new Date(Date.now() - 60_000));
+      expect(distStaleness(root)).toBeUndefined();
+      utimesSync(join(root, 'templates', 'app', 'README.md.ejs'), new Date(), new Date(Date.now() + 60_000));
+      expect(distStaleness(root)).toBe(`${join('templates', 'app', 'README.md.ejs')} is newer than dist/; run npm run build`);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -1,10 +1,10 @@
 // The thin `create-secure-aks` package (create-secure-aks/), which makes `npm create secure-aks` work: its
 // version is the generator's, and `npm create secure-aks@<version> my-service -- --yes` works from packed
 // tarballs of both packages, installed into a temp project as npm would install them from the registry.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from './helpers/cli.ts';
@@ -113,6 +113,22 @@ describe('npm create secure-aks, from packed tarballs', () => {
     // create-secure-aks's exact dependency is met by the packed generator, not by a copy of its own.
     expect(existsSync(join(project, 'node_modules', 'create-secure-aks', 'node_modules'))).toBe(false);
     expect((readJson(join(project, 'node_modules', 'generator-secure-aks', 'package.json')) as Manifest).version).toBe(generator.version);
+  });
+
+  it('ships the templates compiled ahead of time, each compiled from the template text it ships beside (no compiling at run time)', async () => {
+    const installed = join(project, 'node_modules', 'generator-secure-aks');
+    const { templates } = (await import(pathToFileURL(join(installed, 'dist', 'templates', 'app.js')).href)) as { templates: Record<string, { hash: string; render: unknown }> };
+    const { templateHash } = (await import(pathToFileURL(join(installed, 'dist', 'generators', 'core', 'output', 'template-source.js')).href)) as { templateHash: (text: string) => string };
+    const dir = join(installed, 'templates', 'app');
+    const shipped = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+      .sort();
+    expect(Object.keys(templates).sort()).toEqual(shipped);
+    for (const path of shipped) {
+      expect(templates[path]!.hash, path).toBe(templateHash(readFileSync(join(dir, path), 'utf8')));
+      expect(typeof templates[path]!.render, path).toBe('function');
+    }
   });
 
   it(`npm create secure-aks@${generator.version} my-service -- --yes writes the repository`, async () => {

@@ -13,6 +13,8 @@ describe('npm pack', () => {
     expect(files).toContain('bin/create-secure-aks.js');
     expect(files).toContain('answers.schema.json');
     expect(files).toContain('templates/app/README.md.ejs');
+    // The templates compiled ahead of time (scripts/precompile-templates.mjs), beside their source.
+    expect(files).toContain('dist/templates/app.js');
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('generators/') || f.endsWith('.ts'))).toEqual([]);
     // The thin create-secure-aks package is published on its own (test/create-package.test.ts).
     expect(files.filter((f) => f.startsWith('create-secure-aks/'))).toEqual([]);

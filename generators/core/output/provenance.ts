@@ -39,8 +39,9 @@ export function inStyleOf(content: string, like: string | undefined): string {
 
 /** The git blob id of a file's content, line endings normalised to LF. */
 export function blobId(content: string): string {
-  const bytes = Buffer.from(toLf(content), 'utf8');
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  // Hashed from the string (UTF-8, as written), with no copy of its bytes.
+  const text = toLf(content);
+  return createHash('sha1').update(`blob ${Buffer.byteLength(text, 'utf8')}\0`).update(text, 'utf8').digest('hex');
 }
 
 export function provenanceOf(files: ReadonlyMap<string, string>, generatorVersion: string, answersVersion: number): Provenance {

@@ -88,13 +88,14 @@ export function pathProblem(fs: Fs, root: string, rel: string, kind: 'file' | 'r
       if (folder) folders.set(at, stat);
     }
     if (!stat) return undefined;
-    const shown = parts.slice(0, i + 1).join('/');
+    // Named only in a problem: most paths have none, and a first run checks every one of them.
+    const shown = () => parts.slice(0, i + 1).join('/');
     if (stat.isSymbolicLink()) {
       return i === parts.length - 1
         ? 'is a symbolic link; the generator never writes through links (replace it with a file, or remove it)'
-        : `is inside ${shown}/, a symbolic link; the generator never writes through links`;
+        : `is inside ${shown()}/, a symbolic link; the generator never writes through links`;
     }
-    if (i < parts.length - 1 && !stat.isDirectory()) return `needs ${shown}/ to be a folder, but ${shown} is a file`;
+    if (i < parts.length - 1 && !stat.isDirectory()) return `needs ${shown()}/ to be a folder, but ${shown()} is a file`;
     if (i === parts.length - 1 && kind === 'file' && stat.isDirectory()) return 'is a folder where the generator writes a file';
   }
   return undefined;

@@ -329,10 +329,17 @@ async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
   const write = new Map<string, string>();
   const labels: Record<string, 'force'> = {};
   const unresolved: FileChange[] = [];
+  // A file's id is needed for the record and again for the journal: hashed once per content.
+  const ids = new Map<string, string>();
+  const idOf = (content: string) => {
+    let id = ids.get(content);
+    if (id === undefined) ids.set(content, (id = blobId(content)));
+    return id;
+  };
   /** Writes `content`; the record keeps what the generator meant there (for a merge or markers: its own version). */
   const take = (change: FileChange, content: string) => {
     write.set(change.path, content);
-    record[change.path] = blobId(rendered.get(change.path)!);
+    record[change.path] = idOf(rendered.get(change.path)!);
   };
   for (const change of update.changes) {
     if (change.content !== undefined && ['create', 'update', 'merge'].includes(change.action)) take(change, change.content);
@@ -393,7 +400,7 @@ async function plan(request: UpdateRequest, fs: Fs): Promise<Planned> {
     return { result, rendered, lines, nothing };
   }
   const journal: Journal = { pid: process.pid, host: hostname(), started: new Date().toISOString(), files: {} };
-  for (const op of ops) journal.files[op.path] = [recorded?.[op.path] ?? null, op.content === undefined ? null : blobId(op.content)];
+  for (const op of ops) journal.files[op.path] = [recorded?.[op.path] ?? null, op.content === undefined ? null : idOf(op.content)];
   return { result, rendered, lines, nothing, apply: { ops, rc, rcOnDisk, journal, seen } };
 }
 
