@@ -29,9 +29,10 @@ export function distStaleness(root) {
   for (const generator of existsSync(templates) ? readdirSync(templates, { withFileTypes: true }).filter((e) => e.isDirectory()) : []) {
     const compiled = join(root, 'dist', 'templates', `${generator.name}.js`);
     if (!existsSync(compiled)) return `dist/ has no ${relative(root, compiled)}; run npm run build`;
+    const built = statSync(compiled).mtimeMs;
     for (const e of readdirSync(join(templates, generator.name), { recursive: true, withFileTypes: true })) {
       const template = join(e.parentPath, e.name);
-      if (e.isFile() && statSync(compiled).mtimeMs < statSync(template).mtimeMs) return `${relative(root, template)} is newer than dist/; run npm run build`;
+      if (e.isFile() && built < statSync(template).mtimeMs) return `${relative(root, template)} is newer than dist/; run npm run build`;
     }
   }
   return undefined;

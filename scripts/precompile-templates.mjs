@@ -8,14 +8,14 @@
 //   node scripts/precompile-templates.mjs [dist folder]   (default: dist/ of this repository)
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-function listTemplates(dir) {
+function listFiles(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ejs'))
+    .filter((entry) => entry.isFile())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
     .sort();
 }
@@ -37,6 +37,7 @@ function packageVersion(file, name) {
  */
 export async function precompileTemplates({ root = ROOT, distDir = join(ROOT, 'dist') } = {}) {
   const source = await import(pathToFileURL(join(distDir, 'generators', 'core', 'output', 'template-source.js')).href);
+  const { outputPath } = await import(pathToFileURL(join(distDir, 'generators', 'core', 'output', 'files.js')).href);
   const ejs = (await import('ejs')).default;
   const ejsVersion = packageVersion(createRequire(import.meta.url).resolve('ejs'), 'ejs');
   const written = [];
@@ -44,11 +45,10 @@ export async function precompileTemplates({ root = ROOT, distDir = join(ROOT, 'd
   for (const generator of readdirSync(templatesDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
     const dir = join(templatesDir, generator);
     const entries = [];
-    for (const path of listTemplates(dir)) {
+    // The templates the renderer renders (outputPath: not a partial, which only include() renders).
+    for (const path of listFiles(dir).filter((file) => outputPath(file) !== undefined)) {
       const text = readFileSync(join(dir, path), 'utf8');
-      // A partial is rendered only through include(), and a template that includes one needs ejs's own
-      // include: both are left to ejs at run time.
-      if (basename(path).startsWith('_') && !/^__[a-z]+__/.test(basename(path))) continue;
+      // A template that includes a partial needs ejs's own include: left to ejs at run time.
       if (!source.precompilable(text)) continue;
       const fn = source.templateFunctionSource(ejs.Template, text);
       try {

@@ -108,7 +108,7 @@ interface PlannedStep {
 }
 
 /** An overlay's parts (`<overlay>/parts/<part>` with a kustomization.yaml, in the order they sort and are applied), or undefined without any. */
-function overlayParts(root: string, overlay: string): string[] | undefined {
+function partsOnDisk(root: string, overlay: string): string[] | undefined {
   const dir = join(root, overlay, 'parts');
   const parts = existsSync(dir)
     ? readdirSync(dir, { withFileTypes: true })
@@ -172,7 +172,7 @@ export function plannedChecks(root: string, env: Env = process.env): PlannedStep
         .sort()
     : [];
   // Each overlay part by part (bounded builds; the whole overlay grows with the square of its objects), or as a whole where it has no parts.
-  for (const target of overlays.flatMap((overlay) => overlayParts(root, overlay) ?? [overlay])) steps.push({ tool: 'kubectl', command: `kubectl kustomize ${target}`, args: ['kustomize', target] });
+  for (const target of overlays.flatMap((overlay) => partsOnDisk(root, overlay) ?? [overlay])) steps.push({ tool: 'kubectl', command: `kubectl kustomize ${target}`, args: ['kustomize', target] });
   return steps;
 }
 
