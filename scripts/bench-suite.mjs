@@ -39,8 +39,9 @@ export function distStaleness(root) {
 }
 
 /** CPU time (user + system, ms) of this process's waited-for descendants (Linux), else undefined. */
-function childrenCpuMs() {
+export function childrenCpuMs() {
   try {
+    // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100 per second).
     const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
     return (Number(fields[13]) + Number(fields[14])) * 10;
   } catch {

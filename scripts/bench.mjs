@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { distStaleness, formatSuite, formatSuiteComparison, measureSuite } from './bench-suite.mjs';
+import { childrenCpuMs, distStaleness, formatSuite, formatSuiteComparison, measureSuite } from './bench-suite.mjs';
 import { precompileTemplates } from './precompile-templates.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -354,17 +354,6 @@ export function findKubectl(env = process.env) {
   for (const dir of (env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, 'kubectl'))) return join(dir, 'kubectl');
   const installed = join(ROOT, '.tools', 'kubectl', 'bin', 'kubectl');
   return existsSync(installed) ? installed : undefined;
-}
-
-/** CPU time (user + system, ms) of this process's children that have been waited for (Linux), else undefined. */
-function childrenCpuMs() {
-  try {
-    // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100 per second).
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
