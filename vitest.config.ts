@@ -17,6 +17,12 @@ export default defineConfig({
     // Two workers on a 2-core machine: much of a test's time is spent waiting on bicep, kubectl and
     // child processes, so the default (one fewer than the cores) leaves a core idle.
     maxWorkers: 2,
+    // V8's mid-tier compiler (Maglev) has no size limit, unlike TurboFan (--max-optimized-bytecode-size):
+    // once ajv's compiled validator of the 1.6 MB Azure Pipelines schema (test/helpers/pipeline.ts; its
+    // functions are named validate<N>) runs hot, Maglev spends about 1.4 GB of native memory on it, which
+    // the worker keeps for the rest of the run. Every process a test spawns after that forks a 2 GB
+    // worker (tens of ms each). Those functions stay in the interpreter, baseline and TurboFan tiers.
+    execArgv: ['--maglev-filter=-validate*'],
     // yeoman-test's mock prompt stream is aborted after each run; on Node 24.22 that surfaces as an
     // unhandled ABORT_ERR although every test passed. Ignore exactly that error, nothing else.
     onUnhandledError(error) {
