@@ -10,6 +10,11 @@ import { startBicepBroker } from './bicep-broker.ts';
 import { shareTools } from './tools.ts';
 
 export default function setup(project: TestProject): () => void {
+  // The Bicep CLI is a .NET program that starts, JIT-compiles and exits in every check: without tiered
+  // PGO's instrumentation a `bicep lint` of the default tree takes about a fifth less CPU (5.6 -> 4.6 s
+  // measured), with the same diagnostics. Set before the broker and the workers start, so the shared
+  // `bicep jsonrpc` and every Bicep process a test starts inherit it; a value the caller set is kept.
+  process.env.DOTNET_TieredPGO ??= '0';
   const forgetTools = shareTools();
   const stopBroker = startBicepBroker(project);
   return () => {
