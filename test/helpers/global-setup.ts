@@ -1,7 +1,8 @@
 // vitest.config.ts's globalSetup: what the run's main process does once for every test file.
 //   - checks the external tools once (test/helpers/tools.ts) for every worker;
 //   - shares one `bicep jsonrpc` process between the workers (test/helpers/bicep-broker.ts);
-//   - removes the repositories the bin generated once for the whole run (test/helpers/engine.ts).
+//   - removes the run's caches: the repositories the bin generated once for the whole run (test/helpers/engine.ts),
+//     the compiled Bicep, snapshots and pipeline schema.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,10 @@ export default function setup(project: TestProject): () => void {
   return () => {
     stopBroker();
     forgetTools();
-    // GENERATED_CACHE of the workers, whose parent this process is.
-    rmSync(join(tmpdir(), `secure-aks-generated-run-${process.pid}`), { recursive: true, force: true });
+    // The per-run caches of the workers, whose parent this process is: GENERATED_CACHE (engine.ts) and
+    // the compiled Bicep (bicep.ts), snapshots (snapshot.ts) and pipeline schema (pipeline.ts).
+    for (const cache of ['generated', 'bicep', 'snapshot', 'ajv']) {
+      rmSync(join(tmpdir(), `secure-aks-${cache}-run-${process.pid}`), { recursive: true, force: true });
+    }
   };
 }
