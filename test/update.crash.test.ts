@@ -1,12 +1,15 @@
 // The update engine when runs are cut short or meet each other, through the real bin and real
 // processes: kill -9 at random points of a write and of a first run, an interrupted run's damage
-// named, two workload runs and two app runs at once.
+// named, two workload runs and two app runs at once. The runs that are killed or that meet each other
+// are real bin processes; the run that comes after them (which finds the damage, the stale lock or the
+// tree they left) is the compiled `main` the bin calls, in the test's process (`runCli`), as in the
+// update engine's other tests: the same run without a second of Node and Yeoman start-up each time.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, BIN, cli, tempDir } from './helpers/cli.ts';
+import { assertBuilt, BIN, runCli, tempDir } from './helpers/cli.ts';
 import { committed, contents, generate, output, SLOW } from './helpers/engine.ts';
 
 beforeAll(() => assertBuilt());
@@ -37,7 +40,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
         if (rel === '.secure-aks-journal.json' || rel === '.secure-aks.lock' || rel.endsWith('.secure-aks-tmp')) continue;
         expect([old.get(rel), clean.get(rel)], `round ${round}: ${rel} is neither the old nor the new content`).toContain(hash);
       }
-      const rerun = await cli(['--location', 'northeurope', '--allow-destructive'], repo);
+      const rerun = await runCli(['--location', 'northeurope', '--allow-destructive'], repo);
       expect(rerun.exitCode, rerun.stderr).toBe(0);
       expect(contents(repo), `round ${round}`).toEqual(clean);
     }
@@ -48,7 +51,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
     const repo = await generate();
     const before = contents(repo);
     writeFileSync(join(repo, '.secure-aks.lock'), `${JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), started: new Date().toISOString() })}\n`);
-    const rerun = await cli([], repo);
+    const rerun = await runCli([], repo);
     expect(rerun.exitCode, rerun.stderr).toBe(0);
     expect(output(rerun)).toContain('Nothing to change.');
     expect(existsSync(join(repo, '.secure-aks.lock'))).toBe(false);
@@ -67,7 +70,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
     child.kill('SIGKILL');
     await child;
     expect(existsSync(join(repo, '.yo-rc.json'))).toBe(false);
-    const rerun = await cli(['repo', '--yes'], cwd);
+    const rerun = await runCli(['repo', '--yes'], cwd);
     expect(rerun.exitCode, rerun.stderr).toBe(0);
     expect(output(rerun)).toContain('was interrupted; this run completes it');
     expect(contents(repo)).toEqual(clean);
@@ -82,7 +85,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
     writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf8')}\ngarbage\n`);
     // The temporary file it left beside a file this run does not rewrite (.editorconfig is as recorded).
     writeFileSync(join(repo, '..editorconfig.secure-aks-tmp'), 'cut sh');
-    const result = await cli([], repo);
+    const result = await runCli([], repo);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(output(result)).toContain('was interrupted; this run completes it');
     expect(output(result)).toMatch(/keep README\.md {2}\(.*it holds neither what the interrupted run found nor what it wrote, nor your last commit: check it\)/);
@@ -111,7 +114,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
       }
     }
     // Whatever happened, the tree is exactly what the generator writes for the stored answers.
-    const again = await cli([], repo);
+    const again = await runCli([], repo);
     expect(output(again)).toContain('Nothing to change.');
   });
 
