@@ -16,26 +16,32 @@ beforeAll(() => assertBuilt());
 
 describe('update engine: crashes and concurrent runs (real bin)', () => {
   it('kill -9 at random points of a write: the tree is never cut short, and the next run converges to the clean output', { timeout: SLOW }, async () => {
-    const clean = contents(await generate(['--location', 'northeurope']));
     // A seeded sequence of kill points, in write steps after the journal appears.
     let seed = 20261203;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let round = 0; round < 3; round++) {
-      const repo = await generate();
-      const old = contents(repo);
-      const child = execa(process.execPath, [BIN, '--location', 'northeurope', '--allow-destructive'], {
-        cwd: repo,
-        reject: false,
-        stdin: 'ignore',
-        env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' },
-      });
-      const journal = join(repo, '.secure-aks-journal.json');
-      const deadline = Date.now() + 60_000;
-      while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 600)));
-      child.kill('SIGKILL');
-      await child;
-      const now = contents(repo);
+    const delays = Array.from({ length: 3 }, () => Math.floor(random() * 600));
+    const [clean, repos] = await Promise.all([generate(['--location', 'northeurope']).then(contents), Promise.all(delays.map(() => generate()))]);
+    const olds = repos.map(contents);
+    // The rounds' processes run at once, each in its own copy and killed at its own point after its own
+    // journal appears; meanwhile this process only polls and waits, so that nothing delays a kill.
+    await Promise.all(
+      repos.map(async (repo, round) => {
+        const child = execa(process.execPath, [BIN, '--location', 'northeurope', '--allow-destructive'], {
+          cwd: repo,
+          reject: false,
+          stdin: 'ignore',
+          env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' },
+        });
+        const journal = join(repo, '.secure-aks-journal.json');
+        const deadline = Date.now() + 60_000;
+        while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, delays[round]));
+        child.kill('SIGKILL');
+        await child;
+      }),
+    );
+    for (const [round, repo] of repos.entries()) {
+      const [old, now] = [olds[round]!, contents(repo)];
       for (const [rel, hash] of now) {
         if (rel === '.secure-aks-journal.json' || rel === '.secure-aks.lock' || rel.endsWith('.secure-aks-tmp')) continue;
         expect([old.get(rel), clean.get(rel)], `round ${round}: ${rel} is neither the old nor the new content`).toContain(hash);
