@@ -1,43 +1,52 @@
 // The update engine when runs are cut short or meet each other, through the real bin and real
 // processes: kill -9 at random points of a write and of a first run, an interrupted run's damage
-// named, two workload runs and two app runs at once.
+// named, two workload runs and two app runs at once. The runs that are killed or that meet each other
+// are real bin processes; the run that comes after them (which finds the damage, the stale lock or the
+// tree they left) is the compiled `main` the bin calls, in the test's process (`runCli`), as in the
+// update engine's other tests: the same run without a second of Node and Yeoman start-up each time.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, BIN, cli, tempDir } from './helpers/cli.ts';
+import { assertBuilt, BIN, runCli, tempDir } from './helpers/cli.ts';
 import { committed, contents, generate, output, SLOW } from './helpers/engine.ts';
 
 beforeAll(() => assertBuilt());
 
 describe('update engine: crashes and concurrent runs (real bin)', () => {
   it('kill -9 at random points of a write: the tree is never cut short, and the next run converges to the clean output', { timeout: SLOW }, async () => {
-    const clean = contents(await generate(['--location', 'northeurope']));
     // A seeded sequence of kill points, in write steps after the journal appears.
     let seed = 20261203;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let round = 0; round < 3; round++) {
-      const repo = await generate();
-      const old = contents(repo);
-      const child = execa(process.execPath, [BIN, '--location', 'northeurope', '--allow-destructive'], {
-        cwd: repo,
-        reject: false,
-        stdin: 'ignore',
-        env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' },
-      });
-      const journal = join(repo, '.secure-aks-journal.json');
-      const deadline = Date.now() + 60_000;
-      while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 600)));
-      child.kill('SIGKILL');
-      await child;
-      const now = contents(repo);
+    const delays = Array.from({ length: 3 }, () => Math.floor(random() * 600));
+    const [clean, repos] = await Promise.all([generate(['--location', 'northeurope']).then(contents), Promise.all(delays.map(() => generate()))]);
+    const olds = repos.map(contents);
+    // The rounds' processes run at once, each in its own copy and killed at its own point after its own
+    // journal appears; meanwhile this process only polls and waits, so that nothing delays a kill.
+    await Promise.all(
+      repos.map(async (repo, round) => {
+        const child = execa(process.execPath, [BIN, '--location', 'northeurope', '--allow-destructive'], {
+          cwd: repo,
+          reject: false,
+          stdin: 'ignore',
+          env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' },
+        });
+        const journal = join(repo, '.secure-aks-journal.json');
+        const deadline = Date.now() + 60_000;
+        while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, delays[round]));
+        child.kill('SIGKILL');
+        await child;
+      }),
+    );
+    for (const [round, repo] of repos.entries()) {
+      const [old, now] = [olds[round]!, contents(repo)];
       for (const [rel, hash] of now) {
         if (rel === '.secure-aks-journal.json' || rel === '.secure-aks.lock' || rel.endsWith('.secure-aks-tmp')) continue;
         expect([old.get(rel), clean.get(rel)], `round ${round}: ${rel} is neither the old nor the new content`).toContain(hash);
       }
-      const rerun = await cli(['--location', 'northeurope', '--allow-destructive'], repo);
+      const rerun = await runCli(['--location', 'northeurope', '--allow-destructive'], repo);
       expect(rerun.exitCode, rerun.stderr).toBe(0);
       expect(contents(repo), `round ${round}`).toEqual(clean);
     }
@@ -48,7 +57,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
     const repo = await generate();
     const before = contents(repo);
     writeFileSync(join(repo, '.secure-aks.lock'), `${JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), started: new Date().toISOString() })}\n`);
-    const rerun = await cli([], repo);
+    const rerun = await runCli([], repo);
     expect(rerun.exitCode, rerun.stderr).toBe(0);
     expect(output(rerun)).toContain('Nothing to change.');
     expect(existsSync(join(repo, '.secure-aks.lock'))).toBe(false);
@@ -67,7 +76,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
     child.kill('SIGKILL');
     await child;
     expect(existsSync(join(repo, '.yo-rc.json'))).toBe(false);
-    const rerun = await cli(['repo', '--yes'], cwd);
+    const rerun = await runCli(['repo', '--yes'], cwd);
     expect(rerun.exitCode, rerun.stderr).toBe(0);
     expect(output(rerun)).toContain('was interrupted; this run completes it');
     expect(contents(repo)).toEqual(clean);
@@ -82,7 +91,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
     writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf8')}\ngarbage\n`);
     // The temporary file it left beside a file this run does not rewrite (.editorconfig is as recorded).
     writeFileSync(join(repo, '..editorconfig.secure-aks-tmp'), 'cut sh');
-    const result = await cli([], repo);
+    const result = await runCli([], repo);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(output(result)).toContain('was interrupted; this run completes it');
     expect(output(result)).toMatch(/keep README\.md {2}\(.*it holds neither what the interrupted run found nor what it wrote, nor your last commit: check it\)/);
@@ -111,7 +120,7 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
       }
     }
     // Whatever happened, the tree is exactly what the generator writes for the stored answers.
-    const again = await cli([], repo);
+    const again = await runCli([], repo);
     expect(output(again)).toContain('Nothing to change.');
   });
 
