@@ -52,10 +52,12 @@ function npmEnv(tmp: string, extra: Record<string, string> = {}): Record<string,
  * finds the tarball in its cache by integrity).
  */
 function projectLock(name: string): string {
-  const lock = readJson(join(ROOT, 'package-lock.json')) as { name: string; packages: Record<string, { name?: string; version?: string; resolved?: string; link?: boolean }> };
+  type Entry = { name?: string; version?: string; resolved?: string; integrity?: string };
+  const lock = readJson(join(ROOT, 'package-lock.json')) as { name: string; packages: Record<string, Entry> };
   lock.name = name;
   for (const [path, entry] of Object.entries(lock.packages)) {
-    if (path === '' || entry.link || entry.resolved || !entry.version) continue;
+    // Registry packages only (a version and an integrity): not links, git or file dependencies.
+    if (path === '' || entry.resolved || !entry.version || !entry.integrity) continue;
     const pkg = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
     entry.resolved = `https://registry.npmjs.org/${pkg}/-/${pkg.split('/').pop()}-${entry.version}.tgz`;
   }
