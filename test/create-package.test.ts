@@ -1,6 +1,7 @@
 // The thin `create-secure-aks` package (create-secure-aks/), which makes `npm create secure-aks` work: its
 // version is the generator's, and `npm create secure-aks@<version> my-service -- --yes` works from packed
-// tarballs of both packages, installed into a temp project as npm would install them from the registry.
+// tarballs of both packages, installed into a temp project by npm. Also what `npm pack` of the generator
+// ships, read from that same pack (one `npm pack` of the repository per run, not a second --dry-run).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -17,6 +18,7 @@ interface Manifest {
   bin?: Record<string, string>;
   files?: string[];
   dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +39,30 @@ function npmEnv(tmp: string, extra: Record<string, string> = {}): Record<string,
     env[key] = value;
   }
   return { ...env, NO_COLOR: '1', npm_config_logs_dir: join(tmp, 'npm-logs'), npm_config_update_notifier: 'false', ...extra };
+}
+
+/**
+ * The temp project's package-lock.json: the repository's own, with the temp project as its root, so npm
+ * installs the tarballs' dependencies at the versions the repository locks (and `npm ci` put in the npm
+ * cache) without reading a packument per dependency. Every locked package the tarballs do not depend on
+ * (the repository's devDependencies) is extraneous to the temp project and npm prunes it, so a runtime
+ * import missing from the generator's `dependencies` still fails. The repository's lockfile has no
+ * `resolved` (omit-lockfile-registry-resolved): npm would read each package's packument to find its
+ * tarball, so each gets its registry address (npm maps registry.npmjs.org to the configured registry, and
+ * finds the tarball in its cache by integrity).
+ */
+function projectLock(name: string): string {
+  type Entry = { name?: string; version?: string; resolved?: string; integrity?: string };
+  const lock = readJson(join(ROOT, 'package-lock.json')) as { name: string; packages: Record<string, Entry> };
+  lock.name = name;
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    // Registry packages only (a version and an integrity): not links, git or file dependencies.
+    if (path === '' || entry.resolved || !entry.version || !entry.integrity) continue;
+    const pkg = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    entry.resolved = `https://registry.npmjs.org/${pkg}/-/${pkg.split('/').pop()}-${entry.version}.tgz`;
+  }
+  lock.packages[''] = { name };
+  return `${JSON.stringify(lock, null, 2)}\n`;
 }
 
 describe('create-secure-aks/package.json', () => {
@@ -71,6 +97,7 @@ describe('create-secure-aks/package.json', () => {
 describe('npm create secure-aks, from packed tarballs', () => {
   let tmp = '';
   let project = '';
+  let generatorTarballFiles: string[] = [];
   let createTarballFiles: string[] = [];
 
   async function pack(cwd: string): Promise<{ filename: string; files: string[] }> {
@@ -93,10 +120,13 @@ describe('npm create secure-aks, from packed tarballs', () => {
     mkdirSync(join(tmp, 'packs'));
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'create-secure-aks-try', private: true }, null, 2)}\n`);
+    writeFileSync(join(project, 'package-lock.json'), projectLock('create-secure-aks-try'));
     // The two packs at once: each is mostly npm's start-up.
     const [generatorTarball, createTarball] = await Promise.all([pack(ROOT), pack(CREATE)]);
+    generatorTarballFiles = generatorTarball.files;
     createTarballFiles = createTarball.files;
-    // The generator's own dependencies come from the npm cache, or the registry when the cache lacks them.
+    // The generator's own dependencies at the locked versions, from the npm cache (the registry only for
+    // a tarball the cache lacks).
     await execa(
       'npm',
       ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', generatorTarball.filename, createTarball.filename],
@@ -108,11 +138,35 @@ describe('npm create secure-aks, from packed tarballs', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
+  it('npm pack of the generator contains the compiled generators, templates and schema, and nothing from test/ or create-secure-aks/', () => {
+    const files = generatorTarballFiles;
+    expect(files).toContain('dist/generators/app/index.js');
+    expect(files).toContain('dist/generators/core/run/cli.js');
+    expect(files).toContain('bin/create-secure-aks.js');
+    expect(files).toContain('answers.schema.json');
+    expect(files).toContain('templates/app/README.md.ejs');
+    // The templates compiled ahead of time (scripts/precompile-templates.mjs), beside their source.
+    expect(files).toContain('dist/templates/app.js');
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('generators/') || f.endsWith('.ts'))).toEqual([]);
+    // The thin create-secure-aks package is published on its own (its tarball: the next test).
+    expect(files.filter((f) => f.startsWith('create-secure-aks/'))).toEqual([]);
+  });
+
   it('packs only index.js, package.json and README.md, and installs beside the generator tarball', () => {
     expect(createTarballFiles).toEqual(['README.md', 'index.js', 'package.json']);
     // create-secure-aks's exact dependency is met by the packed generator, not by a copy of its own.
     expect(existsSync(join(project, 'node_modules', 'create-secure-aks', 'node_modules'))).toBe(false);
     expect((readJson(join(project, 'node_modules', 'generator-secure-aks', 'package.json')) as Manifest).version).toBe(generator.version);
+  });
+
+  it("installs the generator's dependencies at the versions package-lock.json locks, and none of its devDependencies", () => {
+    const locked = (readJson(join(ROOT, 'package-lock.json')) as { packages: Record<string, { version?: string; dev?: boolean }> }).packages;
+    for (const name of Object.keys(generator.dependencies!)) {
+      expect((readJson(join(project, 'node_modules', name, 'package.json')) as Manifest).version, name).toBe(locked[`node_modules/${name}`]?.version);
+    }
+    const devOnly = Object.keys(generator.devDependencies!).filter((name) => locked[`node_modules/${name}`]?.dev);
+    expect(devOnly).toContain('vitest');
+    expect(devOnly.filter((name) => existsSync(join(project, 'node_modules', name)))).toEqual([]);
   });
 
   it('ships the templates compiled ahead of time, each compiled from the template text it ships beside (no compiling at run time)', async () => {

@@ -50,6 +50,34 @@ async function run(file: string, args: string[], options: { cwd?: string; env?: 
   }
 }
 
+/**
+ * bash -c RUN_EACH run  N1 VAR=value... M1 command arg...  N2 ...: runs each command in turn with only
+ * those N variables (env -i) and prints its exit code, stdout and stderr, NUL-separated: one process
+ * from this (large) worker for several runs of a script.
+ */
+const RUN_EACH = String.raw`out=$(mktemp -d)
+while (($#)); do
+  vars=("@{@:2:$1}"); shift $(($1 + 1))
+  command=("@{@:2:$1}"); shift $(($1 + 1))
+  env -i "@{vars[@]}" "@{command[@]}" > "$out/stdout" 2> "$out/stderr"
+  code=$?
+  IFS= read -r -d '' stdout < "$out/stdout"; IFS= read -r -d '' stderr < "$out/stderr"
+  printf '%s\0%s\0%s\0' "$code" "$stdout" "$stderr"
+done
+rm -r "$out"`.replaceAll('@{', '${');
+
+/** run() of each (file, args, env), in cwd, from one process: the same results, in order. */
+async function runEach(runs: { file: string; args: string[]; env: NodeJS.ProcessEnv }[], cwd: string): Promise<Run[]> {
+  const argv = runs.flatMap(({ file, args, env }) => {
+    const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    return [String(vars.length), ...vars, String(args.length + 1), file, ...args];
+  });
+  const all = await run(BASH, ['-c', RUN_EACH, 'run', ...argv], { cwd });
+  if (all.code !== 0 || all.stderr) throw new Error(`runEach: ${all.code} ${all.stderr}`);
+  const fields = all.stdout.split('\0');
+  return runs.map((_, i) => ({ code: Number(fields[3 * i]), stdout: fields[3 * i + 1]!, stderr: fields[3 * i + 2]! }));
+}
+
 /** A folder whose only commands are links to these system tools (so `az` is certainly absent). */
 function binWith(tools: string[]): string {
   const bin = mkdtempSync(join(root, 'bin-'));
@@ -63,6 +91,8 @@ function binWith(tools: string[]): string {
 
 const BASH = existsSync('/usr/bin/bash') ? '/usr/bin/bash' : '/bin/bash';
 const TOOLS = ['cat', 'mktemp', 'rm', 'tr'];
+/** bash -c PARSE_EACH parse script...: for each script, its path, the exit code of bash -n and its stderr, NUL-separated. */
+const PARSE_EACH = 'for s; do err=$("$BASH" -n "$s" 2>&1 > /dev/null); printf "%s\\0%s\\0%s\\0" "$s" "$?" "$err"; done';
 
 describe.each(Object.keys(CASES))('scripts/*.sh (%s)', (key) => {
   it.skipIf(!shellcheckPath)('every script passes shellcheck', async () => {
@@ -77,8 +107,12 @@ describe.each(Object.keys(CASES))('scripts/*.sh (%s)', (key) => {
   it('every script parses with bash -n and starts with a bash shebang and set -euo pipefail', async () => {
     const { rendered, dir } = trees[key]!;
     const scripts = [...rendered.files.keys()].filter((p) => /^scripts\/[^/]+\.sh$/.test(p));
-    const results = await Promise.all(scripts.map((s) => run(BASH, ['-n', s], { cwd: dir })));
-    results.forEach((r, i) => expect(r, scripts[i]).toMatchObject({ code: 0, stderr: '' }));
+    // One bash from this (large) worker runs bash -n on each script, instead of a process per script.
+    const parsed = await run(BASH, ['-c', PARSE_EACH, 'parse', ...scripts], { cwd: dir });
+    expect(parsed).toMatchObject({ code: 0, stderr: '' });
+    const fields = parsed.stdout.split('\0');
+    const results = scripts.map((_, i) => ({ script: fields[3 * i], code: Number(fields[3 * i + 1]), stderr: fields[3 * i + 2] }));
+    results.forEach((r, i) => expect(r, scripts[i]).toEqual({ script: scripts[i], code: 0, stderr: '' }));
     const bootstrap = rendered.files.get('scripts/bootstrap-devops.sh')!;
     expect(bootstrap.startsWith('#!/usr/bin/env bash\n')).toBe(true);
     expect(bootstrap).toMatch(/^set -euo pipefail$/m);
@@ -98,15 +132,25 @@ describe.each(Object.keys(CASES))('scripts/*.sh (%s)', (key) => {
     const { dir } = trees[key]!;
     const script = 'scripts/bootstrap-devops.sh';
     const noAz = { PATH: binWith(TOOLS) };
-    expect(await run(BASH, [script, '--bogus'], { cwd: dir, env: noAz })).toMatchObject({ code: 1, stderr: expect.stringMatching(/unknown argument: --bogus/) });
-    expect(await run(BASH, [script, '--project'], { cwd: dir, env: noAz })).toMatchObject({ code: 1, stderr: expect.stringMatching(/--project needs a value/) });
-    expect(await run(BASH, [script, '--service-connection', "x' || true"], { cwd: dir, env: noAz })).toMatchObject({ code: 1, stderr: expect.stringMatching(/not a service connection name/) });
-    expect(await run(BASH, [script], { cwd: dir, env: noAz })).toMatchObject({ code: 1, stderr: expect.stringMatching(/Azure CLI \(az\) is not installed/) });
-
     const noExtension = fakeAz({ devopsExtension: false });
-    expect(await run(BASH, [script], { cwd: dir, env: noExtension.env })).toMatchObject({ code: 1, stderr: expect.stringMatching(/az extension add --name azure-devops/) });
     const signedOut = fakeAz({ signedIn: false });
-    expect(await run(BASH, [script], { cwd: dir, env: signedOut.env })).toMatchObject({ code: 1, stderr: expect.stringMatching(/run az login/) });
+    const [bogus, noValue, badName, missingAz, missingExtension, notSignedIn] = await runEach(
+      [
+        { file: BASH, args: [script, '--bogus'], env: noAz },
+        { file: BASH, args: [script, '--project'], env: noAz },
+        { file: BASH, args: [script, '--service-connection', "x' || true"], env: noAz },
+        { file: BASH, args: [script], env: noAz },
+        { file: BASH, args: [script], env: noExtension.env },
+        { file: BASH, args: [script], env: signedOut.env },
+      ],
+      dir,
+    );
+    expect(bogus).toMatchObject({ code: 1, stderr: expect.stringMatching(/unknown argument: --bogus/) });
+    expect(noValue).toMatchObject({ code: 1, stderr: expect.stringMatching(/--project needs a value/) });
+    expect(badName).toMatchObject({ code: 1, stderr: expect.stringMatching(/not a service connection name/) });
+    expect(missingAz).toMatchObject({ code: 1, stderr: expect.stringMatching(/Azure CLI \(az\) is not installed/) });
+    expect(missingExtension).toMatchObject({ code: 1, stderr: expect.stringMatching(/az extension add --name azure-devops/) });
+    expect(notSignedIn).toMatchObject({ code: 1, stderr: expect.stringMatching(/run az login/) });
   });
 });
 
@@ -126,72 +170,92 @@ const ISSUER = 'https://login.microsoftonline.com/99999999-8888-7777-6666-555555
 const SUBJECT = '/eid1/c/pub/t/abc/a/def/sc/0f0f0f0f/e0e0e0e0';
 const SUBSCRIPTION_NAME = 'Pay "as" you go \\ test';
 
-/** Bash source; `@{` stands for `${`, which a template literal would interpolate. */
+/**
+ * Bash source; `@{` stands for `${`, which a template literal would interpolate. Builtins only, except
+ * cp and basename where a file is given or named: no command substitution (each is a fork of bash),
+ * since the scripts call az ~20 times per run and five runs of bootstrap-devops.sh spent most of their
+ * time in the stand-in.
+ */
 const FAKE_AZ = String.raw`#!BASH
 set -u
 state=$FAKE_AZ_STATE
 args=("$@")
-n=$(( $(wc -l < "$FAKE_AZ_LOG") + 1 ))
-(IFS=$'\x1f'; printf '%s\n' "@{args[*]}") >> "$FAKE_AZ_LOG"
+mapfile -t logged < "$FAKE_AZ_LOG"
+n=$(( @{#logged[@]} + 1 ))
+printf -v line '%s\x1f' "$@"
+printf '%s\n' "@{line%$'\x1f'}" >> "$FAKE_AZ_LOG"
+# opt FLAG: the value after FLAG, in OPT (status 1 when FLAG is absent).
 opt() {
   local i
   for ((i = 0; i < @{#args[@]}; i++)); do
-    if [[ @{args[i]} == "$1" ]]; then printf '%s' "@{args[i + 1]}"; return 0; fi
+    if [[ @{args[i]} == "$1" ]]; then OPT=@{args[i + 1]}; return 0; fi
   done
+  OPT=''
   return 1
 }
 for flag in --in-file --service-endpoint-configuration; do
-  if file=$(opt "$flag"); then cp "$file" "$state/files/$n-@{flag#--}.json"; fi
+  if opt "$flag"; then cp "$OPT" "$state/files/$n-@{flag#--}.json"; fi
 done
 words=''
 for a in "$@"; do [[ $a == -* ]] && break; words+="@{words:+ }$a"; done
-query=$(opt --query || true)
+opt --query || true
+query=$OPT
 fail() { echo "$1" >&2; exit "@{2:-1}"; }
-json_field() { local re="\"$1\": \"([^\"]*)\""; [[ $(< "$2") =~ $re ]] && printf '%s' "@{BASH_REMATCH[1]}"; }
+# file FILE: FILE's text, in TEXT.
+file() { TEXT=''; [[ -r $1 ]] || fail "fake az: no file $1"; IFS= read -r -d '' TEXT < "$1" || true; }
+cat_() { file "$1"; printf '%s' "$TEXT"; }
+# json_field NAME FILE: the string field NAME of the JSON in FILE, in FIELD.
+json_field() { local re="\"$1\": \"([^\"]*)\""; file "$2"; FIELD=''; [[ $TEXT =~ $re ]] && FIELD=@{BASH_REMATCH[1]}; }
 case $words in
   'extension show') [[ -e $state/no-devops-extension ]] && fail 'extension not installed'; echo '{}' ;;
   'account show')
     [[ -e $state/signed-out ]] && fail 'Please run az login'
-    case $query in id) echo "$FAKE_AZ_SUBSCRIPTION" ;; name) cat "$state/subscription-name.json" ;; *) echo '{}' ;; esac ;;
+    case $query in id) echo "$FAKE_AZ_SUBSCRIPTION" ;; name) cat_ "$state/subscription-name.json" ;; *) echo '{}' ;; esac ;;
   'identity show') case $query in clientId) echo "$FAKE_AZ_CLIENT" ;; tenantId) echo "$FAKE_AZ_TENANT" ;; *) fail "query $query" ;; esac ;;
-  'devops project show') case $query in id) echo "$FAKE_AZ_PROJECT" ;; name) cat "$state/project-name.json" ;; *) fail "query $query" ;; esac ;;
+  'devops project show') case $query in id) echo "$FAKE_AZ_PROJECT" ;; name) cat_ "$state/project-name.json" ;; *) fail "query $query" ;; esac ;;
   'devops service-endpoint list') if [[ -e $state/endpoint ]]; then echo "$FAKE_AZ_ENDPOINT"; else echo; fi ;;
   'devops service-endpoint create')
-    config=$(opt --service-endpoint-configuration)
-    echo "$(json_field scheme "$config") $(json_field serviceprincipalid "$config")" > "$state/endpoint"
+    opt --service-endpoint-configuration; config=$OPT
+    json_field scheme "$config"; scheme=$FIELD
+    json_field serviceprincipalid "$config"
+    echo "$scheme $FIELD" > "$state/endpoint"
     echo "$FAKE_AZ_ENDPOINT" ;;
   'devops service-endpoint show')
     case $query in
-      join*) cat "$state/endpoint" ;;
+      join*) cat_ "$state/endpoint" ;;
       *workloadIdentityFederationIssuer) echo "$FAKE_AZ_ISSUER" ;;
-      *workloadIdentityFederationSubject) cat "$state/subject" ;;
+      *workloadIdentityFederationSubject) cat_ "$state/subject" ;;
       *) fail "query $query" ;;
     esac ;;
   'identity federated-credential list')
     re="issuer=='([^']*)' && subject=='([^']*)'"
     [[ $query =~ $re ]] || fail "query $query"
+    want=@{BASH_REMATCH[1]}$'\n'@{BASH_REMATCH[2]}$'\n'
     for f in "$state"/fic/*; do
-      [[ -e $f && $(< "$f") == "@{BASH_REMATCH[1]}"$'\n'"@{BASH_REMATCH[2]}"$'\n'* ]] && { basename "$f"; exit 0; }
+      [[ -e $f ]] || continue
+      file "$f"
+      [[ $TEXT == "$want"* ]] && { echo "@{f##*/}"; exit 0; }
     done
     echo ;;
-  'identity federated-credential show') [[ -e $state/fic/$(opt --name) ]] || fail 'not found' 3; echo '{}' ;;
+  'identity federated-credential show') opt --name; [[ -e $state/fic/$OPT ]] || fail 'not found' 3; echo '{}' ;;
   'identity federated-credential create' | 'identity federated-credential update')
-    printf '%s\n%s\n%s\n' "$(opt --issuer)" "$(opt --subject)" "$(opt --audiences)" > "$state/fic/$(opt --name)" ;;
+    opt --issuer; issuer=$OPT; opt --subject; subject=$OPT; opt --audiences; audiences=$OPT; opt --name
+    printf '%s\n%s\n%s\n' "$issuer" "$subject" "$audiences" > "$state/fic/$OPT" ;;
   'devops invoke')
-    resource=$(opt --resource); method=$(opt --http-method)
+    opt --resource; resource=$OPT; opt --http-method; method=$OPT
     case "$resource $method" in
-      'environments GET') name=$(opt --query-parameters); [[ -e $state/env/@{name#name=} ]] && echo 1 || echo 0 ;;
-      'environments POST') touch "$state/env/$(json_field name "$(opt --in-file)")" ;;
+      'environments GET') opt --query-parameters; [[ -e $state/env/@{OPT#name=} ]] && echo 1 || echo 0 ;;
+      'environments POST') opt --in-file; json_field name "$OPT"; : > "$state/env/$FIELD" ;;
       'elasticpools POST')
         for ((i = 0; i < @{#args[@]}; i++)); do
           [[ @{args[i]} == --query-parameters ]] || continue
           for ((j = i + 1; j < @{#args[@]}; j++)); do [[ @{args[j]} == --* ]] && break; echo "@{args[j]}"; done
         done > "$state/elastic-pool.query"
-        cp "$(opt --in-file)" "$state/elastic-pool.json"; touch "$state/queue" ;;
+        opt --in-file; cp "$OPT" "$state/elastic-pool.json"; : > "$state/queue" ;;
       *) fail "invoke $resource $method" ;;
     esac ;;
   'pipelines queue list') if [[ -e $state/queue ]]; then echo 7; else echo; fi ;;
-  'vmss show') echo "/subscriptions/$FAKE_AZ_SUBSCRIPTION/resourceGroups/$(opt --resource-group)/providers/Microsoft.Compute/virtualMachineScaleSets/$(opt --name)" ;;
+  'vmss show') opt --resource-group; group=$OPT; opt --name; echo "/subscriptions/$FAKE_AZ_SUBSCRIPTION/resourceGroups/$group/providers/Microsoft.Compute/virtualMachineScaleSets/$OPT" ;;
   *) fail "fake az: unexpected call: $*" 99 ;;
 esac
 `;
@@ -214,7 +278,7 @@ function fakeAz(options: FakeOptions = {}) {
   writeFileSync(join(state, 'subject'), `${SUBJECT}\n`);
   writeFileSync(join(state, 'subscription-name.json'), `${JSON.stringify(SUBSCRIPTION_NAME)}\n`);
   writeFileSync(join(state, 'project-name.json'), '"Line of Business"\n');
-  const bin = binWith([...TOOLS, 'wc', 'cp', 'touch', 'basename']);
+  const bin = binWith([...TOOLS, 'cp']);
   writeFileSync(join(bin, 'az'), FAKE_AZ.replace('#!BASH', `#!${BASH}`).replaceAll('@{', '${'));
   chmodSync(join(bin, 'az'), 0o755);
   const log = join(state, 'calls.log');
