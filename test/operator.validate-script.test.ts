@@ -107,7 +107,9 @@ async function validate(root: string, args: string[], env: Record<string, string
 /** Progress lines without their timings, for comparing the script with --validate. */
 const withoutTimes = (lines: string[]) => lines.map((line) => line.replace(/ \(\d+\.\d s\)$/, ''));
 
-describe('scripts/validate.sh', () => {
+// At once: each test has its own stand-ins, logs and homes, and changes no tree it shares (the tests that
+// change one write their own); the real Bicep CLI's seconds overlap the others' waits.
+describe.concurrent('scripts/validate.sh', () => {
   it.skipIf(!shellcheckPath)('is shellcheck-clean (style), parses with bash -n and is emitted executable for every repository', async () => {
     const script = join(tree, PATHS.validateScript);
     expect(readFileSync(script, 'utf8')).toMatch(/^#!\/usr\/bin\/env bash\n[\s\S]*^set -euo pipefail$/m);
