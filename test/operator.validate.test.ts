@@ -131,12 +131,13 @@ describe.concurrent('validateOutput', () => {
 
   it('tells a check that timed out (slow: not verified) from one that found an error (invalid)', async () => {
     const dir = empty();
-    const sleepy = standIn(0, '', 'kubectl', 5);
-    // 3 s: plenty for the instant stand-ins on a busy machine, well short of the sleeping one's 5 s. The
-    // second run, where an error found elsewhere decides, runs at the same time (both mostly wait).
+    const sleepy = standIn(0, '', 'kubectl', 60);
+    // The sleeping stand-in is stopped at the limit (it never sleeps its minute out): 5 s, plenty for the
+    // instant stand-ins on a busy machine, is what each run takes. The second run, where an error found
+    // elsewhere decides, runs at the same time (both mostly wait).
     const [slow, both] = await Promise.all([
-      validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0), KUBECTL_PATH: sleepy } }),
-      validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(1, 'infra/main.bicep(1,1) : Error BCP007: broken'), KUBECTL_PATH: sleepy } }),
+      validateOutput(root, { timeout: 5000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0), KUBECTL_PATH: sleepy } }),
+      validateOutput(root, { timeout: 5000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(1, 'infra/main.bicep(1,1) : Error BCP007: broken'), KUBECTL_PATH: sleepy } }),
     ]);
     expect(slow.steps.map((s) => [s.command, s.status])).toEqual([
       ['bicep lint infra/main.bicep', 'passed'],
@@ -147,8 +148,8 @@ describe.concurrent('validateOutput', () => {
     expect(slow.verdict).toBe('slow');
     expect(slow.ok).toBe(false);
     const text = formatReport(slow);
-    expect(text).toMatch(/slow {5}kubectl kustomize k8s\/overlays\/dev\/parts\/platform \(did not finish within 3 s\)/);
-    expect(text).toMatch(/Not verified: kubectl kustomize k8s\/overlays\/dev\/parts\/platform[\s\S]* did not finish within 3 s\. That is not an error found in the files/);
+    expect(text).toMatch(/slow {5}kubectl kustomize k8s\/overlays\/dev\/parts\/platform \(did not finish within 5 s\)/);
+    expect(text).toMatch(/Not verified: kubectl kustomize k8s\/overlays\/dev\/parts\/platform[\s\S]* did not finish within 5 s\. That is not an error found in the files/);
     expect(text).toMatch(/run bash scripts\/validate\.sh \(no time limit\) or set SECURE_AKS_VALIDATE_TIMEOUT to more seconds \(exit code 3\)/);
     expect(text).not.toMatch(/Validation failed/);
     // An error found elsewhere decides: the output is invalid, and the slow check is still named.
