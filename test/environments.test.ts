@@ -3,9 +3,10 @@
 // what they produce: every entry point builds and lints, every parameter file builds, every overlay
 // renders and validates with its own environment's values, the pipeline is schema-valid and deploys
 // the environments in order on their own pools and service connections, promoting the digests that
-// passed the one below, and no environment's deployment touches another's resource group.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// passed the one below, and no environment's deployment touches another's resource group. (The Bicep
+// CLI's own checks of two environments, as --validate and scripts/validate.sh run them, are in
+// operator.validate-script.test.ts.)
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { everyEnvironment, productionLike, storedAnswers } from '../generators/core/answers/environments.ts';
@@ -14,8 +15,7 @@ import { resolveAnswers } from '../generators/core/answers/resolve.ts';
 import { formatProblem } from '../generators/core/support/problems.ts';
 import type { Context } from '../generators/core/plan/context.ts';
 import { destructiveChanges } from '../generators/core/run/update-run.ts';
-import { plannedChecks } from '../generators/core/output/validate.ts';
-import { bicepCli, bicepRpc, closeBicep, SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
+import { bicepRpc, closeBicep } from './helpers/bicep.ts';
 import { renderRepository, repositoryFiles, runEnvironment, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { kustomize, validateObject, yamllint, type K8sObject } from './helpers/k8s.ts';
 import { expandPipeline, pipelineJobs, validatePipelineTree, type PipelineJob } from './helpers/pipeline.ts';
@@ -199,24 +199,9 @@ describe.skipIf(!bicepPath || !kubectlPath)('repositories of one, two and three 
     }
   }, 300_000);
 
-  test('the Bicep CLI itself: the Bicep checks of --validate and scripts/validate.sh, one process each for every environment, without a diagnostic', async () => {
-    const { dir } = built.two!;
-    const checks = plannedChecks(dir, SAMPLE_DEPLOY_ENV).filter((check) => check.tool === 'bicep');
-    expect(checks.map((check) => check.command)).toEqual(["bicep lint --pattern 'infra/*.bicep'", "bicep build-params --pattern 'infra/*.bicepparam'"]);
-    const outdir = mkdtempSync(join(tmpdir(), 'secure-aks-params-'));
-    try {
-      for (const check of checks) {
-        const args = [...check.args, ...(check.outdir ? ['--outdir', outdir] : [])];
-        const result = await bicepCli(args, dir, SAMPLE_DEPLOY_ENV);
-        expect(result.exitCode, `bicep ${args.join(' ')}\n${result.stderr}`).toBe(0);
-        expect(result.stderr.trim(), `bicep ${args.join(' ')}`).toBe('');
-      }
-      // Both parameter files were built, into the folder given.
-      expect(readdirSync(outdir).sort()).toEqual(['dev.json', 'prod.json']);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
-  }, 300_000);
+  // The Bicep CLI itself (the Bicep checks of --validate and scripts/validate.sh, one process each for
+  // every environment, without a diagnostic) runs on a repository of two environments in
+  // operator.validate-script.test.ts, through scripts/validate.sh with the real bicep and kubectl.
 
   test.each(Object.keys(CASES))('%s: Bicep predicts every environment without a diagnostic, inside its own resource group', (label) => {
     for (const { ctx, snapshot, rendered } of built[label]!.environments) {

@@ -1,10 +1,11 @@
 // scripts/validate.sh, the generated repository's offline checks for its owners' CI, run for real with
 // bash: shellcheck-clean; the same checks, in the same words, as create-secure-aks --validate (compared
-// line by line on a repository with two environments), each Bicep check one Bicep process for all its
-// files, writing nothing into the repository; a pass with the real bicep and kubectl; the
-// tool's own error and exit 1 when a check fails; exit 3 (slow, not invalid) when a check outlives
-// --timeout; exit 2 for a missing tool or a bad argument; the az bicep fallback; parameter files
-// built only when the variables they read are set.
+// line by line on repositories of one and two environments), each Bicep check one Bicep process for all
+// its files, writing nothing into the repository; a pass with the real bicep and kubectl on two
+// environments, every Bicep check of --validate and the script without a diagnostic (the one-environment
+// repository passes them in operator.validate.test.ts); the tool's own error and exit 1 when a check
+// fails; exit 3 (slow, not invalid) when a check outlives --timeout; exit 2 for a missing tool or a bad
+// argument; the az bicep fallback; parameter files built only when the variables they read are set.
 import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATHS } from '../generators/core/plan/contracts.ts';
-import { formatStep, validateOutput } from '../generators/core/output/validate.ts';
+import { formatStep, plannedChecks, validateOutput } from '../generators/core/output/validate.ts';
 import { SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
 import { renderRepository, writeTree, type Rendered } from './helpers/generate.ts';
 import { toolOrSkip } from './helpers/tools.ts';
@@ -61,11 +62,30 @@ function binWith(standIns: Record<string, string> = {}): string {
 /** A stand-in that appends its arguments to $STANDIN_LOG, then runs `then` (default: exit 0). */
 const recording = (then = 'exit 0') => `printf '%s %s\\n' "$(basename "$0")" "$*" >>"$STANDIN_LOG"\n${then}`;
 
+/**
+ * The real tool at `path`, its call recorded as a stand-in's is: it runs with the same arguments and
+ * output, and its exit code, everything it printed and the files it wrote into an --outdir (its last
+ * argument) are appended to $STANDIN_LOG.real (the script shows a tool's output only when it fails).
+ */
+const throughReal = (path: string) =>
+  recording(
+    [
+      `status=0; "${path}" "$@" >"$STANDIN_LOG.out" 2>&1 || status=$?`,
+      'written=()',
+      `if [[ "$*" == *' --outdir '* ]]; then written=("\${@: -1}"/*); written=("\${written[@]##*/}"); fi`,
+      `{ printf '%s: exit %s, wrote [%s]\\n' "$*" "$status" "\${written[*]}"; cat "$STANDIN_LOG.out"; } >>"$STANDIN_LOG.real"`,
+      'cat "$STANDIN_LOG.out" >&2',
+      'exit "$status"',
+    ].join('\n'),
+  );
+
 interface Run {
   code: number;
   stdout: string;
   stderr: string;
   calls: string[];
+  /** What the real tools behind throughReal printed, call by call. */
+  real: string;
 }
 
 async function validate(root: string, args: string[], env: Record<string, string>): Promise<Run> {
@@ -80,13 +100,16 @@ async function validate(root: string, args: string[], env: Record<string, string
     const e = error as { code: number; stdout: string; stderr: string };
     result = { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
   }
-  return { ...result, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  const real = existsSync(`${log}.real`) ? readFileSync(`${log}.real`, 'utf8') : '';
+  return { ...result, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean), real };
 }
 
 /** Progress lines without their timings, for comparing the script with --validate. */
 const withoutTimes = (lines: string[]) => lines.map((line) => line.replace(/ \(\d+\.\d s\)$/, ''));
 
-describe('scripts/validate.sh', () => {
+// At once: each test has its own stand-ins, logs and homes, and changes no tree it shares (the tests that
+// change one write their own); the real Bicep CLI's seconds overlap the others' waits.
+describe.concurrent('scripts/validate.sh', () => {
   it.skipIf(!shellcheckPath)('is shellcheck-clean (style), parses with bash -n and is emitted executable for every repository', async () => {
     const script = join(tree, PATHS.validateScript);
     expect(readFileSync(script, 'utf8')).toMatch(/^#!\/usr\/bin\/env bash\n[\s\S]*^set -euo pipefail$/m);
@@ -109,7 +132,9 @@ describe('scripts/validate.sh', () => {
     }
   });
 
-  it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment, one Bicep process per Bicep check', async () => {
+  // The Bicep CLI itself on two environments (5-6 s a process on an idle 2-core machine): the run with
+  // every variable set goes through the real bicep and kubectl, the others through stand-ins.
+  it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment, one Bicep process per Bicep check; with the real bicep and kubectl, each passes without a diagnostic', { timeout: 300_000 }, async () => {
     // Two environments: an entry point, a parameter file and an overlay (in parts) each.
     const two = await renderRepository({ environments: ['dev', 'prod'] } as never);
     const root = writeTree(two.files, 'secure-aks-validate-sh-');
@@ -136,10 +161,12 @@ describe('scripts/validate.sh', () => {
     expect(skipped.calls).toEqual(['bicep lint --pattern infra/*.bicep', 'kubectl kustomize k8s/overlays/dev/parts/platform', 'kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'kubectl kustomize k8s/overlays/prod/parts/platform', 'kubectl kustomize k8s/overlays/prod/parts/workloads-01']);
     expect(skipped.stdout).toMatch(/^validate: 5 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
 
-    // Every variable set: one more Bicep process, for both parameter files, writing into a temporary folder.
+    // Every variable set: one more Bicep process, for both parameter files, writing into a temporary
+    // folder. The real tools (through BICEP_PATH and KUBECTL_PATH), where they are installed.
     const all = { PATH: bin, ...SAMPLE_DEPLOY_ENV } as Record<string, string>;
-    const built = await validate(root, [], all);
-    expect(built.code, built.stderr).toBe(0);
+    const real = bicepPath && kubectlPath ? binWith({ bicep: throughReal(bicepPath), kubectl: recording(`exec "${kubectlPath}" "$@"`) }) : undefined;
+    const built = await validate(root, [], real ? { ...all, PATH: binWith(), BICEP_PATH: join(real, 'bicep'), KUBECTL_PATH: join(real, 'kubectl') } : all);
+    expect(built.code, `${built.stdout}\n${built.stderr}\n${built.real}`).toBe(0);
     expect(progress(built)).toEqual(reported((await report(all)).steps));
     expect(progress(built)).toEqual([
       "  [1/6] passed   bicep lint --pattern 'infra/*.bicep'",
@@ -161,6 +188,15 @@ describe('scripts/validate.sh', () => {
     expect(outdir.startsWith(root)).toBe(false);
     expect(existsSync(outdir)).toBe(false); // removed on exit
     expect(built.stdout).toMatch(/^validate: 6 passed, 0 skipped, 0 found an error, 0 did not finish$/m);
+    // The Bicep checks are those --validate plans, with its arguments; the real Bicep CLI ran each once
+    // for both environments, without a diagnostic, and built both parameter files into the folder given
+    // (the script's temporary folder, where `output` is its own record of the tool's output).
+    const checks = plannedChecks(root, SAMPLE_DEPLOY_ENV).filter((check) => check.tool === 'bicep');
+    expect(checks.map((check) => check.command)).toEqual(["bicep lint --pattern 'infra/*.bicep'", "bicep build-params --pattern 'infra/*.bicepparam'"]);
+    expect(built.calls.slice(0, 2)).toEqual(checks.map((check) => ['bicep', ...check.args, ...(check.outdir ? ['--outdir', outdir] : [])].join(' ')));
+    if (real) {
+      expect(built.real.split('\n')).toEqual(['lint --pattern infra/*.bicep: exit 0, wrote []', `build-params --pattern infra/*.bicepparam --outdir ${outdir}: exit 0, wrote [dev.json output prod.json]`, '']);
+    }
 
     // Through az bicep, which takes one file at a time: the same checks, a process per file.
     const az = await validate(root, [], { ...all, PATH: binWith({ az: recording(), kubectl: recording() }) });
@@ -184,18 +220,23 @@ describe('scripts/validate.sh', () => {
     expect(whole.calls.filter((call) => call.startsWith('kubectl'))).toEqual(['kubectl kustomize k8s/overlays/dev/parts/platform', 'kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'kubectl kustomize k8s/overlays/prod']);
   });
 
-  // One Bicep CLI process (5-6 s on an idle 2-core machine, far more beside the rest of the suite):
-  // bicep lint. build-params would be a second: its command line is checked with a stand-in below.
-  it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl', { timeout: 300_000 }, async () => {
-    const bin = binWith();
-    const result = await validate(tree, [], { PATH: bin, BICEP_PATH: bicepPath!, KUBECTL_PATH: kubectlPath! });
+  // The real bicep and kubectl pass these checks of this repository in operator.validate.test.ts (through
+  // --validate's validateOutput, the same commands) and the two-environment ones above through this
+  // script: here, stand-ins that pass, for the words of a one-environment repository's checks.
+  it('passes a one-environment repository, printing the checks of create-secure-aks --validate in its words: a file, not a pattern', async () => {
+    const bin = binWith({ bicep: recording(), kubectl: recording() });
+    const result = await validate(tree, [], { PATH: bin });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    expect(withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)))).toEqual([
+    const lines = withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)));
+    expect(lines).toEqual([
       '  [1/4] passed   bicep lint infra/main.bicep',
       '  [2/4] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
       '  [3/4] passed   kubectl kustomize k8s/overlays/dev/parts/platform',
       '  [4/4] passed   kubectl kustomize k8s/overlays/dev/parts/workloads-01',
     ]);
+    const { steps } = await validateOutput(tree, { env: { PATH: bin, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
+    expect(lines).toEqual(withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length))));
+    expect(result.calls).toEqual(['bicep lint infra/main.bicep', 'kubectl kustomize k8s/overlays/dev/parts/platform', 'kubectl kustomize k8s/overlays/dev/parts/workloads-01']);
     expect(result.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
   });
 
@@ -213,15 +254,17 @@ describe('scripts/validate.sh', () => {
 
   it('exits 3, not 1, when a check only outlives --timeout (slow: not verified, not found invalid)', async () => {
     const bin = binWith({ bicep: recording(), kubectl: recording('sleep 5') });
-    const result = await validate(tree, ['--timeout', '1'], { PATH: bin });
+    // An error elsewhere decides the exit code. A line the tool repeats (a module's error, once per entry
+    // point that uses it) is shown once. (Both runs at once: each waits a second per kubectl check.)
+    const error = 'echo "main.bicep(1,1) : Error BCP007: broken" >&2';
+    const [result, both] = await Promise.all([
+      validate(tree, ['--timeout', '1'], { PATH: bin }),
+      validate(tree, ['--timeout=1'], { PATH: binWith({ bicep: recording(`${error}; ${error}; exit 1`), kubectl: recording('sleep 5') }) }),
+    ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('  [3/4] slow     kubectl kustomize k8s/overlays/dev/parts/platform (did not finish within 1 s)');
     expect(result.stdout).toContain('  [4/4] slow     kubectl kustomize k8s/overlays/dev/parts/workloads-01 (did not finish within 1 s)');
     expect(result.stderr).toBe('validate: 1 passed, 1 skipped, 0 found an error, 2 did not finish: not an error found in the files; rerun with a larger --timeout\n');
-    // An error elsewhere decides the exit code. A line the tool repeats (a module's error, once per entry
-    // point that uses it) is shown once.
-    const error = 'echo "main.bicep(1,1) : Error BCP007: broken" >&2';
-    const both = await validate(tree, ['--timeout=1'], { PATH: binWith({ bicep: recording(`${error}; ${error}; exit 1`), kubectl: recording('sleep 5') }) });
     expect(both.code).toBe(1);
     expect(both.stdout).toMatch(/\[1\/4\] invalid {2}bicep lint infra\/main\.bicep \(\d+\.\d s\)\n {8}main\.bicep\(1,1\) : Error BCP007: broken\n {2}\[2\/4\]/);
   });

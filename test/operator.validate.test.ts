@@ -19,18 +19,26 @@ const bicepPath = toolOrSkip('bicep');
 const kubectlPath = toolOrSkip('kubectl');
 
 let repo: Rendered;
+/** The repository on disk, once for the checks that only read it. */
+let root: string;
 beforeAll(async () => {
   repo = await renderRepository({});
+  root = writeTree(repo.files);
 });
 
 const empty = () => mkdtempSync(join(tmpdir(), 'secure-aks-empty-'));
 
-/** A stand-in tool: a shell script that prints `message` to stderr and exits with `code` (after `sleep` seconds). */
+/**
+ * A stand-in tool: a shell script that prints `message` to stderr and exits with `code`; or, given
+ * `sleep` seconds, one that only sleeps (a check that outlives its time limit).
+ */
 function standIn(code: number, message = '', name = 'bicep', sleep = 0): string {
   const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-tool-')), name);
-  // The sleep is called by its path: the runs below give the tools a PATH without it.
+  // The sleep is called by its path: the runs below give the tools a PATH without it. It replaces the
+  // shell (exec), so that stopping the tool at the time limit stops the sleep: a child left behind would
+  // keep the tool's output open, and the run would wait for it all the same.
   const sleeper = ['/usr/bin/sleep', '/bin/sleep'].find((p) => existsSync(p)) ?? 'sleep';
-  writeFileSync(path, `#!/bin/sh\n${sleep ? `${sleeper} ${sleep}\n` : ''}echo '${message}' >&2\nexit ${code}\n`);
+  writeFileSync(path, sleep ? `#!/bin/sh\nexec ${sleeper} ${sleep}\n` : `#!/bin/sh\necho '${message}' >&2\nexit ${code}\n`);
   chmodSync(path, 0o755);
   return path;
 }
@@ -39,10 +47,10 @@ const variables = () => repo.ctx.docs.deployTimeVariables.map((v) => v.env);
 
 describe.concurrent('validateOutput', () => {
   // bicep build-params compiles the whole template again: its environment is left unset here (the
-  // skip is checked below with a stand-in; the broken repository below builds parameter files); the
-  // infra tests compile the parameter files. One Bicep process: bicep lint.
+  // skip is checked below with a stand-in; the broken repository below builds parameter files, and
+  // operator.validate-script.test.ts those of two environments with the real Bicep CLI); the infra
+  // tests compile the parameter files. One Bicep process: bicep lint.
   it.skipIf(!bicepPath || !kubectlPath)('passes a generated repository with the real bicep and kubectl, reporting each check as it finishes', { timeout: 300_000 }, async () => {
-    const root = writeTree(repo.files);
     const env: Record<string, string | undefined> = { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath };
     for (const name of Object.keys(SAMPLE_DEPLOY_ENV)) delete env[name];
     const progress: string[] = [];
@@ -64,56 +72,49 @@ describe.concurrent('validateOutput', () => {
     expect(formatReport(report)).toMatch(/The output is valid/);
   });
 
-  it.skipIf(!bicepPath || !kubectlPath)('fails on a broken Bicep file and a broken overlay, with the tools\' errors', async () => {
-    // Only the overlay's tree and a main.bicep that does not parse (no modules to compile: fast).
-    const broken = new Map([...repo.files].filter(([p]) => p.startsWith('k8s/')));
-    broken.set('infra/main.bicep', "targetScope = 'resourceGroup'\n\nresource broken 'Microsoft.Nope/things@2020-01-01' = {\n");
-    const part = 'k8s/overlays/dev/parts/workloads-01/kustomization.yaml';
-    broken.set(part, `${repo.files.get(part)}  - path: missing-patch.yaml\n`);
-    const report = await validateOutput(writeTree(broken), { env: { ...process.env, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath } });
-    expect(report.verdict).toBe('invalid');
-    expect(report.ok).toBe(false);
-    const bicep = report.steps.find((s) => s.command.startsWith('bicep lint '))!;
-    expect(bicep.status).toBe('invalid');
-    expect(bicep.detail).toMatch(/main\.bicep\(\d+,\d+\) : Error BCP\d+/);
-    const kustomize = report.steps.filter((s) => s.tool === 'kubectl');
-    expect(kustomize.map((s) => [s.command, s.status])).toEqual([
-      ['kubectl kustomize k8s/overlays/dev/parts/platform', 'passed'],
-      ['kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'invalid'],
-    ]);
-    expect(kustomize[1]!.detail).toMatch(/missing-patch\.yaml/);
-    expect(formatReport(report)).toMatch(/Validation failed: the files were written, fix the errors above \(exit code 1\)/);
-  });
-
+  // Broken files, with the real bicep and kubectl: two Bicep processes (started at once) and a kubectl
+  // per overlay part, for every error below.
   // Several environments: one `bicep lint --pattern` and one `bicep build-params --pattern` find the
   // errors of every environment, in a module an entry point uses (a linter rule, an error in the
   // generated bicepconfig.json) and in a parameter file, and write nothing into the repository (without
   // --outdir, build-params --pattern writes dev.json beside dev.bicepparam, which builds). Small Bicep
-  // files beside the generated configuration: two Bicep processes, started at once.
-  it.skipIf(!bicepPath)('checks several environments with one Bicep process per check, losing no diagnostic and writing no file', { timeout: 300_000 }, async () => {
+  // files beside the generated configuration, and a main.bicep that does not parse (no modules to
+  // compile: fast); the generated overlay, one of its parts naming a patch that is not there.
+  it.skipIf(!bicepPath || !kubectlPath)('fails on broken Bicep files and a broken overlay, with the tools\' errors; checks several environments with one Bicep process per check, losing no diagnostic and writing no file', { timeout: 300_000 }, async () => {
+    const part = 'k8s/overlays/dev/parts/workloads-01/kustomization.yaml';
     const tree = new Map([
+      ...[...repo.files].filter(([p]) => p.startsWith('k8s/')),
+      [part, `${repo.files.get(part)}  - path: missing-patch.yaml\n`],
       ['infra/bicepconfig.json', repo.files.get('infra/bicepconfig.json')!],
+      ['infra/main.bicep', "targetScope = 'resourceGroup'\n\nresource broken 'Microsoft.Nope/things@2020-01-01' = {\n"],
       ['infra/modules/named.bicep', "@description('A name.')\nparam name string\n\n@description('Declared, never used: no-unused-params.')\nparam unused string = 'x'\n\n@description('The name.')\noutput name string = name\n"],
       ['infra/dev.bicep', "targetScope = 'resourceGroup'\n\n@description('A name.')\nparam name string\n\n@description('The name.')\noutput name string = name\n"],
       ['infra/prod.bicep', "targetScope = 'resourceGroup'\n\n@description('A name.')\nparam name string\n\nmodule named 'modules/named.bicep' = {\n  params: {\n    name: name\n  }\n}\n\n@description('The name.')\noutput name string = named.outputs.name\n"],
       ['infra/dev.bicepparam', "using 'dev.bicep'\n\nparam name = readEnvironmentVariable('SECURE_AKS_TEST_NAME', '')\n"],
       ['infra/prod.bicepparam', "using 'prod.bicep'\n\nparam name = readEnvironmentVariable('SECURE_AKS_TEST_NAME', '')\nparam notDeclared = 'x'\n"],
     ]);
-    const root = writeTree(tree);
+    const broken = writeTree(tree);
     const dir = empty();
-    const report = await validateOutput(root, { env: { PATH: dir, HOME: dir, BICEP_PATH: bicepPath, SECURE_AKS_TEST_NAME: 'shop' } });
+    const report = await validateOutput(broken, { env: { PATH: dir, HOME: dir, BICEP_PATH: bicepPath, KUBECTL_PATH: kubectlPath, SECURE_AKS_TEST_NAME: 'shop' } });
     expect(report.steps.map((s) => [s.command, s.status])).toEqual([
       ["bicep lint --pattern 'infra/*.bicep'", 'invalid'],
       ["bicep build-params --pattern 'infra/*.bicepparam'", 'invalid'],
+      ['kubectl kustomize k8s/overlays/dev/parts/platform', 'passed'],
+      ['kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'invalid'],
     ]);
-    const [lint, params] = report.steps;
+    expect(report.verdict).toBe('invalid');
+    expect(report.ok).toBe(false);
+    const [lint, params, , kustomize] = report.steps;
+    expect(lint!.detail).toMatch(/main\.bicep\(\d+,\d+\) : Error BCP\d+/);
     expect(lint!.detail).toMatch(/modules\/named\.bicep\(5,7\) : Error no-unused-params: Parameter "unused" is declared but never used/);
     expect(lint!.detail).toMatch(/prod\.bicep\(\d+,\d+\) : Error BCP104/);
     expect(params!.detail).toMatch(/prod\.bicepparam\(4,1\) : Error BCP259: The parameter "notDeclared"/);
     expect(params!.detail).toMatch(/modules\/named\.bicep\(5,7\) : Error no-unused-params/);
-    expect(readdirSync(join(root, 'infra')).sort()).toEqual(['bicepconfig.json', 'dev.bicep', 'dev.bicepparam', 'modules', 'prod.bicep', 'prod.bicepparam']);
+    expect(kustomize!.detail).toMatch(/missing-patch\.yaml/);
+    expect(formatReport(report)).toMatch(/Validation failed: the files were written, fix the errors above \(exit code 1\)/);
+    expect(readdirSync(join(broken, 'infra')).sort()).toEqual(['bicepconfig.json', 'dev.bicep', 'dev.bicepparam', 'main.bicep', 'modules', 'prod.bicep', 'prod.bicepparam']);
     // Without the variable, the parameter files are skipped together, naming it.
-    expect(plannedChecks(root, { PATH: dir }).map((s) => [s.command, s.skip])).toEqual([
+    expect(plannedChecks(broken, { PATH: dir }).filter((s) => s.tool === 'bicep').map((s) => [s.command, s.skip])).toEqual([
       ["bicep lint --pattern 'infra/*.bicep'", undefined],
       ["bicep build-params --pattern 'infra/*.bicepparam'", 'they read SECURE_AKS_TEST_NAME from the environment; set them to check the parameter files too'],
     ]);
@@ -124,16 +125,20 @@ describe.concurrent('validateOutput', () => {
     const path = standIn(1, error);
     writeFileSync(path, `#!/bin/sh\necho '${error}' >&2\necho '${error}' >&2\nexit 1\n`);
     const dir = empty();
-    const report = await validateOutput(writeTree(repo.files), { env: { PATH: dir, HOME: dir, BICEP_PATH: path } });
+    const report = await validateOutput(root, { env: { PATH: dir, HOME: dir, BICEP_PATH: path } });
     expect(report.steps[0]).toMatchObject({ command: 'bicep lint infra/main.bicep', status: 'invalid', detail: error });
   });
 
   it('tells a check that timed out (slow: not verified) from one that found an error (invalid)', async () => {
-    const root = writeTree(repo.files);
     const dir = empty();
-    const sleepy = standIn(0, '', 'kubectl', 5);
-    // 3 s: plenty for the instant stand-ins on a busy machine, well short of the sleeping one's 5 s.
-    const slow = await validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0), KUBECTL_PATH: sleepy } });
+    const sleepy = standIn(0, '', 'kubectl', 60);
+    // The sleeping stand-in is stopped at the limit (it never sleeps its minute out): 5 s, plenty for the
+    // instant stand-ins on a busy machine, is what each run takes. The second run, where an error found
+    // elsewhere decides, runs at the same time (both mostly wait).
+    const [slow, both] = await Promise.all([
+      validateOutput(root, { timeout: 5000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0), KUBECTL_PATH: sleepy } }),
+      validateOutput(root, { timeout: 5000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(1, 'infra/main.bicep(1,1) : Error BCP007: broken'), KUBECTL_PATH: sleepy } }),
+    ]);
     expect(slow.steps.map((s) => [s.command, s.status])).toEqual([
       ['bicep lint infra/main.bicep', 'passed'],
       ['bicep build-params infra/dev.bicepparam', 'skipped'],
@@ -143,12 +148,11 @@ describe.concurrent('validateOutput', () => {
     expect(slow.verdict).toBe('slow');
     expect(slow.ok).toBe(false);
     const text = formatReport(slow);
-    expect(text).toMatch(/slow {5}kubectl kustomize k8s\/overlays\/dev\/parts\/platform \(did not finish within 3 s\)/);
-    expect(text).toMatch(/Not verified: kubectl kustomize k8s\/overlays\/dev\/parts\/platform[\s\S]* did not finish within 3 s\. That is not an error found in the files/);
+    expect(text).toMatch(/slow {5}kubectl kustomize k8s\/overlays\/dev\/parts\/platform \(did not finish within 5 s\)/);
+    expect(text).toMatch(/Not verified: kubectl kustomize k8s\/overlays\/dev\/parts\/platform[\s\S]* did not finish within 5 s\. That is not an error found in the files/);
     expect(text).toMatch(/run bash scripts\/validate\.sh \(no time limit\) or set SECURE_AKS_VALIDATE_TIMEOUT to more seconds \(exit code 3\)/);
     expect(text).not.toMatch(/Validation failed/);
     // An error found elsewhere decides: the output is invalid, and the slow check is still named.
-    const both = await validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(1, 'infra/main.bicep(1,1) : Error BCP007: broken'), KUBECTL_PATH: sleepy } });
     expect(both.verdict).toBe('invalid');
     expect(formatReport(both)).toMatch(/Validation failed[\s\S]*Not verified: kubectl kustomize/);
     // SECURE_AKS_VALIDATE_TIMEOUT sets the limit (seconds); anything else leaves the default.
@@ -158,7 +162,6 @@ describe.concurrent('validateOutput', () => {
   });
 
   it('reports absent tools and is not a failure', async () => {
-    const root = writeTree(repo.files);
     const dir = empty();
     const report = await validateOutput(root, { env: { PATH: dir, HOME: dir } });
     expect(report.steps.map((s) => [s.command, s.status])).toEqual([
@@ -175,7 +178,6 @@ describe.concurrent('validateOutput', () => {
   });
 
   it('skips build-params, saying which variables to set, when the parameter file\'s environment is not set', async () => {
-    const root = writeTree(repo.files);
     const dir = empty();
     expect(parameterVariables(repo.files.get('infra/dev.bicepparam')!)).toEqual(variables());
     const report = await validateOutput(root, { env: { PATH: dir, HOME: dir, BICEP_PATH: standIn(0) } });
