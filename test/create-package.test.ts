@@ -48,10 +48,10 @@ function npmEnv(tmp: string, extra: Record<string, string> = {}): Record<string,
  * (the repository's devDependencies) is extraneous to the temp project and npm prunes it, so a runtime
  * import missing from the generator's `dependencies` still fails. The repository's lockfile has no
  * `resolved` (omit-lockfile-registry-resolved): npm would read each package's packument to find its
- * tarball, so each gets its registry address (npm maps registry.npmjs.org to the configured registry, and
- * finds the tarball in its cache by integrity).
+ * tarball, so each gets its address under the registry npm is configured with (`registry`, as
+ * `npm config get registry` prints it), where npm finds the tarball in its cache by integrity.
  */
-function projectLock(name: string): string {
+function projectLock(name: string, registry: string): string {
   type Entry = { name?: string; version?: string; resolved?: string; integrity?: string };
   const lock = readJson(join(ROOT, 'package-lock.json')) as { name: string; packages: Record<string, Entry> };
   lock.name = name;
@@ -59,7 +59,7 @@ function projectLock(name: string): string {
     // Registry packages only (a version and an integrity): not links, git or file dependencies.
     if (path === '' || entry.resolved || !entry.version || !entry.integrity) continue;
     const pkg = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    entry.resolved = `https://registry.npmjs.org/${pkg}/-/${pkg.split('/').pop()}-${entry.version}.tgz`;
+    entry.resolved = `${registry.replace(/\/*$/, '/')}${pkg}/-/${pkg.split('/').pop()}-${entry.version}.tgz`;
   }
   lock.packages[''] = { name };
   return `${JSON.stringify(lock, null, 2)}\n`;
@@ -120,9 +120,13 @@ describe('npm create secure-aks, from packed tarballs', () => {
     mkdirSync(join(tmp, 'packs'));
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'create-secure-aks-try', private: true }, null, 2)}\n`);
-    writeFileSync(join(project, 'package-lock.json'), projectLock('create-secure-aks-try'));
-    // The two packs at once: each is mostly npm's start-up.
-    const [generatorTarball, createTarball] = await Promise.all([pack(ROOT), pack(CREATE)]);
+    // The two packs at once, and the registry npm installs from: each is mostly npm's start-up.
+    const [generatorTarball, createTarball, registry] = await Promise.all([
+      pack(ROOT),
+      pack(CREATE),
+      execa('npm', ['config', 'get', 'registry'], { cwd: project, env: npmEnv(tmp), extendEnv: false, stdin: 'ignore' }).then((r) => r.stdout.trim()),
+    ]);
+    writeFileSync(join(project, 'package-lock.json'), projectLock('create-secure-aks-try', registry));
     generatorTarballFiles = generatorTarball.files;
     createTarballFiles = createTarball.files;
     // The generator's own dependencies at the locked versions, from the npm cache (the registry only for
