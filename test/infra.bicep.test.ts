@@ -6,9 +6,10 @@
 // properties of the resources as Azure would create them (role assignments on an allow-list, federated
 // credentials, the private cluster, private registry and vault, public IPs, the network ranges) are
 // asserted on `bicep snapshot` output in test/infra.snapshot.test.ts.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INFRA_OUTPUTS } from '../generators/core/plan/contracts.ts';
 import { API_VERSIONS } from '../generators/core/plan/infra.ts';
@@ -137,30 +138,57 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
     });
 
     test('the Bicep CLI itself: `bicep build-params` compiles and lints every file clean, and stops at the unset deploy-time variables, naming each', async () => {
-      // Without AKS_ADMIN_GROUP_OBJECT_IDS and DEVOPS_INFRASTRUCTURE_OBJECT_ID the only diagnostics are the
-      // two required parameters, at their own lines: main.bicep, every module (compiler and linter) are clean.
-      // Each says which variable is missing (issue 16: it was a bare BCP333 about a length).
-      // The two CLI runs (seconds each, mostly the CLI's start-up) run at once.
-      const { compiled } = trees.defaults;
-      const vmss = trees.vmssNoBastionOddNetwork.compiled;
-      const environment = trees.vmssNoBastionOddNetwork.rendered.answers.environment;
-      const [unset, noKey] = await Promise.all([
-        bicepCli(['build-params', 'infra/dev.bicepparam', '--stdout'], compiled.dir, { AKS_ADMIN_GROUP_OBJECT_IDS: '', DEVOPS_INFRASTRUCTURE_OBJECT_ID: '' }),
-        bicepCli(['build-params', `infra/${environment}.bicepparam`, '--stdout'], vmss.dir, { AKS_ADMIN_GROUP_OBJECT_IDS: '', AGENT_SSH_PUBLIC_KEY: '' }),
-      ]);
-      expect(unset.exitCode).not.toBe(0);
-      const diagnostics = parseCliDiagnostics(`${unset.stdout}\n${unset.stderr}`, compiled.dir);
-      const lines = readFileSync(join(compiled.dir, 'infra/dev.bicepparam'), 'utf8').split('\n');
-      expect(
-        diagnostics.map((d) => `${d.file} ${d.code} ${lines[d.line - 1]?.split(' =')[0]}`),
-        formatDiagnostics(diagnostics),
-      ).toEqual(['infra/dev.bicepparam BCP338 param adminGroupObjectIds', 'infra/dev.bicepparam BCP338 param devOpsInfrastructureObjectId']);
-      const output = `${unset.stdout}\n${unset.stderr}`;
-      expect(output).toContain('Failed to evaluate parameter "adminGroupObjectIds": AKS_ADMIN_GROUP_OBJECT_IDS is not set: the object IDs of the Entra ID groups');
-      expect(output).toContain('Failed to evaluate parameter "devOpsInfrastructureObjectId": DEVOPS_INFRASTRUCTURE_OBJECT_ID is not set: the object ID of the DevOpsInfrastructure service principal');
-      // The same for the scale set's SSH key.
-      expect(noKey.exitCode).not.toBe(0);
-      expect(`${noKey.stdout}\n${noKey.stderr}`).toContain('AGENT_SSH_PUBLIC_KEY is not set: the SSH public key of the admin account of the agents');
+      // Without AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID and AGENT_SSH_PUBLIC_KEY the only
+      // diagnostics are the required parameters each tree reads, at their own lines: main.bicep, every module
+      // (compiler and linter) are clean, and no parameters file is written. Each says which variable is
+      // missing (issue 16: it was a bare BCP333 about a length). One CLI run (seconds, mostly the CLI's
+      // start-up) builds both trees, as scripts/validate.sh does: `--pattern`, from a folder holding both.
+      const cases = { defaults: 'defaults', vmss: 'vmssNoBastionOddNetwork' } as const satisfies Record<string, TreeName>;
+      const root = mkdtempSync(join(tmpdir(), 'secure-aks-build-params-'));
+      try {
+        for (const [folder, tree] of Object.entries(cases)) {
+          for (const [path, content] of trees[tree].rendered.files) {
+            if (!path.startsWith('infra/')) continue;
+            mkdirSync(dirname(join(root, folder, path)), { recursive: true });
+            writeFileSync(join(root, folder, path), content);
+          }
+        }
+        const outdir = join(root, 'out');
+        mkdirSync(outdir);
+        const result = await bicepCli(['build-params', '--pattern', '*/infra/*.bicepparam', '--outdir', outdir], root, {
+          AKS_ADMIN_GROUP_OBJECT_IDS: '',
+          DEVOPS_INFRASTRUCTURE_OBJECT_ID: '',
+          AGENT_SSH_PUBLIC_KEY: '',
+        });
+        const output = `${result.stdout}\n${result.stderr}`;
+        expect(result.exitCode, output).not.toBe(0);
+        expect(readdirSync(outdir), output).toEqual([]);
+        const diagnostics = parseCliDiagnostics(output, root);
+        /** The tree's diagnostics as `file code param <name>`, the file relative to the tree. */
+        const named = (folder: keyof typeof cases, paramFile: string) => {
+          const lines = readFileSync(join(root, folder, paramFile), 'utf8').split('\n');
+          return diagnostics
+            .filter((d) => d.file.startsWith(`${folder}/`))
+            .map((d) => `${d.file.slice(folder.length + 1)} ${d.code} ${lines[d.line - 1]?.split(' =')[0]}`);
+        };
+        const environment = trees.vmssNoBastionOddNetwork.rendered.answers.environment;
+        expect(named('defaults', 'infra/dev.bicepparam'), formatDiagnostics(diagnostics)).toEqual([
+          'infra/dev.bicepparam BCP338 param adminGroupObjectIds',
+          'infra/dev.bicepparam BCP338 param devOpsInfrastructureObjectId',
+        ]);
+        expect(named('vmss', `infra/${environment}.bicepparam`), formatDiagnostics(diagnostics)).toEqual([
+          `infra/${environment}.bicepparam BCP338 param adminGroupObjectIds`,
+          `infra/${environment}.bicepparam BCP338 param agentSshPublicKey`,
+        ]);
+        expect(diagnostics.filter((d) => !/^(defaults|vmss)\//.test(d.file)), formatDiagnostics(diagnostics)).toEqual([]);
+        const messages = (folder: keyof typeof cases) => diagnostics.filter((d) => d.file.startsWith(`${folder}/`)).map((d) => d.message).join('\n');
+        expect(messages('defaults')).toContain('Failed to evaluate parameter "adminGroupObjectIds": AKS_ADMIN_GROUP_OBJECT_IDS is not set: the object IDs of the Entra ID groups');
+        expect(messages('defaults')).toContain('Failed to evaluate parameter "devOpsInfrastructureObjectId": DEVOPS_INFRASTRUCTURE_OBJECT_ID is not set: the object ID of the DevOpsInfrastructure service principal');
+        // The same for the scale set's SSH key.
+        expect(messages('vmss')).toContain('AGENT_SSH_PUBLIC_KEY is not set: the SSH public key of the admin account of the agents');
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
     }, 240_000);
 
     test('the bicepconfig.json raises every linter rule to error but use-recent-api-versions', () => {

@@ -8,8 +8,9 @@
 // A failure prints the seed, the shrunk answer set and how to reproduce it; add that answer set to
 // REGRESSIONS below so it stays a regular test.
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
@@ -24,8 +25,8 @@ import { renderTree } from '../generators/core/output/render.ts';
 import { resolveAnswers } from '../generators/core/answers/resolve.ts';
 import { answerSet, FOLDER_NAME } from './helpers/arbitraries.ts';
 import { compileInfra, formatDiagnostics } from './helpers/bicep.ts';
-import { writeTree, type AnswerInput } from './helpers/generate.ts';
-import { nameOf, parseManifests, renderOverlays, validateObject, yamllint } from './helpers/k8s.ts';
+import { type AnswerInput } from './helpers/generate.ts';
+import { nameOf, overlaysOf, parseManifests, validateObject } from './helpers/k8s.ts';
 import { parsePipelineYaml, pipelineWorkloads, validatePipelineTree } from './helpers/pipeline.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
@@ -194,7 +195,6 @@ interface Checked {
   /** Why the set could not be generated or checked at all. */
   error?: string;
   generated: Generated;
-  dir: string;
   overlays: Map<string, number>;
   objectProblems: string[];
   bicep?: { diagnostics: string; paramDiagnostics: string; unformatted: string[] };
@@ -208,52 +208,146 @@ const SAMPLE = [
   ...REGRESSIONS.map((r) => ({ id: `regression ${r.id}`, input: r.input })),
 ];
 const checked = new Map<string, Checked>();
+/** The folder holding every sampled tree (`<root>/s<i>`), removed after the sample's tests. */
+let sampleRoot: string | undefined;
 
-/** Writes every sampled tree and runs the real tools on all of them at once. */
+interface ToolRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * Runs the commands at once (each `[cwd, program, ...args]`, cwd relative to `root`) from one `sh`:
+ * forking the large test worker costs tens of milliseconds per process and blocks the property that
+ * runs in it meanwhile, so the worker forks once and the shell starts the real tools.
+ */
+async function runTogether(root: string, commands: string[][]): Promise<ToolRun[]> {
+  const out = mkdtempSync(join(tmpdir(), 'secure-aks-property-tools-'));
+  try {
+    const script = commands
+      .map(([cwd, ...argv], i) => `(cd ${quote(cwd!)} && exec ${argv.map(quote).join(' ')}) > ${quote(join(out, `${i}.out`))} 2> ${quote(join(out, `${i}.err`))}; echo $? > ${quote(join(out, `${i}.rc`))}`)
+      .map((line) => `{ ${line}; } &`)
+      .join('\n');
+    await execFileAsync('sh', ['-c', `${script}\nwait`], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    return commands.map((command, i) => {
+      const read = (ext: string) => readFileSync(join(out, `${i}.${ext}`), 'utf8');
+      const rc = read('rc').trim();
+      if (!/^\d+$/.test(rc)) throw new Error(`${command.slice(1).join(' ')}: no exit code (${rc})`);
+      return { exitCode: Number(rc), stdout: read('out'), stderr: read('err') };
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes every sampled tree under one folder and runs the real tools on all of them at once: kubectl
+ * kustomize on each overlay, and one yamllint, one shellcheck and one git over every tree (their
+ * messages name the tree's folder, which maps them back); the Bicep compiler through the run's shared
+ * `bicep jsonrpc` (helpers/bicep.ts).
+ */
 async function runSample(): Promise<Checked[]> {
-  return Promise.all(
-    SAMPLE.map(async ({ id, input }): Promise<Checked> => {
-      let generated: Generated;
+  const root = mkdtempSync(join(tmpdir(), 'secure-aks-property-'));
+  sampleRoot = root;
+  const sets = await Promise.all(
+    SAMPLE.map(async ({ id, input }, i) => {
       try {
-        generated = await generate(input);
+        const generated = await generate(input);
+        return { id, input, folder: `s${i}`, generated };
       } catch (error) {
-        return { id, input, error: (error as Error).message } as Checked;
+        return { id, input, folder: `s${i}`, error: (error as Error).message };
       }
-      const dir = writeTree(generated.files, 'secure-aks-property-');
-      const files = [...generated.files.keys()];
-      const scripts = files.filter((f) => f.endsWith('.sh'));
-      const [overlays, compiled, lint, shell, ignored] = await Promise.all([
-        kubectl ? renderOverlays(kubectl, dir, files) : Promise.resolve(new Map()),
-        bicep ? compileInfra(generated.files) : Promise.resolve(undefined),
-        yamllintPath ? yamllint(yamllintPath, dir, ['.']) : Promise.resolve(undefined),
-        shellcheck && scripts.length
-          ? execFileAsync(shellcheck, ['--format', 'gcc', ...scripts], { cwd: dir }).then(() => '', (e: { stdout?: string }) => e.stdout ?? String(e))
-          : Promise.resolve(undefined),
-        gitIgnored(dir, files),
-      ]);
-      const objectProblems = [...overlays.values()].flat().flatMap((o) => validateObject(o).map((p) => `${nameOf(o)}: ${p}`));
-      return {
-        id,
-        input,
-        generated,
-        dir,
-        overlays: new Map([...overlays].map(([k, v]) => [k, v.length])),
-        objectProblems,
-        ...(compiled
-          ? {
-              bicep: {
-                diagnostics: formatDiagnostics(compiled.diagnostics),
-                paramDiagnostics: formatDiagnostics(compiled.paramDiagnostics),
-                unformatted: [...compiled.unformatted.keys()],
-              },
-            }
-          : {}),
-        ...(lint ? { yamllint: lint } : {}),
-        ...(shell !== undefined ? { shellcheck: shell } : {}),
-        ignored,
-      };
     }),
   );
+  const trees = sets.filter((s): s is typeof s & { generated: Generated } => s.generated !== undefined);
+  for (const { folder, generated } of trees) {
+    for (const [rel, content] of generated.files) {
+      mkdirSync(dirname(join(root, folder, rel)), { recursive: true });
+      writeFileSync(join(root, folder, rel), content);
+    }
+  }
+
+  const commands: string[][] = [];
+  const command = (argv: string[]) => commands.push(argv) - 1;
+  const overlayRuns = trees.map(({ folder, generated }) =>
+    kubectl ? overlaysOf(generated.files.keys()).map((overlay) => ({ overlay, run: command(['.', kubectl, 'kustomize', `${folder}/${overlay}`]) })) : [],
+  );
+  // yamllint reads its configuration from the folder it runs in: the trees that emit the same
+  // .yamllint.yaml are linted by one run given that configuration.
+  const byConfig = Map.groupBy(trees, ({ generated }) => generated.files.get('.yamllint.yaml'));
+  const yamllintRun = new Map<string, number>();
+  if (yamllintPath) {
+    for (const [config, group] of byConfig) {
+      const folders = group.map((tree) => tree.folder);
+      const run = command(['.', yamllintPath, '--strict', '-f', 'parsable', ...(config === undefined ? [] : ['-c', `${folders[0]}/.yamllint.yaml`]), ...folders]);
+      for (const folder of folders) yamllintRun.set(folder, run);
+    }
+  }
+  const scripts = trees.flatMap(({ folder, generated }) => [...generated.files.keys()].filter((f) => f.endsWith('.sh')).map((f) => `${folder}/${f}`));
+  const shellcheckRun = shellcheck && scripts.length ? command(['.', shellcheck, '--format', 'gcc', ...scripts]) : undefined;
+  // One repository over every tree: each tree's .gitignore applies to its own folder, as at a repository's root.
+  const allFiles = trees.flatMap(({ folder, generated }) => [...generated.files.keys()].map((f) => `${folder}/${f}`));
+  const gitRun = command(['.', 'sh', '-c', 'git init --quiet . && exec git check-ignore --no-index -- "$@"', 'git-check-ignore', ...allFiles]);
+
+  const [runs, compiled] = await Promise.all([
+    runTogether(root, commands),
+    Promise.all(trees.map(({ generated }) => (bicep ? compileInfra(generated.files) : undefined))),
+  ]);
+
+  /** The lines of a run's output that name a file of the tree, without the tree's folder. */
+  const linesOf = (text: string, folder: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(`${folder}/`))
+      .map((line) => line.slice(folder.length + 1));
+  /** A tree's part of a run over every tree: the lines naming its files; a failure naming no tree's file is every tree's. */
+  const shareOf = (run: ToolRun, folder: string): string[] => {
+    if (run.exitCode === 0) return [];
+    if (trees.some((tree) => linesOf(run.stdout, tree.folder).length > 0)) return linesOf(run.stdout, folder);
+    return [`exited ${run.exitCode}: ${run.stdout}${run.stderr}`];
+  };
+  const git = runs[gitRun]!;
+  // Exit 1: nothing is ignored.
+  if (git.exitCode !== 0 && git.exitCode !== 1) throw new Error(`git check-ignore failed (${git.exitCode}): ${git.stderr}`);
+
+  return sets.map((set): Checked => {
+    if (!set.generated) return { id: set.id, input: set.input, error: set.error } as Checked;
+    const { id, input, folder, generated } = set;
+    const t = trees.findIndex((tree) => tree.folder === folder);
+    const overlays = new Map(
+      overlayRuns[t]!.map(({ overlay, run }) => {
+        const { exitCode, stdout, stderr } = runs[run]!;
+        if (exitCode !== 0) throw new Error(`kubectl kustomize ${join(root, folder, overlay)} failed (${exitCode}):\n${stderr}`);
+        return [overlay, parseManifests(stdout, `kubectl kustomize ${join(root, folder, overlay)}`)];
+      }),
+    );
+    const objectProblems = [...overlays.values()].flat().flatMap((o) => validateObject(o).map((p) => `${nameOf(o)}: ${p}`));
+    const lint = yamllintRun.has(folder) ? runs[yamllintRun.get(folder)!]! : undefined;
+    const shell = shellcheckRun === undefined ? undefined : runs[shellcheckRun]!;
+    const result = compiled[t];
+    return {
+      id,
+      input,
+      generated,
+      overlays: new Map([...overlays].map(([k, v]) => [k, v.length])),
+      objectProblems,
+      ...(result
+        ? {
+            bicep: {
+              diagnostics: formatDiagnostics(result.diagnostics),
+              paramDiagnostics: formatDiagnostics(result.paramDiagnostics),
+              unformatted: [...result.unformatted.keys()],
+            },
+          }
+        : {}),
+      ...(lint ? { yamllint: shareOf(lint, folder) } : {}),
+      ...(shell ? { shellcheck: shareOf(shell, folder).join('\n') } : {}),
+      ignored: linesOf(git.stdout, folder),
+    };
+  });
 }
 
 // The real tools run in child processes: started before the first test, they work on the other core
@@ -263,6 +357,9 @@ beforeAll(() => {
   sampleRun = runSample();
   sampleRun.catch(() => undefined); // awaited (and reported) by the sample's own beforeAll
 });
+// The worker runs other test files after this one (isolate: false): the texts of the 200 sets' files,
+// kept as keys of the per-file results, are not kept for them.
+afterAll(() => checkedFiles.clear());
 
 describe('property: random valid answer sets generate a valid repository', () => {
   it(`${RUNS} random answer sets (seed ${SEED}): the generator succeeds and every file parses and validates in memory`, async () => {
@@ -308,7 +405,7 @@ describe('property sample through the real tools', () => {
   }, 240_000);
 
   afterAll(() => {
-    for (const c of checked.values()) if (c.dir) rmSync(c.dir, { recursive: true, force: true });
+    if (sampleRoot) rmSync(sampleRoot, { recursive: true, force: true });
   });
 
   describe.each(SAMPLE.map((s) => s.id))('%s', (id) => {
@@ -352,17 +449,3 @@ describe('property sample through the real tools', () => {
     });
   });
 });
-
-/** The emitted files git would not commit, by the emitted .gitignore (the real git, in a fresh repository). */
-async function gitIgnored(dir: string, files: string[]): Promise<string[]> {
-  await execFileAsync('git', ['init', '--quiet', dir]);
-  try {
-    const { stdout } = await execFileAsync('git', ['check-ignore', '--no-index', '--', ...files], { cwd: dir });
-    return stdout.split('\n').filter(Boolean);
-  } catch (error) {
-    // Exit 1: nothing is ignored.
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (e.code === 1) return [];
-    throw new Error(`git check-ignore failed: ${e.stderr ?? String(error)}`);
-  }
-}
