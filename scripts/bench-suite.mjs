@@ -9,6 +9,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The reporter that gives each file's cost with its hooks (the JSON report's span leaves out a leading beforeAll). */
+const COST_REPORTER = fileURLToPath(new URL('./suite-cost-reporter.mjs', import.meta.url));
 
 /** How many of the slowest test files the figures name. */
 export const SLOWEST = 5;
@@ -49,9 +53,13 @@ export function childrenCpuMs() {
   }
 }
 
-/** The figures of a vitest JSON report: files, tests, failures, the slowest files and every file's wall time (slowest first). */
-export function summarizeReport(report, root) {
-  const files = (report.testResults ?? []).map((f) => ({ file: relative(root, f.name), ms: f.endTime - f.startTime, tests: f.assertionResults?.length ?? 0 }));
+/**
+ * The figures of a vitest JSON report: files, tests, failures, the slowest files and every file's time
+ * (slowest first). A file's time is its cost from scripts/suite-cost-reporter.mjs when `costs` has it
+ * (hooks and import included), else the report's span of its tests.
+ */
+export function summarizeReport(report, root, costs = {}) {
+  const files = (report.testResults ?? []).map((f) => ({ file: relative(root, f.name), ms: costs[f.name] ?? f.endTime - f.startTime, tests: f.assertionResults?.length ?? 0 }));
   files.sort((a, b) => b.ms - a.ms);
   return {
     files: files.length,
@@ -70,6 +78,7 @@ export async function measureSuite({ root, log = () => {} }) {
   if (stale) throw new Error(`suite: ${stale}`);
   const work = mkdtempSync(join(tmpdir(), 'secure-aks-bench-suite-'));
   const reportFile = join(work, 'report.json');
+  const costsFile = join(work, 'costs.json');
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
   log(`suite: vitest run (REQUIRE_BICEP=${process.env.REQUIRE_BICEP ?? 'unset'})`);
   const loadBefore = loadavg()[0];
@@ -77,7 +86,9 @@ export async function measureSuite({ root, log = () => {} }) {
   const started = process.hrtime.bigint();
   try {
     const { code, stderr } = await new Promise((done, fail) => {
-      const child = spawn(process.execPath, [vitest, 'run', '--reporter=json', `--outputFile.json=${reportFile}`], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+      const reporters = ['--reporter=json', `--outputFile.json=${reportFile}`, `--reporter=${COST_REPORTER}`];
+      const env = { ...process.env, SECURE_AKS_FILE_COSTS: costsFile };
+      const child = spawn(process.execPath, [vitest, 'run', ...reporters], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env });
       const errors = [];
       child.stderr.on('data', (chunk) => errors.push(chunk));
       child.on('error', fail);
@@ -86,7 +97,8 @@ export async function measureSuite({ root, log = () => {} }) {
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     const cpuAfter = childrenCpuMs();
     if (!existsSync(reportFile)) throw new Error(`suite: vitest wrote no report (exit ${code}):\n${stderr.trim().split('\n').slice(-15).join('\n')}`);
-    const summary = summarizeReport(JSON.parse(readFileSync(reportFile, 'utf8')), root);
+    const costs = existsSync(costsFile) ? JSON.parse(readFileSync(costsFile, 'utf8')) : {};
+    const summary = summarizeReport(JSON.parse(readFileSync(reportFile, 'utf8')), root, costs);
     return {
       command: 'vitest run',
       requireBicep: process.env.REQUIRE_BICEP === '1',

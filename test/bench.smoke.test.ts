@@ -200,7 +200,7 @@ describe('bench overlay case', () => {
 describe('bench suite case', () => {
   type FileTime = { file: string; ms: number; tests: number };
   interface SuiteModule {
-    summarizeReport(report: unknown, root: string): { files: number; tests: number; failed: number; passed: boolean; slowest: FileTime[]; fileMsSum: number; byFile: FileTime[] };
+    summarizeReport(report: unknown, root: string, costs?: Record<string, number>): { files: number; tests: number; failed: number; passed: boolean; slowest: FileTime[]; fileMsSum: number; byFile: FileTime[] };
     distStaleness(root: string): string | undefined;
   }
   const suiteModule = async () => (await import(new URL('../scripts/bench-suite.mjs', import.meta.url).href)) as SuiteModule;
@@ -247,6 +247,30 @@ describe('bench suite case', () => {
       { file: 'test/c.test.ts', ms: 50, tests: 3 },
     ];
     expect(summarizeReport(report, ROOT)).toEqual({ files: 3, tests: 6, failed: 1, passed: false, slowest: byFile, fileMsSum: 9350, byFile });
+    // With the cost reporter's figures (hooks and import included), a file's cost replaces its tests' span.
+    const costed = summarizeReport(report, ROOT, { [join(ROOT, 'test/c.test.ts')]: 12_000 });
+    expect(costed.byFile).toEqual([{ file: 'test/c.test.ts', ms: 12_000, tests: 3 }, byFile[0], byFile[1]]);
+    expect(costed.fileMsSum).toBe(21_300);
+  });
+
+  it("the cost reporter writes each file's prepare, import, setup, and tests-and-hooks time, summed", async () => {
+    const { default: Reporter } = (await import(new URL('../scripts/suite-cost-reporter.mjs', import.meta.url).href)) as { default: new () => { onTestRunEnd(modules: unknown[]): void } };
+    const dir = mkdtempSync(join(tmpdir(), 'secure-aks-bench-costs-'));
+    const out = join(dir, 'costs.json');
+    const before = process.env.SECURE_AKS_FILE_COSTS;
+    process.env.SECURE_AKS_FILE_COSTS = out;
+    try {
+      const module = (moduleId: string, prepareDuration: number, collectDuration: number, setupDuration: number, duration: number) => ({
+        moduleId,
+        diagnostic: () => ({ prepareDuration, collectDuration, setupDuration, duration }),
+      });
+      new Reporter().onTestRunEnd([module('/r/test/a.test.ts', 1, 20, 300, 4000), module('/r/test/b.test.ts', 0, 0, 0, 7)]);
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({ '/r/test/a.test.ts': 4321, '/r/test/b.test.ts': 7 });
+    } finally {
+      if (before === undefined) delete process.env.SECURE_AKS_FILE_COSTS;
+      else process.env.SECURE_AKS_FILE_COSTS = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a dist/ that is missing or older than generators/ or templates/ (the bin tests run dist/)', async () => {
