@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { findTool } from './tools.ts';
+import { runCache } from './run-cache.ts';
 
 /** Values for the environment variables the .bicepparam files read (none is a secret). */
 export const SAMPLE_DEPLOY_ENV: Record<string, string> = {
@@ -251,7 +252,7 @@ export function compileInfra(files: ReadonlyMap<string, string>, overrides: Reco
 // default one, at least) is compiled by the first and read by the others from a folder named after
 // the run (the workers' parent process), so every run still compiles each distinct tree once.
 const CACHE_FORMAT = 1;
-const RUN_CACHE = join(tmpdir(), `secure-aks-bicep-run-${process.ppid}`);
+const RUN_CACHE = runCache('bicep');
 
 interface CacheEntry extends Omit<CompiledInfra, 'unformatted'> {
   unformatted: [string, string][];

@@ -1,11 +1,11 @@
 // Helpers of the update engine's end-to-end tests (test/update.*.test.ts): the command line, real git.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'vitest';
 import { runCli, tempDir } from './cli.ts';
+import { runCache } from './run-cache.ts';
 
 export const SLOW = 240_000;
 
@@ -29,7 +29,7 @@ export async function git(cwd: string, ...args: string[]): Promise<void> {
 // file of this `vitest run`) that asks for it runs it (in its own process: `runCli`, the compiled `main`
 // the bin calls; test/cli.test.ts checks the bin's own generation), and every test gets a fresh copy.
 // The folder is named after the run (the workers' parent process), like the Bicep cache.
-export const GENERATED_CACHE = join(tmpdir(), `secure-aks-generated-run-${process.ppid}`);
+export const GENERATED_CACHE = runCache('generated');
 const pristine = new Map<string, Promise<string>>();
 
 /** The command line's output for `name --yes ...args`, generated once per run; never to be changed. */

@@ -1,13 +1,12 @@
 // vitest.config.ts's globalSetup: what the run's main process does once for every test file.
 //   - checks the external tools once (test/helpers/tools.ts) for every worker;
 //   - shares one `bicep jsonrpc` process between the workers (test/helpers/bicep-broker.ts);
-//   - removes the run's caches: the repositories the bin generated once for the whole run (test/helpers/engine.ts),
-//     the compiled Bicep, snapshots and pipeline schema.
+//   - removes the run's caches (test/helpers/run-cache.ts): the repositories the bin generated once for the
+//     whole run (test/helpers/engine.ts), the compiled Bicep, snapshots and pipeline schema.
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startBicepBroker } from './bicep-broker.ts';
+import { runFolder } from './run-cache.ts';
 import { shareTools } from './tools.ts';
 
 export default function setup(project: TestProject): () => void {
@@ -21,10 +20,7 @@ export default function setup(project: TestProject): () => void {
   return () => {
     stopBroker();
     forgetTools();
-    // The per-run caches of the workers, whose parent this process is: GENERATED_CACHE (engine.ts) and
-    // the compiled Bicep (bicep.ts), snapshots (snapshot.ts) and pipeline schema (pipeline.ts).
-    for (const cache of ['generated', 'bicep', 'snapshot', 'ajv']) {
-      rmSync(join(tmpdir(), `secure-aks-${cache}-run-${process.pid}`), { recursive: true, force: true });
-    }
+    // The run's caches, which its workers (whose parent this process is) share (run-cache.ts).
+    rmSync(runFolder(process.pid), { recursive: true, force: true });
   };
 }

@@ -11,9 +11,9 @@ import standalone from 'ajv/dist/standalone/index.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { parseDocument } from 'yaml';
+import { runCache } from './run-cache.ts';
 
 export const SCHEMAS_DIR = new URL('../../../shared/schemas/', import.meta.url);
 export const PIPELINE_ENTRY = 'pipelines/azure-pipelines.yml';
@@ -39,7 +39,7 @@ const TEMPLATE_DEFINITIONS: Record<TemplateKind, string> = { stages: 'stagesTemp
  * compiles it and writes that code to a folder named after the run (the workers' parent process);
  * the others load it.
  */
-const RUN_CACHE = join(tmpdir(), `secure-aks-ajv-run-${process.ppid}`);
+const RUN_CACHE = runCache('ajv');
 
 /** The Azure Pipelines schema, compiled once per run with the options its README gives. */
 export function pipelineValidators(): Validators {

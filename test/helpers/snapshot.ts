@@ -16,11 +16,11 @@
 // reads which resource such a principal ID comes from.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bicepRpc, writeInfra } from './bicep.ts';
 import type { Rendered } from './generate.ts';
 import { findTool } from './tools.ts';
+import { runCache } from './run-cache.ts';
 
 /** The subscription and tenant the snapshots are taken for (stand-ins; any GUIDs would do). */
 export const SNAPSHOT_SCOPE = {
@@ -68,7 +68,7 @@ export function snapshotMetadata(rendered: Rendered): SnapshotMetadata {
 }
 
 const CACHE_FORMAT = 1;
-const RUN_CACHE = join(tmpdir(), `secure-aks-snapshot-run-${process.ppid}`);
+const RUN_CACHE = runCache('snapshot');
 const snapshots = new Map<string, Promise<Snapshot>>();
 
 /** The snapshot of a rendered tree's infra/<environment>.bicepparam; cached per tree and scope. */
