@@ -6,10 +6,10 @@
 // properties of the resources as Azure would create them (role assignments on an allow-list, federated
 // credentials, the private cluster, private registry and vault, public IPs, the network ranges) are
 // asserted on `bicep snapshot` output in test/infra.snapshot.test.ts.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { INFRA_OUTPUTS } from '../generators/core/plan/contracts.ts';
 import { API_VERSIONS } from '../generators/core/plan/infra.ts';
@@ -29,7 +29,7 @@ import {
   type ArmResource,
   type CompiledInfra,
 } from './helpers/bicep.ts';
-import { renderRepository, type AnswerInput, type Rendered } from './helpers/generate.ts';
+import { renderRepository, writeFiles, type AnswerInput, type Rendered } from './helpers/generate.ts';
 import { ADMIN_GROUPS, MATRIX, twoAtATime } from './helpers/infra-matrix.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 import { fromNumber, parseCidr, type Cidr } from '../generators/core/answers/network.ts';
@@ -147,11 +147,7 @@ describe.skipIf(!bicepPath)('infra/ with the real Bicep CLI', () => {
       const root = mkdtempSync(join(tmpdir(), 'secure-aks-build-params-'));
       try {
         for (const [folder, tree] of Object.entries(cases)) {
-          for (const [path, content] of trees[tree].rendered.files) {
-            if (!path.startsWith('infra/')) continue;
-            mkdirSync(dirname(join(root, folder, path)), { recursive: true });
-            writeFileSync(join(root, folder, path), content);
-          }
+          writeFiles(join(root, folder), [...trees[tree].rendered.files].filter(([path]) => path.startsWith('infra/')));
         }
         const outdir = join(root, 'out');
         mkdirSync(outdir);

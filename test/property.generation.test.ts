@@ -8,9 +8,9 @@
 // A failure prints the seed, the shrunk answer set and how to reproduce it; add that answer set to
 // REGRESSIONS below so it stays a regular test.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
@@ -25,7 +25,7 @@ import { renderTree } from '../generators/core/output/render.ts';
 import { resolveAnswers } from '../generators/core/answers/resolve.ts';
 import { answerSet, FOLDER_NAME } from './helpers/arbitraries.ts';
 import { compileInfra, formatDiagnostics } from './helpers/bicep.ts';
-import { type AnswerInput } from './helpers/generate.ts';
+import { writeFiles, type AnswerInput } from './helpers/generate.ts';
 import { nameOf, overlaysOf, parseManifests, validateObject } from './helpers/k8s.ts';
 import { parsePipelineYaml, pipelineWorkloads, validatePipelineTree } from './helpers/pipeline.ts';
 import { toolOrSkip } from './helpers/tools.ts';
@@ -263,12 +263,7 @@ async function runSample(): Promise<Checked[]> {
     }),
   );
   const trees = sets.filter((s): s is typeof s & { generated: Generated } => s.generated !== undefined);
-  for (const { folder, generated } of trees) {
-    for (const [rel, content] of generated.files) {
-      mkdirSync(dirname(join(root, folder, rel)), { recursive: true });
-      writeFileSync(join(root, folder, rel), content);
-    }
-  }
+  for (const { folder, generated } of trees) writeFiles(join(root, folder), generated.files);
 
   const commands: string[][] = [];
   const command = (argv: string[]) => commands.push(argv) - 1;

@@ -1,7 +1,7 @@
 // Ways to produce a generated repository in tests, none of which touch the working tree:
 //   runApp()          the real Yeoman generator through yeoman-test, in its in-memory file system;
 //   renderRepository() the same pipeline (resolve -> context -> render) without Yeoman, for fast matrices;
-//   writeTree()        puts a rendered tree into a fresh temp folder for the real tools.
+//   writeTree()        puts a rendered tree into a fresh temp folder for the real tools (writeFiles(): into a given one).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,11 +46,16 @@ export async function renderRepository(input: AnswerInput = {}, folderName = 'co
 /** Writes a tree into a new temp folder and returns its path. */
 export function writeTree(files: Map<string, string>, prefix = 'secure-aks-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFiles(dir, files);
+  return dir;
+}
+
+/** Writes files (relative path -> content) into `dir`, making the folders they need. */
+export function writeFiles(dir: string, files: Iterable<[string, string]>): void {
   for (const [rel, content] of files) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), content);
   }
-  return dir;
 }
 
 /**
