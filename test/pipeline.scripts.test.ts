@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderRepository, writeTree, type AnswerInput, type Rendered } from './helpers/generate.ts';
+import { runFromOneShell } from './helpers/shell.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
 const execFileAsync = promisify(execFile);
@@ -50,32 +51,10 @@ async function run(file: string, args: string[], options: { cwd?: string; env?: 
   }
 }
 
-/**
- * bash -c RUN_EACH run  N1 VAR=value... M1 command arg...  N2 ...: runs each command in turn with only
- * those N variables (env -i) and prints its exit code, stdout and stderr, NUL-separated: one process
- * from this (large) worker for several runs of a script.
- */
-const RUN_EACH = String.raw`out=$(mktemp -d)
-while (($#)); do
-  vars=("@{@:2:$1}"); shift $(($1 + 1))
-  command=("@{@:2:$1}"); shift $(($1 + 1))
-  env -i "@{vars[@]}" "@{command[@]}" > "$out/stdout" 2> "$out/stderr"
-  code=$?
-  IFS= read -r -d '' stdout < "$out/stdout"; IFS= read -r -d '' stderr < "$out/stderr"
-  printf '%s\0%s\0%s\0' "$code" "$stdout" "$stderr"
-done
-rm -r "$out"`.replaceAll('@{', '${');
-
-/** run() of each (file, args, env), in cwd, from one process: the same results, in order. */
-async function runEach(runs: { file: string; args: string[]; env: NodeJS.ProcessEnv }[], cwd: string): Promise<Run[]> {
-  const argv = runs.flatMap(({ file, args, env }) => {
-    const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    return [String(vars.length), ...vars, String(args.length + 1), file, ...args];
-  });
-  const all = await run(BASH, ['-c', RUN_EACH, 'run', ...argv], { cwd });
-  if (all.code !== 0 || all.stderr) throw new Error(`runEach: ${all.code} ${all.stderr}`);
-  const fields = all.stdout.split('\0');
-  return runs.map((_, i) => ({ code: Number(fields[3 * i]), stdout: fields[3 * i + 1]!, stderr: fields[3 * i + 2]! }));
+/** run() of each (file, args, env) in cwd, all started by one sh (helpers/shell.ts) instead of a fork of this worker each. */
+async function runEach(runs: { file: string; args: string[]; env: Record<string, string> }[], cwd: string): Promise<Run[]> {
+  const results = await runFromOneShell(cwd, runs.map(({ file, args, env }) => ({ argv: [file, ...args], env })));
+  return results.map(({ exitCode, stdout, stderr }) => ({ code: exitCode, stdout, stderr }));
 }
 
 /** A folder whose only commands are links to these system tools (so `az` is certainly absent). */
@@ -91,8 +70,6 @@ function binWith(tools: string[]): string {
 
 const BASH = existsSync('/usr/bin/bash') ? '/usr/bin/bash' : '/bin/bash';
 const TOOLS = ['cat', 'mktemp', 'rm', 'tr'];
-/** bash -c PARSE_EACH parse script...: for each script, its path, the exit code of bash -n and its stderr, NUL-separated. */
-const PARSE_EACH = 'for s; do err=$("$BASH" -n "$s" 2>&1 > /dev/null); printf "%s\\0%s\\0%s\\0" "$s" "$?" "$err"; done';
 
 describe.each(Object.keys(CASES))('scripts/*.sh (%s)', (key) => {
   it.skipIf(!shellcheckPath)('every script passes shellcheck', async () => {
@@ -107,12 +84,9 @@ describe.each(Object.keys(CASES))('scripts/*.sh (%s)', (key) => {
   it('every script parses with bash -n and starts with a bash shebang and set -euo pipefail', async () => {
     const { rendered, dir } = trees[key]!;
     const scripts = [...rendered.files.keys()].filter((p) => /^scripts\/[^/]+\.sh$/.test(p));
-    // One bash from this (large) worker runs bash -n on each script, instead of a process per script.
-    const parsed = await run(BASH, ['-c', PARSE_EACH, 'parse', ...scripts], { cwd: dir });
-    expect(parsed).toMatchObject({ code: 0, stderr: '' });
-    const fields = parsed.stdout.split('\0');
-    const results = scripts.map((_, i) => ({ script: fields[3 * i], code: Number(fields[3 * i + 1]), stderr: fields[3 * i + 2] }));
-    results.forEach((r, i) => expect(r, scripts[i]).toEqual({ script: scripts[i], code: 0, stderr: '' }));
+    // bash -n of each script, all started by one sh instead of a fork of this (large) worker each.
+    const results = await runFromOneShell(dir, scripts.map((script) => ({ argv: [BASH, '-n', script] })));
+    results.forEach((r, i) => expect(r, scripts[i]).toMatchObject({ exitCode: 0, stderr: '' }));
     const bootstrap = rendered.files.get('scripts/bootstrap-devops.sh')!;
     expect(bootstrap.startsWith('#!/usr/bin/env bash\n')).toBe(true);
     expect(bootstrap).toMatch(/^set -euo pipefail$/m);

@@ -7,11 +7,9 @@
 //   PROPERTY_RUNS=<n>   more sets (never fewer than 200).
 // A failure prints the seed, the shrunk answer set and how to reproduce it; add that answer set to
 // REGRESSIONS below so it stays a regular test.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,9 +26,8 @@ import { compileInfra, formatDiagnostics } from './helpers/bicep.ts';
 import { writeFiles, type AnswerInput } from './helpers/generate.ts';
 import { nameOf, overlaysOf, parseManifests, validateObject } from './helpers/k8s.ts';
 import { parsePipelineYaml, pipelineWorkloads, validatePipelineTree } from './helpers/pipeline.ts';
+import { runFromOneShell, type ShellCommand, type ShellRun } from './helpers/shell.ts';
 import { toolOrSkip } from './helpers/tools.ts';
-
-const execFileAsync = promisify(execFile);
 
 const DEFAULT_SEED = 20260427;
 const SEED = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : DEFAULT_SEED;
@@ -211,38 +208,6 @@ const checked = new Map<string, Checked>();
 /** The folder holding every sampled tree (`<root>/s<i>`), removed after the sample's tests. */
 let sampleRoot: string | undefined;
 
-interface ToolRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
-
-/**
- * Runs the commands at once (each `[cwd, program, ...args]`, cwd relative to `root`) from one `sh`:
- * forking the large test worker costs tens of milliseconds per process and blocks the property that
- * runs in it meanwhile, so the worker forks once and the shell starts the real tools.
- */
-async function runTogether(root: string, commands: string[][]): Promise<ToolRun[]> {
-  const out = mkdtempSync(join(tmpdir(), 'secure-aks-property-tools-'));
-  try {
-    const script = commands
-      .map(([cwd, ...argv], i) => `(cd ${quote(cwd!)} && exec ${argv.map(quote).join(' ')}) > ${quote(join(out, `${i}.out`))} 2> ${quote(join(out, `${i}.err`))}; echo $? > ${quote(join(out, `${i}.rc`))}`)
-      .map((line) => `{ ${line}; } &`)
-      .join('\n');
-    await execFileAsync('sh', ['-c', `${script}\nwait`], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-    return commands.map((command, i) => {
-      const read = (ext: string) => readFileSync(join(out, `${i}.${ext}`), 'utf8');
-      const rc = read('rc').trim();
-      if (!/^\d+$/.test(rc)) throw new Error(`${command.slice(1).join(' ')}: no exit code (${rc})`);
-      return { exitCode: Number(rc), stdout: read('out'), stderr: read('err') };
-    });
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
 /**
  * Writes every sampled tree under one folder and runs the real tools on all of them at once: kubectl
  * kustomize on each overlay, and one yamllint, one shellcheck and one git over every tree (their
@@ -265,10 +230,12 @@ async function runSample(): Promise<Checked[]> {
   const trees = sets.filter((s): s is typeof s & { generated: Generated } => s.generated !== undefined);
   for (const { folder, generated } of trees) writeFiles(join(root, folder), generated.files);
 
-  const commands: string[][] = [];
-  const command = (argv: string[]) => commands.push(argv) - 1;
+  // Every tool run is started by one sh (helpers/shell.ts), not by a fork of this worker, in which the
+  // 200-set property runs meanwhile.
+  const commands: ShellCommand[] = [];
+  const command = (argv: string[]) => commands.push({ argv }) - 1;
   const overlayRuns = trees.map(({ folder, generated }) =>
-    kubectl ? overlaysOf(generated.files.keys()).map((overlay) => ({ overlay, run: command(['.', kubectl, 'kustomize', `${folder}/${overlay}`]) })) : [],
+    kubectl ? overlaysOf(generated.files.keys()).map((overlay) => ({ overlay, run: command([kubectl, 'kustomize', `${folder}/${overlay}`]) })) : [],
   );
   // yamllint reads its configuration from the folder it runs in: the trees that emit the same
   // .yamllint.yaml are linted by one run given that configuration.
@@ -277,18 +244,18 @@ async function runSample(): Promise<Checked[]> {
   if (yamllintPath) {
     for (const [config, group] of byConfig) {
       const folders = group.map((tree) => tree.folder);
-      const run = command(['.', yamllintPath, '--strict', '-f', 'parsable', ...(config === undefined ? [] : ['-c', `${folders[0]}/.yamllint.yaml`]), ...folders]);
+      const run = command([yamllintPath, '--strict', '-f', 'parsable', ...(config === undefined ? [] : ['-c', `${folders[0]}/.yamllint.yaml`]), ...folders]);
       for (const folder of folders) yamllintRun.set(folder, run);
     }
   }
   const scripts = trees.flatMap(({ folder, generated }) => [...generated.files.keys()].filter((f) => f.endsWith('.sh')).map((f) => `${folder}/${f}`));
-  const shellcheckRun = shellcheck && scripts.length ? command(['.', shellcheck, '--format', 'gcc', ...scripts]) : undefined;
+  const shellcheckRun = shellcheck && scripts.length ? command([shellcheck, '--format', 'gcc', ...scripts]) : undefined;
   // One repository over every tree: each tree's .gitignore applies to its own folder, as at a repository's root.
   const allFiles = trees.flatMap(({ folder, generated }) => [...generated.files.keys()].map((f) => `${folder}/${f}`));
-  const gitRun = command(['.', 'sh', '-c', 'git init --quiet . && exec git check-ignore --no-index -- "$@"', 'git-check-ignore', ...allFiles]);
+  const gitRun = command(['sh', '-c', 'git init --quiet . && exec git check-ignore --no-index -- "$@"', 'git-check-ignore', ...allFiles]);
 
   const [runs, compiled] = await Promise.all([
-    runTogether(root, commands),
+    runFromOneShell(root, commands),
     Promise.all(trees.map(({ generated }) => (bicep ? compileInfra(generated.files) : undefined))),
   ]);
 
@@ -299,7 +266,7 @@ async function runSample(): Promise<Checked[]> {
       .filter((line) => line.startsWith(`${folder}/`))
       .map((line) => line.slice(folder.length + 1));
   /** A tree's part of a run over every tree: the lines naming its files; a failure naming no tree's file is every tree's. */
-  const shareOf = (run: ToolRun, folder: string): string[] => {
+  const shareOf = (run: ShellRun, folder: string): string[] => {
     if (run.exitCode === 0) return [];
     if (trees.some((tree) => linesOf(run.stdout, tree.folder).length > 0)) return linesOf(run.stdout, folder);
     return [`exited ${run.exitCode}: ${run.stdout}${run.stderr}`];
