@@ -1,5 +1,8 @@
 // The workload subgenerator in memory: new files for what the workload owns, structural edits of
 // shared files that keep comments and owner edits, idempotence, and every error path writing nothing.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderRepository, repositoryFiles, runWorkload } from './helpers/generate.ts';
@@ -110,6 +113,12 @@ describe('workload subgenerator (in memory)', () => {
   it('refuses to run outside a generated repository', async () => {
     await expect(runWorkload('orders-api', {}, { 'README.md': '# not ours\n' })).rejects.toThrow(/destination ".*": is not a secure-aks repository/);
     await expect(runWorkload('orders-api', {}, { '.yo-rc.json': '{"generator-other": {}}' })).rejects.toThrow(/is not a secure-aks repository/);
+  });
+
+  it('names the destination whole, however deep it is (a long answer is cut in messages, a folder the user must find is not)', async () => {
+    const deep = join(mkdtempSync(join(tmpdir(), 'secure-aks-gen-')), 'src', 'github.com', 'contoso-platform-engineering', 'services', 'contoso');
+    expect(JSON.stringify(deep).length).toBeGreaterThan(80);
+    await expect(runWorkload('orders-api', {}, { 'README.md': '# not ours\n' }, deep)).rejects.toThrow(`destination ${JSON.stringify(deep)}: is not a secure-aks repository`);
   });
 
   it('stops, naming the file, where an owner edit makes the change impossible', async () => {

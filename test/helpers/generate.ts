@@ -85,11 +85,11 @@ export function runEnvironment(name: string | undefined, options: Record<string,
     .withOptions({ yes: true, force: false, ...options } as never);
 }
 
-/** Runs the real workload generator in memory, inside a repository seeded with `files`. */
-export function runWorkload(name: string | undefined, options: Record<string, unknown>, files: Record<string, string>) {
+/** Runs the real workload generator in memory, inside a repository seeded with `files` (in `dir`, or a new temp folder). */
+export function runWorkload(name: string | undefined, options: Record<string, unknown>, files: Record<string, string>, dir = join(mkdtempSync(join(tmpdir(), 'secure-aks-gen-')), 'contoso')) {
   return helpers
     .run(WorkloadGenerator as never, { namespace: 'secure-aks:workload' })
-    .inDir(join(mkdtempSync(join(tmpdir(), 'secure-aks-gen-')), 'contoso'))
+    .inDir(dir)
     .withFiles(files)
     .withArguments(name === undefined ? [] : [name])
     .withOptions({ yes: true, force: false, ...options } as never);

@@ -54,39 +54,40 @@ export function storedAnswersProblem(text: string | undefined): string | undefin
 }
 
 export function checkDestination(dir: string, label: string): Problem[] {
-  const key = 'destination';
+  // A path is shown whole: the user must recognise the folder (an answer's long value is cut instead).
+  const problem = (rule: string): Problem[] => [{ key: 'destination', value: label, whole: true, rule }];
   if (existsSync(dir)) {
     const stat = statSync(dir);
-    if (!stat.isDirectory()) return [{ key, value: label, rule: 'is a file, not a folder' }];
+    if (!stat.isDirectory()) return problem('is a file, not a folder');
     try {
       accessSync(dir, constants.W_OK);
     } catch {
-      return [{ key, value: label, rule: 'is not writable' }];
+      return problem('is not writable');
     }
     const holder = lockHolder(nodeFs, dir);
     if (holder && !holder.stale) {
-      return [{ key, value: label, rule: `is being written by another run (process ${holder.pid}, since ${holder.started}); wait for it to finish` }];
+      return problem(`is being written by another run (process ${holder.pid}, since ${holder.started}); wait for it to finish`);
     }
     const entries = readdirSync(dir).filter((e) => !IGNORED_ENTRIES.has(e) && e !== LOCK_FILE);
     // A first run that was interrupted left its journal and no .yo-rc.json yet: the next run completes it.
     const interrupted = entries.includes(JOURNAL_FILE);
     const notRepository = entries.length > 0 && !interrupted ? repositoryProblem(dir) : undefined;
     if (notRepository) {
-      return [{ key, value: label, rule: `is a folder with files that is not a secure-aks repository (${notRepository}); choose a new or empty folder` }];
+      return problem(`is a folder with files that is not a secure-aks repository (${notRepository}); choose a new or empty folder`);
     }
     return [];
   }
   // The nearest existing ancestor must be a writable folder.
   let parent = dirname(dir);
   while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
-  if (!statSync(parent).isDirectory()) return [{ key, value: label, rule: `cannot be created: ${parent} is a file` }];
+  if (!statSync(parent).isDirectory()) return problem(`cannot be created: ${parent} is a file`);
   try {
     accessSync(parent, constants.W_OK);
   } catch {
-    return [{ key, value: label, rule: `cannot be created: ${parent} is not writable` }];
+    return problem(`cannot be created: ${parent} is not writable`);
   }
   // Even root, for whom every folder passes the access check, cannot create folders in the kernel's file systems.
   const virtual = virtualFileSystem(parent);
-  if (virtual) return [{ key, value: label, rule: `cannot be created: ${parent} is on ${virtual}, a kernel file system that holds no files of yours` }];
+  if (virtual) return problem(`cannot be created: ${parent} is on ${virtual}, a kernel file system that holds no files of yours`);
   return [];
 }

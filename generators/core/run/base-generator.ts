@@ -69,7 +69,7 @@ export abstract class SecureAksGenerator extends Generator {
     if (repository.problems.length > 0) throw new InputError(repository.problems);
     if (Object.keys(repository.stored).length === 0) {
       const problem = storedAnswersProblem(repository.rc && JSON.stringify(repository.rc)) ?? 'its .yo-rc.json holds no generator-secure-aks answers';
-      throw new InputError([{ key: 'destination', value: this.destinationRoot(), rule: `is not a secure-aks repository (${problem}); run this inside a repository that yo secure-aks generated` }]);
+      throw new InputError([{ key: 'destination', value: this.destinationRoot(), whole: true, rule: `is not a secure-aks repository (${problem}); run this inside a repository that yo secure-aks generated` }]);
     }
     const stored = resolveAnswers({ stored: repository.stored, folderName: basename(this.destinationRoot()) });
     if (!stored.ok) throw new InputError(stored.problems);
