@@ -287,6 +287,31 @@ async function shared(key: string, files: ReadonlyMap<string, string>, overrides
   return result;
 }
 
+/**
+ * `bicep format` of one file, once per distinct content and bicepconfig.json (its formatting options)
+ * in the whole run: most modules are the same in every tree, and the one jsonrpc process serves every
+ * worker, so formatting each tree's copy of them again was most of its requests (275 in a run, 16 per tree).
+ */
+const formats = new Map<string, Promise<string>>();
+
+function formatOnce(rpc: BicepSession, path: string, config: string): Promise<string> {
+  const content = readFileSync(path, 'utf8');
+  const key = createHash('sha256').update(`${CACHE_FORMAT}\0${path.endsWith('.bicepparam') ? 'param' : 'bicep'}\0${config}\0${content}`).digest('hex');
+  let result = formats.get(key);
+  if (!result) {
+    const entry = join(RUN_CACHE, `format-${key}.bicep`);
+    result = existsSync(entry)
+      ? Promise.resolve(readFileSync(entry, 'utf8'))
+      : rpc.call<{ contents: string }>('bicep/format', { path }).then(({ contents }) => {
+          writeFileSync(`${entry}.tmp-${process.pid}`, contents);
+          renameSync(`${entry}.tmp-${process.pid}`, entry);
+          return contents;
+        });
+    formats.set(key, result);
+  }
+  return result;
+}
+
 async function compile(files: ReadonlyMap<string, string>, overrides: Record<string, string>): Promise<CompiledInfra> {
   const rpc = await bicepSession();
   const dir = writeInfra(files, overrides);
@@ -301,9 +326,10 @@ async function compile(files: ReadonlyMap<string, string>, overrides: Record<str
     : rpc
         .call<{ success: boolean; diagnostics: RpcDiagnostic[]; contents?: string }>('bicep/compile', { path: join(infra, 'main.bicep') })
         .then((r) => ({ success: r.success, diagnostics: r.diagnostics, template: r.contents }));
+  const config = overrides['infra/bicepconfig.json'] ?? files.get('infra/bicepconfig.json') ?? '';
   const [main, ...formatted] = await Promise.all([
     compilation,
-    ...sources.map((path) => rpc.call<{ contents: string }>('bicep/format', { path }).then((r) => ({ path, contents: r.contents }))),
+    ...sources.map((path) => formatOnce(rpc, path, config).then((contents) => ({ path, contents }))),
   ]);
   const unformatted = new Map<string, string>();
   for (const { path, contents } of formatted) {
