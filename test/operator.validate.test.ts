@@ -35,8 +35,7 @@ const empty = () => mkdtempSync(join(tmpdir(), 'secure-aks-empty-'));
 function standIn(code: number, message = '', name = 'bicep', sleep = 0): string {
   const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-tool-')), name);
   // The sleep is called by its path: the runs below give the tools a PATH without it. It replaces the
-  // shell (exec), so that stopping the tool at the time limit stops the sleep: a child left behind would
-  // keep the tool's output open, and the run would wait for it all the same.
+  // shell (exec); a tool that runs its program as a child instead is the test 'stops what a tool started'.
   const sleeper = ['/usr/bin/sleep', '/bin/sleep'].find((p) => existsSync(p)) ?? 'sleep';
   writeFileSync(path, sleep ? `#!/bin/sh\nexec ${sleeper} ${sleep}\n` : `#!/bin/sh\necho '${message}' >&2\nexit ${code}\n`);
   chmodSync(path, 0o755);
@@ -127,6 +126,45 @@ describe.concurrent('validateOutput', () => {
     const dir = empty();
     const report = await validateOutput(root, { env: { PATH: dir, HOME: dir, BICEP_PATH: path } });
     expect(report.steps[0]).toMatchObject({ command: 'bicep lint infra/main.bicep', status: 'invalid', detail: error });
+  });
+
+  it('stops what a tool started with it: a wrapper\'s program at the time limit, what a tool left behind when it exits', async () => {
+    const dir = empty();
+    const pids = join(dir, 'pids');
+    const sleeper = ['/usr/bin/sleep', '/bin/sleep'].find((p) => existsSync(p)) ?? 'sleep';
+    const script = (name: string, body: string) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-tool-')), name);
+      writeFileSync(path, `#!/bin/sh\n${body}\n`);
+      chmodSync(path, 0o755);
+      return path;
+    };
+    // A wrapper that runs its program as a child (no exec), which sleeps past the limit; and a tool that
+    // passes, leaving a child behind. Both children hold the tool's output, which the run reads to its end.
+    const wrapper = script('kubectl', `${sleeper} 60 &\necho $! >> '${pids}'\nwait`);
+    const leaver = script('bicep', `${sleeper} 60 &\necho $! >> '${pids}'\nexit 0`);
+    const waited = new Promise<'still waiting after 30 s'>((resolve) => setTimeout(() => resolve('still waiting after 30 s'), 30_000).unref());
+    const report = await Promise.race([validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: leaver, KUBECTL_PATH: wrapper } }), waited]);
+    if (typeof report === 'string') throw new Error(`validateOutput: ${report} (the tools' children were left running)`);
+    expect(report.steps.map((s) => [s.command, s.status])).toEqual([
+      ['bicep lint infra/main.bicep', 'passed'],
+      ['bicep build-params infra/dev.bicepparam', 'skipped'],
+      ['kubectl kustomize k8s/overlays/dev/parts/platform', 'slow'],
+      ['kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'slow'],
+    ]);
+    // Nothing is left running: each child was stopped with its tool.
+    const children = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    expect(children).toHaveLength(3);
+    // A stopped child whose parent had exited waits for init to reap it: a zombie has stopped.
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+      const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+      return !/^\d+ \(.*\) Z /.test(stat);
+    };
+    expect(children.filter(alive)).toEqual([]);
   });
 
   it('tells a check that timed out (slow: not verified) from one that found an error (invalid)', async () => {

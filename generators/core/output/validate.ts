@@ -201,6 +201,50 @@ export function verdictOf(steps: readonly ValidationStep[]): Verdict {
   return steps.some((s) => s.status === 'slow') ? 'slow' : 'valid';
 }
 
+/**
+ * Each tool runs in a process group of its own (POSIX), and stopping it stops the group, as
+ * timeout(1) does: a tool that is a script starting the real program as its child (a wrapper, a version
+ * manager's shim without exec) would otherwise leave that child running past the time limit, holding
+ * the output the run waits for. On Windows the tool's own process is stopped.
+ */
+const GROUPS = process.platform !== 'win32';
+/** How long what was told to stop (SIGTERM) has before it is killed (SIGKILL). */
+const STOP_GRACE_MS = 2000;
+/** Groups of tools still running, stopped if this process exits first. */
+const running = new Set<() => void>();
+let exitHook = false;
+
+function stopper(subprocess: { pid?: number | undefined; kill(signal: NodeJS.Signals): boolean }) {
+  const send = (signal: NodeJS.Signals) => {
+    try {
+      if (GROUPS && subprocess.pid) process.kill(-subprocess.pid, signal);
+      else subprocess.kill(signal);
+    } catch {
+      // Nothing of it is left.
+    }
+  };
+  let kill: NodeJS.Timeout | undefined;
+  const killAtExit = () => send('SIGKILL');
+  running.add(killAtExit);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => running.forEach((stop) => stop()));
+  }
+  return {
+    /** SIGTERM to the group, SIGKILL after the grace period unless its output has ended by then. */
+    now: () => {
+      send('SIGTERM');
+      kill ??= setTimeout(() => send('SIGKILL'), STOP_GRACE_MS);
+      kill.unref();
+    },
+    /** The tool's output has ended: nothing of its group holds it, so there is nothing left to wait for. */
+    done: () => {
+      clearTimeout(kill);
+      running.delete(killAtExit);
+    },
+  };
+}
+
 export async function validateOutput(root: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const env = options.env ?? process.env;
   const timeout = options.timeout ?? timeoutFrom(env);
@@ -217,12 +261,23 @@ export async function validateOutput(root: string, options: ValidateOptions = {}
     // With --pattern, build-params writes a file beside each input unless given a folder: never into the repository.
     const outdir = planned.outdir ? mkdtempSync(join(tmpdir(), 'secure-aks-validate-')) : undefined;
     const started = Date.now();
-    const result = await execa(path, [...planned.args, ...(outdir ? ['--outdir', outdir] : [])], { cwd: root, reject: false, timeout, env, extendEnv: false }).finally(() => {
+    const subprocess = execa(path, [...planned.args, ...(outdir ? ['--outdir', outdir] : [])], { cwd: root, reject: false, env, extendEnv: false, detached: GROUPS });
+    const stop = stopper(subprocess);
+    let timedOut = false;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      stop.now();
+    }, timeout);
+    // What the tool leaves running when it exits is stopped too: the run reads the tool's output to its end.
+    subprocess.nodeChildProcess.once('exit', stop.now);
+    const result = await subprocess.finally(() => {
+      clearTimeout(limit);
+      stop.done();
       if (outdir) rmSync(outdir, { recursive: true, force: true });
     });
     const ms = Date.now() - started;
     const base = { tool: planned.tool, command: planned.command, ms };
-    if (result.timedOut) return { ...base, status: 'slow', detail: `did not finish within ${timeout / 1000} s` };
+    if (timedOut) return { ...base, status: 'slow', detail: `did not finish within ${timeout / 1000} s` };
     if (result.exitCode === 0) return { ...base, status: 'passed' };
     return { ...base, status: 'invalid', detail: excerpt(`${result.stderr}\n${result.stdout}`) || `exit code ${result.exitCode}` };
   };
