@@ -16,11 +16,16 @@ beforeAll(() => assertBuilt());
 
 describe('update engine: crashes and concurrent runs (real bin)', () => {
   it('kill -9 at random points of a write: the tree is never cut short, and the next run converges to the clean output', { timeout: SLOW }, async () => {
-    // A seeded sequence of kill points, in write steps after the journal appears.
+    // A seeded sequence of kill points, each a step of the write that follows the journal: every file
+    // written to its temporary name, then renamed, then .yo-rc.json (written, renamed) and the journal
+    // removed, each step slowed to STEP_MS. A point is drawn among the steps before the last few, and
+    // the kill aimed at the middle of that step, so that a late timer on a busy machine still lands in
+    // the write (which the journal left behind shows), never after it.
+    const STEP_MS = 40;
     let seed = 20261203;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const delays = Array.from({ length: 3 }, () => Math.floor(random() * 600));
-    const [clean, repos] = await Promise.all([generate(['--location', 'northeurope']).then(contents), Promise.all(delays.map(() => generate()))]);
+    const points = Array.from({ length: 3 }, () => random());
+    const [clean, repos] = await Promise.all([generate(['--location', 'northeurope']).then(contents), Promise.all(points.map(() => generate()))]);
     const olds = repos.map(contents);
     // The rounds' processes run at once, each in its own copy and killed at its own point after its own
     // journal appears; meanwhile this process only polls and waits, so that nothing delays a kill.
@@ -30,14 +35,18 @@ describe('update engine: crashes and concurrent runs (real bin)', () => {
           cwd: repo,
           reject: false,
           stdin: 'ignore',
-          env: { SECURE_AKS_TEST_STEP_DELAY_MS: '10' },
+          env: { SECURE_AKS_TEST_STEP_DELAY_MS: String(STEP_MS) },
         });
         const journal = join(repo, '.secure-aks-journal.json');
         const deadline = Date.now() + 60_000;
         while (!existsSync(journal) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-        await new Promise((r) => setTimeout(r, delays[round]));
+        // The journal is renamed into place whole: it names every file the write changes.
+        const files = Object.keys((JSON.parse(readFileSync(journal, 'utf8')) as { files: Record<string, unknown> }).files).length;
+        const step = Math.floor(points[round]! * Math.max(1, 2 * files - 3));
+        await new Promise((r) => setTimeout(r, (step + 0.5) * STEP_MS));
         child.kill('SIGKILL');
         await child;
+        expect(existsSync(journal), `round ${round}: killed at step ${step + 1} of ${2 * files + 3}, before the write finished`).toBe(true);
       }),
     );
     for (const [round, repo] of repos.entries()) {
