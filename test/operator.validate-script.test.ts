@@ -132,9 +132,10 @@ describe.concurrent('scripts/validate.sh', () => {
     }
   });
 
-  // The Bicep CLI itself on two environments (5-6 s a process on an idle 2-core machine): the run with
-  // every variable set goes through the real bicep and kubectl, the others through stand-ins.
-  it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment, one Bicep process per Bicep check; with the real bicep and kubectl, each passes without a diagnostic', { timeout: 300_000 }, async () => {
+  // The Bicep CLI itself on two environments (5-6 s a process on an idle 2-core machine): its lint in the
+  // run where a variable is not set, its build-params (and the real kubectl) in the run with every
+  // variable set; the others through stand-ins.
+  it('runs the same checks as create-secure-aks --validate, in the same order and words, on every environment, one Bicep process per Bicep check (the lint skipped when build-params runs); with the real bicep and kubectl, each passes without a diagnostic', { timeout: 300_000 }, async () => {
     // Two environments: an entry point, a parameter file and an overlay (in parts) each.
     const two = await renderRepository({ environments: ['dev', 'prod'] } as never);
     const root = writeTree(two.files, 'secure-aks-validate-sh-');
@@ -145,10 +146,13 @@ describe.concurrent('scripts/validate.sh', () => {
     const progress = (run: Run) => withoutTimes(run.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)));
     const reported = (steps: Awaited<ReturnType<typeof report>>['steps']) => withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length)));
 
-    // One of the variables the parameter files read is not set: they are skipped, naming it.
+    // One of the variables the parameter files read is not set: they are skipped, naming it, and the
+    // lint is the Bicep check (the real Bicep CLI, where it is installed).
     const partly = { PATH: bin, AKS_ADMIN_GROUP_OBJECT_IDS: SAMPLE_DEPLOY_ENV.AKS_ADMIN_GROUP_OBJECT_IDS! };
-    const skipped = await validate(root, [], partly);
-    expect(skipped.code, skipped.stderr).toBe(0);
+    const realLint = bicepPath ? binWith({ bicep: throughReal(bicepPath) }) : undefined;
+    const skipped = await validate(root, [], realLint ? { ...partly, BICEP_PATH: join(realLint, 'bicep') } : partly);
+    expect(skipped.code, `${skipped.stdout}\n${skipped.stderr}\n${skipped.real}`).toBe(0);
+    if (realLint) expect(skipped.real.split('\n')).toEqual(['lint --pattern infra/*.bicep: exit 0, wrote []', '']);
     expect(progress(skipped)).toEqual(reported((await report(partly)).steps));
     expect(progress(skipped)).toEqual([
       "  [1/6] passed   bicep lint --pattern 'infra/*.bicep'",
@@ -161,15 +165,16 @@ describe.concurrent('scripts/validate.sh', () => {
     expect(skipped.calls).toEqual(['bicep lint --pattern infra/*.bicep', 'kubectl kustomize k8s/overlays/dev/parts/platform', 'kubectl kustomize k8s/overlays/dev/parts/workloads-01', 'kubectl kustomize k8s/overlays/prod/parts/platform', 'kubectl kustomize k8s/overlays/prod/parts/workloads-01']);
     expect(skipped.stdout).toMatch(/^validate: 5 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
 
-    // Every variable set: one more Bicep process, for both parameter files, writing into a temporary
-    // folder. The real tools (through BICEP_PATH and KUBECTL_PATH), where they are installed.
+    // Every variable set: build-params of both parameter files, writing into a temporary folder, is the
+    // one Bicep process: it compiles and lints what the lint would, which is skipped, saying so. The real
+    // tools (through BICEP_PATH and KUBECTL_PATH), where they are installed.
     const all = { PATH: bin, ...SAMPLE_DEPLOY_ENV } as Record<string, string>;
     const real = bicepPath && kubectlPath ? binWith({ bicep: throughReal(bicepPath), kubectl: recording(`exec "${kubectlPath}" "$@"`) }) : undefined;
     const built = await validate(root, [], real ? { ...all, PATH: binWith(), BICEP_PATH: join(real, 'bicep'), KUBECTL_PATH: join(real, 'kubectl') } : all);
     expect(built.code, `${built.stdout}\n${built.stderr}\n${built.real}`).toBe(0);
     expect(progress(built)).toEqual(reported((await report(all)).steps));
     expect(progress(built)).toEqual([
-      "  [1/6] passed   bicep lint --pattern 'infra/*.bicep'",
+      "  [1/6] skipped  bicep lint --pattern 'infra/*.bicep' (the build-params check below compiles and lints the same files)",
       "  [2/6] passed   bicep build-params --pattern 'infra/*.bicepparam'",
       '  [3/6] passed   kubectl kustomize k8s/overlays/dev/parts/platform',
       '  [4/6] passed   kubectl kustomize k8s/overlays/dev/parts/workloads-01',
@@ -177,25 +182,24 @@ describe.concurrent('scripts/validate.sh', () => {
       '  [6/6] passed   kubectl kustomize k8s/overlays/prod/parts/workloads-01',
     ]);
     expect(built.calls).toEqual([
-      'bicep lint --pattern infra/*.bicep',
       expect.stringMatching(/^bicep build-params --pattern infra\/\*\.bicepparam --outdir \/\S+$/),
       'kubectl kustomize k8s/overlays/dev/parts/platform',
       'kubectl kustomize k8s/overlays/dev/parts/workloads-01',
       'kubectl kustomize k8s/overlays/prod/parts/platform',
       'kubectl kustomize k8s/overlays/prod/parts/workloads-01',
     ]);
-    const outdir = / --outdir (\S+)$/.exec(built.calls[1]!)![1]!;
+    const outdir = / --outdir (\S+)$/.exec(built.calls[0]!)![1]!;
     expect(outdir.startsWith(root)).toBe(false);
     expect(existsSync(outdir)).toBe(false); // removed on exit
-    expect(built.stdout).toMatch(/^validate: 6 passed, 0 skipped, 0 found an error, 0 did not finish$/m);
-    // The Bicep checks are those --validate plans, with its arguments; the real Bicep CLI ran each once
-    // for both environments, without a diagnostic, and built both parameter files into the folder given
-    // (the script's temporary folder, where `output` is its own record of the tool's output).
+    expect(built.stdout).toMatch(/^validate: 5 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
+    // The Bicep checks are those --validate plans, with its arguments; the real Bicep CLI ran the one
+    // that runs once for both environments, without a diagnostic, and built both parameter files into
+    // the folder given (the script's temporary folder, where `output` is its own record of the tool's output).
     const checks = plannedChecks(root, SAMPLE_DEPLOY_ENV).filter((check) => check.tool === 'bicep');
-    expect(checks.map((check) => check.command)).toEqual(["bicep lint --pattern 'infra/*.bicep'", "bicep build-params --pattern 'infra/*.bicepparam'"]);
-    expect(built.calls.slice(0, 2)).toEqual(checks.map((check) => ['bicep', ...check.args, ...(check.outdir ? ['--outdir', outdir] : [])].join(' ')));
+    expect(checks.map((check) => [check.command, check.skip !== undefined])).toEqual([["bicep lint --pattern 'infra/*.bicep'", true], ["bicep build-params --pattern 'infra/*.bicepparam'", false]]);
+    expect(built.calls.slice(0, 1)).toEqual(checks.filter((check) => !check.skip).map((check) => ['bicep', ...check.args, ...(check.outdir ? ['--outdir', outdir] : [])].join(' ')));
     if (real) {
-      expect(built.real.split('\n')).toEqual(['lint --pattern infra/*.bicep: exit 0, wrote []', `build-params --pattern infra/*.bicepparam --outdir ${outdir}: exit 0, wrote [dev.json output prod.json]`, '']);
+      expect(built.real.split('\n')).toEqual([`build-params --pattern infra/*.bicepparam --outdir ${outdir}: exit 0, wrote [dev.json output prod.json]`, '']);
     }
 
     // Through az bicep, which takes one file at a time: the same checks, a process per file.
@@ -203,9 +207,6 @@ describe.concurrent('scripts/validate.sh', () => {
     expect(az.code, az.stderr).toBe(0);
     expect(progress(az)).toEqual(progress(built));
     expect(az.calls).toEqual([
-      'az bicep lint --file infra/dev.bicep',
-      'az bicep lint --file infra/prod.bicep',
-      'az bicep lint --file infra/types.bicep',
       'az bicep build-params --file infra/dev.bicepparam --stdout',
       'az bicep build-params --file infra/prod.bicepparam --stdout',
       'kubectl kustomize k8s/overlays/dev/parts/platform',
@@ -238,6 +239,33 @@ describe.concurrent('scripts/validate.sh', () => {
     expect(lines).toEqual(withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length))));
     expect(result.calls).toEqual(['bicep lint infra/main.bicep', 'kubectl kustomize k8s/overlays/dev/parts/platform', 'kubectl kustomize k8s/overlays/dev/parts/workloads-01']);
     expect(result.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
+  });
+
+  it('skips the lint for build-params only when building the parameter files compiles every file the lint starts from', async () => {
+    const bin = binWith({ bicep: recording(), kubectl: recording() });
+    const all = { PATH: bin, ...SAMPLE_DEPLOY_ENV } as Record<string, string>;
+    const bicepLines = async (root: string) => {
+      const result = await validate(root, [], all);
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      const lines = withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[\d\/\d\] \S+ +bicep /.test(line)));
+      const { steps } = await validateOutput(root, { env: { ...all, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
+      expect(lines, 'the script and --validate agree').toEqual(withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length))).slice(0, 2));
+      return { lines, calls: result.calls.filter((call) => call.startsWith('bicep')) };
+    };
+    // One environment: infra/dev.bicepparam uses infra/main.bicep, the file the lint starts from.
+    expect(await bicepLines(tree)).toEqual({
+      lines: ['  [1/4] skipped  bicep lint infra/main.bicep (the build-params check below compiles and lints the same files)', '  [2/4] passed   bicep build-params infra/dev.bicepparam'],
+      calls: ['bicep build-params infra/dev.bicepparam --stdout'],
+    });
+    // Two environments: the lint's pattern takes every infra/*.bicep; types.bicep is imported by the
+    // entry points. A file no parameter file reaches (an owner's own) keeps the lint.
+    const two = await renderRepository({ environments: ['dev', 'prod'] } as never);
+    const root = writeTree(new Map([...two.files, ['infra/extra.bicep', "@description('An owner\\'s own template.')\nparam name string\n"]]), 'secure-aks-validate-sh-');
+    temps.push(root);
+    expect(await bicepLines(root)).toEqual({
+      lines: ["  [1/6] passed   bicep lint --pattern 'infra/*.bicep'", "  [2/6] passed   bicep build-params --pattern 'infra/*.bicepparam'"],
+      calls: ['bicep lint --pattern infra/*.bicep', expect.stringMatching(/^bicep build-params --pattern infra\/\*\.bicepparam --outdir \/\S+$/)],
+    });
   });
 
   it.skipIf(!kubectlPath)('exits 1 on a broken overlay part, with kubectl\'s own error under the check, and runs the other checks', async () => {
@@ -280,12 +308,12 @@ describe.concurrent('scripts/validate.sh', () => {
     expect(noKubectl.calls).toEqual([]);
   });
 
-  it('falls back to az bicep (as on a pipeline agent), and builds the parameter file once its variables are set', async () => {
+  it('falls back to az bicep (as on a pipeline agent), and builds the parameter file once its variables are set (which lints it too)', async () => {
     const bin = binWith({ az: recording(), kubectl: recording() });
     const result = await validate(tree, [], { PATH: bin, ...SAMPLE_DEPLOY_ENV });
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('[1/4] skipped  bicep lint infra/main.bicep (the build-params check below compiles and lints the same files)');
     expect(result.calls).toEqual([
-      'az bicep lint --file infra/main.bicep',
       'az bicep build-params --file infra/dev.bicepparam --stdout',
       'kubectl kustomize k8s/overlays/dev/parts/platform',
       'kubectl kustomize k8s/overlays/dev/parts/workloads-01',

@@ -125,6 +125,17 @@ function usingTarget(bicepparam: string): string | undefined {
   return target ? posix.normalize(`infra/${target}`) : undefined;
 }
 
+/**
+ * Whether building the parameter files compiles `file`: it is the entry point one of them uses, or a
+ * file such an entry point imports or deploys as a module by that name (infra/types.bicep).
+ */
+function compiledFrom(root: string, file: string, targets: readonly string[]): boolean {
+  if (targets.includes(file)) return true;
+  const name = file.slice('infra/'.length);
+  const reference = new RegExp(`(\\bfrom|\\bmodule\\s+\\w+)\\s+'(\\./)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`);
+  return targets.some((target) => reference.test(readFileSync(join(root, target), 'utf8')));
+}
+
 /** What the Bicep checks name once there are several files: every entry point, every parameter file. */
 export const BICEP_PATTERNS = { entryPoints: 'infra/*.bicep', parameterFiles: 'infra/*.bicepparam' } as const;
 
@@ -133,7 +144,9 @@ export const BICEP_PATTERNS = { entryPoints: 'infra/*.bicep', parameterFiles: 'i
  * (infra/main.bicep, or one per environment: the files the parameter files use), one `bicep
  * build-params` of the parameter files, then each overlay's parts. One Bicep process per check: linting an
  * entry point compiles it and every module it uses; building a parameter file compiles its entry point
- * again with the values it gives.
+ * and every module again, with the values it gives, and reports the same diagnostics, linter rules
+ * included. So when build-params runs (every variable the parameter files read is set) and compiles
+ * every file the lint would start from, the lint is skipped, saying so: one Bicep process instead of two.
  */
 export function plannedChecks(root: string, env: Env = process.env): PlannedStep[] {
   const steps: PlannedStep[] = [];
@@ -147,16 +160,21 @@ export function plannedChecks(root: string, env: Env = process.env): PlannedStep
   ];
   if (roots.length > 0) {
     const { entryPoints, parameterFiles: parameterGlob } = BICEP_PATTERNS;
-    steps.push(
+    const lint: PlannedStep =
       roots.length === 1
         ? { tool: 'bicep', command: `bicep lint ${roots[0]}`, args: ['lint', roots[0]!] }
-        : { tool: 'bicep', command: `bicep lint --pattern '${entryPoints}'`, args: ['lint', '--pattern', entryPoints] },
-    );
+        : { tool: 'bicep', command: `bicep lint --pattern '${entryPoints}'`, args: ['lint', '--pattern', entryPoints] };
+    steps.push(lint);
     if (parameterFiles.length > 0) {
       // Built when every variable they read is set: all of them in one process, or none.
       const one = parameterFiles.length === 1;
       const unset = [...new Set(parameterFiles.flatMap((f) => parameterVariables(readFileSync(join(infra, f), 'utf8'))))].filter((name) => !env[name]);
       const skip = unset.length > 0 ? { skip: `${one ? 'it reads' : 'they read'} ${unset.join(', ')} from the environment; set them to check ${one ? 'it' : 'the parameter files'} too` } : {};
+      if (unset.length === 0) {
+        const targets = parameterFiles.map((f) => usingTarget(readFileSync(join(infra, f), 'utf8'))).filter((t): t is string => t !== undefined && existsSync(join(root, t)));
+        const linted = roots.length === 1 ? roots : readdirSync(infra).filter((f) => f.endsWith('.bicep')).map((f) => `infra/${f}`);
+        if (linted.every((file) => compiledFrom(root, file, targets))) lint.skip = `the build-params check below compiles and lints the same files`;
+      }
       steps.push(
         one
           ? { tool: 'bicep', command: `bicep build-params infra/${parameterFiles[0]}`, args: ['build-params', `infra/${parameterFiles[0]}`, '--stdout'], ...skip }

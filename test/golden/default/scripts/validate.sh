@@ -3,8 +3,9 @@
 # environment's Bicep entry point (infra/main.bicep, or infra/<environment>.bicep once there are
 # several), which compiles it and every module it uses and reports what bicep build would (every
 # linter rule is an error in infra/bicepconfig.json); bicep build-params of the infra/*.bicepparam
-# files (when the environment variables they read are set, as in the pipeline); and kubectl kustomize
-# of each part of each k8s/overlays/<environment>. Each Bicep check is one Bicep CLI process for all its files
+# files (when the environment variables they read are set, as in the pipeline: it compiles and lints
+# the same files with their values, so the lint is then skipped); and kubectl kustomize of each part
+# of each k8s/overlays/<environment>. Each Bicep check is one Bicep CLI process for all its files
 # (--pattern, Bicep CLI 0.34 or later, once there are several): the CLI takes seconds to start. They
 # are the checks `create-secure-aks --validate` runs after generating; the pipeline's Validate stage
 # runs this script. One line per check as it finishes. Needs no Azure sign-in and writes no file in
@@ -21,7 +22,8 @@ usage() {
 Usage: scripts/validate.sh [--timeout SECONDS]
 
 Checks infra/ and k8s/ offline: bicep lint of infra/main.bicep
-and the modules they use, bicep build-params of the parameter files, kubectl kustomize of each overlay's parts.
+and the modules they use, bicep build-params of the parameter files (which lints the same files: with
+the variables they read set, it is the one Bicep check), kubectl kustomize of each overlay's parts.
 
 Options:
   --timeout SECONDS  stop a check that runs longer than this (needs the timeout command); a check
@@ -77,11 +79,13 @@ elif ((${#roots[@]} > 1)); then
   checks+=('lint:infra/*.bicep')
 fi
 parameter_files=(infra/*.bicepparam)
+params_target=''
 if ((${#roots[@]} && ${#parameter_files[@]} == 1)); then
-  checks+=("params:${parameter_files[0]}")
+  params_target=${parameter_files[0]}
 elif ((${#roots[@]} && ${#parameter_files[@]} > 1)); then
-  checks+=('params:infra/*.bicepparam')
+  params_target='infra/*.bicepparam'
 fi
+if [[ -n $params_target ]]; then checks+=("params:$params_target"); fi
 # Each overlay part by part (bounded builds; the whole overlay grows with the square of its objects),
 # or as a whole where it has no parts.
 for overlay in k8s/overlays/*/; do
@@ -187,6 +191,26 @@ unset_variables() {
   printf '%s' "${missing[*]}"
 }
 
+# lint_covered LINT_TARGET PARAMS_TARGET: whether building the parameter files compiles every file the
+# lint starts from: each is the entry point a parameter file uses, or a file such an entry point
+# imports or deploys as a module by name (infra/types.bicep).
+lint_covered() {
+  local file name target files=() params=() targets=()
+  # shellcheck disable=SC2206 # patterns are expanded on purpose
+  files=($1) params=($2)
+  for file in "${params[@]}"; do
+    target=$(sed -n "s/^using '\(\.\/\)\{0,1\}\([^']*\.bicep\)'.*/\2/p" "$file")
+    target=${target%%$'\n'*}
+    if [[ -n $target && -f infra/$target ]]; then targets+=("infra/$target"); fi
+  done
+  ((${#targets[@]})) || return 1
+  for file in "${files[@]}"; do
+    [[ " ${targets[*]} " == *" $file "* ]] && continue
+    name=${file#infra/}
+    grep -Eq "(from|module[[:space:]]+[A-Za-z0-9_]+)[[:space:]]+'(\./)?${name//./\\.}'" "${targets[@]}" || return 1
+  done
+}
+
 now_ms() {
   if [[ -n "${EPOCHREALTIME:-}" ]]; then
     local micro=${EPOCHREALTIME//[.,]/}
@@ -214,6 +238,12 @@ for check in "${checks[@]}"; do
   target=${check#*:}
   label=$(label_of "$kind" "$target")
   position=$(printf '[%*d/%d]' "${#total}" "$index" "$total")
+  # With every variable set, build-params reports what the lint would (linter rules included): one Bicep process, not two.
+  if [[ "$kind" == lint && -n $params_target && -z "$(unset_variables "$params_target")" ]] && lint_covered "$target" "$params_target"; then
+    printf '  %s %-8s %s (the build-params check below compiles and lints the same files)\n' "$position" skipped "$label"
+    skipped=$((skipped + 1))
+    continue
+  fi
   if [[ "$kind" == params ]]; then
     not_set=$(unset_variables "$target")
     if [[ -n "$not_set" && $target == *'*'* ]]; then
