@@ -29,7 +29,7 @@ export const CONTROL_OPTIONS: OptionSpec[] = [
   { name: 'conflict-markers', type: 'boolean', description: 'Where your edits and the generator\'s changes conflict, write git-style conflict markers into the file to resolve by hand.' },
   { name: 'allow-destructive', type: 'boolean', description: 'Allow changes that remove an environment or a workload, or re-aim a deployed environment (location, names).' },
   { name: 'dry-run', type: 'boolean', description: 'Show what the run would change, file by file, and write nothing.' },
-  { name: 'validate', type: 'boolean', description: 'After writing, run the checks of scripts/validate.sh (bicep lint and build-params, kubectl kustomize) where the tools are installed.' },
+  { name: 'validate', type: 'boolean', description: 'After writing, run the checks of scripts/validate.sh (bicep lint, or bicep build-params when the variables it reads are set; kubectl kustomize) where the tools are installed.' },
 ];
 
 export const EXIT_CODES = [
