@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { summary, workloadSummary } from '../generators/core/output/summary.ts';
 import { availableTools, findTool, formatReport, parameterVariables, plannedChecks, timeoutFrom, validateOutput } from '../generators/core/output/validate.ts';
 import { SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
@@ -45,6 +45,16 @@ function standIn(code: number, message = '', name = 'bicep', sleep = 0): string 
 const variables = () => repo.ctx.docs.deployTimeVariables.map((v) => v.env);
 
 describe.concurrent('validateOutput', () => {
+  // The hook that stops the tools still running if this process exits first is there only while some
+  // run: once every check of the file's runs (at once) is done, this process has the listeners it had.
+  let exitListeners = 0;
+  beforeAll(() => {
+    exitListeners = process.listenerCount('exit');
+  });
+  afterAll(() => {
+    expect(process.listenerCount('exit')).toBe(exitListeners);
+  });
+
   // bicep build-params compiles the whole template again: its environment is left unset here (the
   // skip is checked below with a stand-in; the broken repository below builds parameter files, and
   // operator.validate-script.test.ts those of two environments with the real Bicep CLI); the infra

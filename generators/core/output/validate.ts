@@ -228,9 +228,9 @@ export function verdictOf(steps: readonly ValidationStep[]): Verdict {
 const GROUPS = process.platform !== 'win32';
 /** How long what was told to stop (SIGTERM) has before it is killed (SIGKILL). */
 const STOP_GRACE_MS = 2000;
-/** Groups of tools still running, stopped if this process exits first. */
+/** Groups of tools still running, stopped if this process exits first (listening only while there are some). */
 const running = new Set<() => void>();
-let exitHook = false;
+const stopRunning = () => running.forEach((stop) => stop());
 
 function stopper(subprocess: { pid?: number | undefined; kill(signal: NodeJS.Signals): boolean }) {
   const send = (signal: NodeJS.Signals) => {
@@ -243,11 +243,8 @@ function stopper(subprocess: { pid?: number | undefined; kill(signal: NodeJS.Sig
   };
   let kill: NodeJS.Timeout | undefined;
   const killAtExit = () => send('SIGKILL');
+  if (running.size === 0) process.on('exit', stopRunning);
   running.add(killAtExit);
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => running.forEach((stop) => stop()));
-  }
   return {
     /** SIGTERM to the group, SIGKILL after the grace period unless its output has ended by then. */
     now: () => {
@@ -259,6 +256,7 @@ function stopper(subprocess: { pid?: number | undefined; kill(signal: NodeJS.Sig
     done: () => {
       clearTimeout(kill);
       running.delete(killAtExit);
+      if (running.size === 0) process.off('exit', stopRunning);
     },
   };
 }
