@@ -268,6 +268,33 @@ describe.concurrent('scripts/validate.sh', () => {
     });
   });
 
+  it('counts a file as built when an entry point imports it or deploys it as a module, with or without ./, in the script as in --validate', async () => {
+    const two = await renderRepository({ environments: ['dev', 'prod'] } as never);
+    const param = (entry: string) => `using '${entry}'\n\nparam name = readEnvironmentVariable('SECURE_AKS_TEST_NAME')\n`;
+    const infra: Record<string, string> = {
+      'infra/dev.bicepparam': param('./dev.bicep'),
+      'infra/prod.bicepparam': param('prod.bicep'),
+      'infra/dev.bicep': "import { tags } from './types.bicep'\n",
+      'infra/prod.bicep': "module extra 'extra.bicep' = {\n  name: 'extra'\n}\n",
+      'infra/types.bicep': '@export()\nvar tags = {}\n',
+      'infra/extra.bicep': "output name string = 'extra'\n",
+    };
+    const bin = binWith({ bicep: recording() });
+    const bicepLines = async (files: Record<string, string>, env: Record<string, string>) => {
+      const root = writeTree(new Map([[PATHS.validateScript, two.files.get(PATHS.validateScript)!], ...Object.entries(files)]), 'secure-aks-validate-sh-');
+      temps.push(root);
+      const result = await validate(root, [], { PATH: bin, ...env });
+      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+      const lines = withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)));
+      const { steps } = await validateOutput(root, { env: { PATH: bin, ...env, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
+      expect(lines, 'the script and --validate agree').toEqual(withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length))));
+      return lines.map((line) => line.slice(8, 16).trim());
+    };
+    expect(await bicepLines(infra, { SECURE_AKS_TEST_NAME: 'x' })).toEqual(['skipped', 'passed']);
+    expect(await bicepLines({ ...infra, 'infra/orphan.bicep': "output name string = 'orphan'\n" }, { SECURE_AKS_TEST_NAME: 'x' })).toEqual(['passed', 'passed']);
+    expect(await bicepLines(infra, {})).toEqual(['passed', 'skipped']);
+  });
+
   it.skipIf(!kubectlPath)('exits 1 on a broken overlay part, with kubectl\'s own error under the check, and runs the other checks', async () => {
     const part = 'k8s/overlays/dev/parts/platform/kustomization.yaml';
     const root = writeTree(new Map([...repo.files, [part, `${repo.files.get(part)}  - path: missing-patch.yaml\n`]]), 'secure-aks-validate-sh-');
