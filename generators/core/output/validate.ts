@@ -126,14 +126,15 @@ function usingTarget(bicepparam: string): string | undefined {
 }
 
 /**
- * Whether building the parameter files compiles `file`: it is the entry point one of them uses, or a
- * file such an entry point imports or deploys as a module by that name (infra/types.bicep).
+ * Whether building the parameter files compiles `file`: it is an entry point they use (`targets`, whose
+ * texts are `sources`), or a file such an entry point imports or deploys as a module by that name
+ * (infra/types.bicep).
  */
-function compiledFrom(root: string, file: string, targets: readonly string[]): boolean {
+function compiledFrom(file: string, targets: readonly string[], sources: readonly string[]): boolean {
   if (targets.includes(file)) return true;
   const name = file.slice('infra/'.length);
   const reference = new RegExp(`(\\bfrom|\\bmodule\\s+\\w+)\\s+'(\\./)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`);
-  return targets.some((target) => reference.test(readFileSync(join(root, target), 'utf8')));
+  return sources.some((source) => reference.test(source));
 }
 
 /** What the Bicep checks name once there are several files: every entry point, every parameter file. */
@@ -152,12 +153,10 @@ export function plannedChecks(root: string, env: Env = process.env): PlannedStep
   const steps: PlannedStep[] = [];
   const infra = join(root, 'infra');
   const parameterFiles = existsSync(infra) ? readdirSync(infra).filter((f) => f.endsWith('.bicepparam')).sort() : [];
-  const roots = [
-    ...new Set([
-      ...(existsSync(join(infra, 'main.bicep')) ? ['infra/main.bicep'] : []),
-      ...parameterFiles.map((f) => usingTarget(readFileSync(join(infra, f), 'utf8'))).filter((t): t is string => t !== undefined && existsSync(join(root, t))),
-    ]),
-  ];
+  const parameterTexts = parameterFiles.map((f) => readFileSync(join(infra, f), 'utf8'));
+  /** The entry points the parameter files deploy. */
+  const targets = parameterTexts.map(usingTarget).filter((t): t is string => t !== undefined && existsSync(join(root, t)));
+  const roots = [...new Set([...(existsSync(join(infra, 'main.bicep')) ? ['infra/main.bicep'] : []), ...targets])];
   if (roots.length > 0) {
     const { entryPoints, parameterFiles: parameterGlob } = BICEP_PATTERNS;
     const lint: PlannedStep =
@@ -168,12 +167,12 @@ export function plannedChecks(root: string, env: Env = process.env): PlannedStep
     if (parameterFiles.length > 0) {
       // Built when every variable they read is set: all of them in one process, or none.
       const one = parameterFiles.length === 1;
-      const unset = [...new Set(parameterFiles.flatMap((f) => parameterVariables(readFileSync(join(infra, f), 'utf8'))))].filter((name) => !env[name]);
+      const unset = [...new Set(parameterTexts.flatMap(parameterVariables))].filter((name) => !env[name]);
       const skip = unset.length > 0 ? { skip: `${one ? 'it reads' : 'they read'} ${unset.join(', ')} from the environment; set them to check ${one ? 'it' : 'the parameter files'} too` } : {};
       if (unset.length === 0) {
-        const targets = parameterFiles.map((f) => usingTarget(readFileSync(join(infra, f), 'utf8'))).filter((t): t is string => t !== undefined && existsSync(join(root, t)));
+        const sources = targets.map((target) => readFileSync(join(root, target), 'utf8'));
         const linted = roots.length === 1 ? roots : readdirSync(infra).filter((f) => f.endsWith('.bicep')).map((f) => `infra/${f}`);
-        if (linted.every((file) => compiledFrom(root, file, targets))) lint.skip = `the build-params check below compiles and lints the same files`;
+        if (linted.every((file) => compiledFrom(file, targets, sources))) lint.skip = `the build-params check below compiles and lints the same files`;
       }
       steps.push(
         one
