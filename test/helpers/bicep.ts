@@ -16,12 +16,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { findTool } from './tools.ts';
-import { runCache } from './run-cache.ts';
+import { publish, runCache } from './run-cache.ts';
 
 /** Values for the environment variables the .bicepparam files read (none is a secret). */
 export const SAMPLE_DEPLOY_ENV: Record<string, string> = {
@@ -282,8 +282,7 @@ async function shared(key: string, files: ReadonlyMap<string, string>, overrides
   }
   const result = await compile(files, overrides);
   const serialised: CacheEntry = { ...result, unformatted: [...result.unformatted] };
-  writeFileSync(`${entry}.tmp-${process.pid}`, JSON.stringify(serialised));
-  renameSync(`${entry}.tmp-${process.pid}`, entry);
+  publish(entry, JSON.stringify(serialised));
   return result;
 }
 
@@ -303,8 +302,7 @@ function formatOnce(rpc: BicepSession, path: string, config: string): Promise<st
     result = existsSync(entry)
       ? Promise.resolve(readFileSync(entry, 'utf8'))
       : rpc.call<{ contents: string }>('bicep/format', { path }).then(({ contents }) => {
-          writeFileSync(`${entry}.tmp-${process.pid}`, contents);
-          renameSync(`${entry}.tmp-${process.pid}`, entry);
+          publish(entry, contents);
           return contents;
         });
     formats.set(key, result);

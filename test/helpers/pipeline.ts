@@ -9,11 +9,11 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import standalone from 'ajv/dist/standalone/index.js';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { parseDocument } from 'yaml';
-import { runCache } from './run-cache.ts';
+import { publish, runCache } from './run-cache.ts';
 
 export const SCHEMAS_DIR = new URL('../../../shared/schemas/', import.meta.url);
 export const PIPELINE_ENTRY = 'pipelines/azure-pipelines.yml';
@@ -63,10 +63,7 @@ export function pipelineValidators(): Validators {
     pipeline,
     templates: Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, ajv.getSchema(definition(kind))!])) as Record<TemplateKind, ValidateFunction>,
   };
-  mkdirSync(RUN_CACHE, { recursive: true });
-  const code = standalone.default(ajv, { pipeline: schema.$id, ...Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, definition(kind)])) });
-  writeFileSync(`${cached}.tmp-${process.pid}`, code);
-  renameSync(`${cached}.tmp-${process.pid}`, cached);
+  publish(cached, standalone.default(ajv, { pipeline: schema.$id, ...Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, definition(kind)])) }));
   return validators;
 }
 

@@ -3,8 +3,9 @@
 // which is the workers' parent, with a subfolder per cache. test/helpers/global-setup.ts, which runs in
 // that main process, names it (SECURE_AKS_RUN_FOLDER), makes its tmp/ subfolder the run's TMPDIR, and
 // removes the whole folder when the run ends.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The folder of the run whose main process is `run` (this worker's run: its parent, which named it). */
 export const runFolder = (run: number = process.ppid): string =>
@@ -12,3 +13,13 @@ export const runFolder = (run: number = process.ppid): string =>
 
 /** The folder of one cache of this worker's run (created by whoever writes to it first). */
 export const runCache = (name: string): string => join(runFolder(), name);
+
+/**
+ * Writes one entry of a cache whole or not at all (a temporary name, then a rename): another worker
+ * waiting for the entry never reads half of it.
+ */
+export function publish(entry: string, text: string): void {
+  mkdirSync(dirname(entry), { recursive: true });
+  writeFileSync(`${entry}.tmp-${process.pid}`, text);
+  renameSync(`${entry}.tmp-${process.pid}`, entry);
+}

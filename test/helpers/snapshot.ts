@@ -15,12 +15,12 @@
 // (reference(): principal IDs, module outputs such as the cluster's OIDC issuer URL). principalOf()
 // reads which resource such a principal ID comes from.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bicepRpc, writeInfra } from './bicep.ts';
 import type { Rendered } from './generate.ts';
 import { findTool } from './tools.ts';
-import { runCache } from './run-cache.ts';
+import { publish, runCache } from './run-cache.ts';
 
 /** The subscription and tenant the snapshots are taken for (stand-ins; any GUIDs would do). */
 export const SNAPSHOT_SCOPE = {
@@ -124,8 +124,7 @@ async function shared(key: string, compute: () => Promise<Snapshot>): Promise<Sn
   }
   const snapshot = await compute();
   if (owner || !existsSync(entry)) {
-    writeFileSync(`${entry}.tmp-${process.pid}`, JSON.stringify(snapshot));
-    renameSync(`${entry}.tmp-${process.pid}`, entry);
+    publish(entry, JSON.stringify(snapshot));
   }
   return snapshot;
 }
