@@ -28,18 +28,24 @@ beforeAll(async () => {
 
 const empty = () => mkdtempSync(join(tmpdir(), 'secure-aks-empty-'));
 
-/**
- * A stand-in tool: a shell script that prints `message` to stderr and exits with `code`; or, given
- * `sleep` seconds, one that only sleeps (a check that outlives its time limit).
- */
-function standIn(code: number, message = '', name = 'bicep', sleep = 0): string {
+/** The sleep, by its path: the runs below give the tools a PATH without it. */
+const SLEEP = ['/usr/bin/sleep', '/bin/sleep'].find((p) => existsSync(p)) ?? 'sleep';
+
+/** A tool named `name` in a folder of its own: a shell script of `body`. */
+function scriptTool(name: string, body: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-tool-')), name);
-  // The sleep is called by its path: the runs below give the tools a PATH without it. It replaces the
-  // shell (exec); a tool that runs its program as a child instead is the test 'stops what a tool started'.
-  const sleeper = ['/usr/bin/sleep', '/bin/sleep'].find((p) => existsSync(p)) ?? 'sleep';
-  writeFileSync(path, sleep ? `#!/bin/sh\nexec ${sleeper} ${sleep}\n` : `#!/bin/sh\necho '${message}' >&2\nexit ${code}\n`);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
   chmodSync(path, 0o755);
   return path;
+}
+
+/**
+ * A stand-in tool: a shell script that prints `message` to stderr and exits with `code`; or, given
+ * `sleep` seconds, one that only sleeps (a check that outlives its time limit). The sleep replaces the
+ * shell (exec); a tool that runs its program as a child instead is the test 'stops what a tool started'.
+ */
+function standIn(code: number, message = '', name = 'bicep', sleep = 0): string {
+  return scriptTool(name, sleep ? `exec ${SLEEP} ${sleep}` : `echo '${message}' >&2\nexit ${code}`);
 }
 
 const variables = () => repo.ctx.docs.deployTimeVariables.map((v) => v.env);
@@ -141,17 +147,10 @@ describe.concurrent('validateOutput', () => {
   it('stops what a tool started with it: a wrapper\'s program at the time limit, what a tool left behind when it exits', async () => {
     const dir = empty();
     const pids = join(dir, 'pids');
-    const sleeper = ['/usr/bin/sleep', '/bin/sleep'].find((p) => existsSync(p)) ?? 'sleep';
-    const script = (name: string, body: string) => {
-      const path = join(mkdtempSync(join(tmpdir(), 'secure-aks-tool-')), name);
-      writeFileSync(path, `#!/bin/sh\n${body}\n`);
-      chmodSync(path, 0o755);
-      return path;
-    };
     // A wrapper that runs its program as a child (no exec), which sleeps past the limit; and a tool that
     // passes, leaving a child behind. Both children hold the tool's output, which the run reads to its end.
-    const wrapper = script('kubectl', `${sleeper} 60 &\necho $! >> '${pids}'\nwait`);
-    const leaver = script('bicep', `${sleeper} 60 &\necho $! >> '${pids}'\nexit 0`);
+    const wrapper = scriptTool('kubectl', `${SLEEP} 60 &\necho $! >> '${pids}'\nwait`);
+    const leaver = scriptTool('bicep', `${SLEEP} 60 &\necho $! >> '${pids}'\nexit 0`);
     const waited = new Promise<'still waiting after 30 s'>((resolve) => setTimeout(() => resolve('still waiting after 30 s'), 30_000).unref());
     const report = await Promise.race([validateOutput(root, { timeout: 3000, env: { PATH: dir, HOME: dir, BICEP_PATH: leaver, KUBECTL_PATH: wrapper } }), waited]);
     if (typeof report === 'string') throw new Error(`validateOutput: ${report} (the tools' children were left running)`);
