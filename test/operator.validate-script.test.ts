@@ -107,6 +107,18 @@ async function validate(root: string, args: string[], env: Record<string, string
 /** Progress lines without their timings, for comparing the script with --validate. */
 const withoutTimes = (lines: string[]) => lines.map((line) => line.replace(/ \(\d+\.\d s\)$/, ''));
 
+/**
+ * The script on `root` and --validate's report with the same tools and environment: the script's run
+ * and its progress lines (without timings), checked to be --validate's, in its words and order.
+ */
+async function agreeing(root: string, env: Record<string, string>): Promise<{ run: Run; lines: string[] }> {
+  const run = await validate(root, [], env);
+  const lines = withoutTimes(run.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)));
+  const { steps } = await validateOutput(root, { env: { ...env, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
+  expect(lines, 'the script and --validate agree').toEqual(withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length))));
+  return { run, lines };
+}
+
 // At once: each test has its own stand-ins, logs and homes, and changes no tree it shares (the tests that
 // change one write their own); the real Bicep CLI's seconds overlap the others' waits.
 describe.concurrent('scripts/validate.sh', () => {
@@ -226,17 +238,14 @@ describe.concurrent('scripts/validate.sh', () => {
   // script: here, stand-ins that pass, for the words of a one-environment repository's checks.
   it('passes a one-environment repository, printing the checks of create-secure-aks --validate in its words: a file, not a pattern', async () => {
     const bin = binWith({ bicep: recording(), kubectl: recording() });
-    const result = await validate(tree, [], { PATH: bin });
+    const { run: result, lines } = await agreeing(tree, { PATH: bin });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-    const lines = withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)));
     expect(lines).toEqual([
       '  [1/4] passed   bicep lint infra/main.bicep',
       '  [2/4] skipped  bicep build-params infra/dev.bicepparam (it reads AKS_ADMIN_GROUP_OBJECT_IDS, DEVOPS_INFRASTRUCTURE_OBJECT_ID from the environment; set them to check it too)',
       '  [3/4] passed   kubectl kustomize k8s/overlays/dev/parts/platform',
       '  [4/4] passed   kubectl kustomize k8s/overlays/dev/parts/workloads-01',
     ]);
-    const { steps } = await validateOutput(tree, { env: { PATH: bin, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
-    expect(lines).toEqual(withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length))));
     expect(result.calls).toEqual(['bicep lint infra/main.bicep', 'kubectl kustomize k8s/overlays/dev/parts/platform', 'kubectl kustomize k8s/overlays/dev/parts/workloads-01']);
     expect(result.stdout).toMatch(/^validate: 3 passed, 1 skipped, 0 found an error, 0 did not finish$/m);
   });
@@ -245,12 +254,9 @@ describe.concurrent('scripts/validate.sh', () => {
     const bin = binWith({ bicep: recording(), kubectl: recording() });
     const all = { PATH: bin, ...SAMPLE_DEPLOY_ENV } as Record<string, string>;
     const bicepLines = async (root: string) => {
-      const result = await validate(root, [], all);
-      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      const lines = withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[\d\/\d\] \S+ +bicep /.test(line)));
-      const { steps } = await validateOutput(root, { env: { ...all, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
-      expect(lines, 'the script and --validate agree').toEqual(withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length))).slice(0, 2));
-      return { lines, calls: result.calls.filter((call) => call.startsWith('bicep')) };
+      const { run, lines } = await agreeing(root, all);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      return { lines: lines.filter((line) => / bicep /.test(line)), calls: run.calls.filter((call) => call.startsWith('bicep')) };
     };
     // One environment: infra/dev.bicepparam uses infra/main.bicep, the file the lint starts from.
     expect(await bicepLines(tree)).toEqual({
@@ -283,11 +289,8 @@ describe.concurrent('scripts/validate.sh', () => {
     const bicepLines = async (files: Record<string, string>, env: Record<string, string>) => {
       const root = writeTree(new Map([[PATHS.validateScript, two.files.get(PATHS.validateScript)!], ...Object.entries(files)]), 'secure-aks-validate-sh-');
       temps.push(root);
-      const result = await validate(root, [], { PATH: bin, ...env });
-      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
-      const lines = withoutTimes(result.stdout.split('\n').filter((line) => /^ {2}\[/.test(line)));
-      const { steps } = await validateOutput(root, { env: { PATH: bin, ...env, HOME: temp('secure-aks-home-'), STANDIN_LOG: join(temp('secure-aks-log-'), 'log') }, concurrency: 1 });
-      expect(lines, 'the script and --validate agree').toEqual(withoutTimes(steps.map((step, i) => formatStep(step, i, steps.length))));
+      const { run, lines } = await agreeing(root, { PATH: bin, ...env });
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       return lines.map((line) => line.slice(8, 16).trim());
     };
     expect(await bicepLines(infra, { SECURE_AKS_TEST_NAME: 'x' })).toEqual(['skipped', 'passed']);
