@@ -13,7 +13,10 @@ import {
   pipelineJobs,
   pipelineWorkloads,
   PIPELINE_ENTRY,
+  pipelineValidators,
+  taskNames,
   validatePipelineTree,
+  validatorsFor,
   valuesOfKey,
   type PipelineJob,
 } from './helpers/pipeline.ts';
@@ -298,6 +301,49 @@ describe('the pipeline checks catch what Azure Pipelines would reject', () => {
     expect(() => expandPipeline(missing)).toThrow(/parameter kubeloginVersion is required/);
     const mistyped = edit(base(), PIPELINE_ENTRY, '      kubectlVersion: "', '      kubectlVersion: ["');
     expect(() => expandPipeline(edit(mistyped, PIPELINE_ENTRY, /kubectlVersion: (\["[^"]+")/, 'kubectlVersion: $1]'))).toThrow(/declared string/);
+  });
+
+  it('checks a tree against the schema without the tasks the tree does not use, with the whole schema\'s verdict', () => {
+    const { pipeline } = expandPipeline(base());
+    /** The expanded pipeline with its first AzureCLI@2 step replaced by `step`. */
+    const withStep = (step: unknown) => {
+      const copy = structuredClone(pipeline);
+      let done = false;
+      const visit = (value: unknown): void => {
+        if (done || typeof value !== 'object' || value === null) return;
+        const list = Array.isArray(value) ? value : Object.values(value);
+        for (const [i, item] of list.entries()) {
+          if (Array.isArray(value) && (item as { task?: unknown } | null)?.task === 'AzureCLI@2') {
+            value[i] = step;
+            done = true;
+            return;
+          }
+          visit(item);
+        }
+      };
+      visit(copy);
+      expect(done).toBe(true);
+      return copy;
+    };
+    const variants: Array<[string, unknown, boolean]> = [
+      ['as generated', pipeline, true],
+      ['a task it does not use otherwise (Bash@3)', withStep({ task: 'Bash@3', inputs: { targetType: 'inline', script: 'true' } }), true],
+      ['an input value that task rejects', withStep({ task: 'Bash@3', inputs: { targetType: 'script' } }), false],
+      ['an input AzureCLI@2 does not have', withStep({ task: 'AzureCLI@2', inputs: { scriptType: 'bash', scriptLocation: 'inlineScript', inlineScript: 'true', shell: 'bash' } }), false],
+      ['a task the schema does not know', withStep({ task: 'NoSuchTask@1' }), false],
+      ['a task name that is not a string', withStep({ task: 2 }), false],
+    ];
+    const whole = pipelineValidators().pipeline;
+    for (const [label, doc, valid] of variants) {
+      expect(whole(structuredClone(doc)), `${label}: the whole schema`).toBe(valid);
+      expect(validatorsFor(taskNames(doc)).pipeline(structuredClone(doc)), `${label}: the schema for its tasks`).toBe(valid);
+    }
+    // The pruning is real: validators for the generated pipeline's own tasks reject a step of another
+    // task that the whole schema accepts, which is why the names come from the document checked.
+    expect(taskNames(pipeline)?.has('Bash@3')).toBe(false);
+    expect(validatorsFor(taskNames(pipeline)).pipeline(structuredClone(variants[1]![1]))).toBe(false);
+    expect(taskNames({ steps: [{ task: 'A@1' }, { inputs: { task: 'B@2' } }] })).toEqual(new Set(['A@1', 'B@2']));
+    expect(taskNames({ steps: [{ task: 'A@1' }, { task: ['B@2'] }] })).toBeUndefined();
   });
 
   it('a duplicate key fails the strict parse', () => {

@@ -29,42 +29,124 @@ interface Validators {
   templates: Record<TemplateKind, ValidateFunction>;
 }
 
-let validators: Validators | undefined;
-
 const AJV_OPTIONS = { strict: false, unicodeRegExp: false, coerceTypes: true, allErrors: false } as const;
 const TEMPLATE_DEFINITIONS: Record<TemplateKind, string> = { stages: 'stagesTemplate', jobs: 'jobsTemplate', steps: 'stepsTemplate', variables: 'variablesTemplate' };
 /**
  * Compiling the 1.6 MB schema takes seconds; its compiled code (ajv's standalone code, the same
- * validation functions) takes a fraction of one to load. The first worker of a `vitest run` to need it
- * compiles it and writes that code to a folder named after the run (the workers' parent process);
- * the others load it.
+ * validation functions) takes a fraction of one to load. The first worker of a `vitest run` to need a
+ * schema compiles it and writes that code to a folder named after the run (the workers' parent
+ * process); the others load it.
  */
 const RUN_CACHE = runCache('ajv');
 
-/** The Azure Pipelines schema, compiled once per run with the options its README gives. */
-export function pipelineValidators(): Validators {
-  if (validators) return validators;
-  const text = readFileSync(new URL('azure-pipelines.schema.json', SCHEMAS_DIR), 'utf8');
+interface TaskDefinition {
+  anyOf?: unknown[];
+  properties?: { task?: { anyOf?: unknown[] } };
+}
+interface PipelineSchema {
+  $id: string;
+  definitions: { task?: TaskDefinition };
+}
+let schemaFile: { text: string; schema: PipelineSchema } | undefined;
+function pipelineSchema(): { text: string; schema: PipelineSchema } {
+  if (!schemaFile) {
+    const text = readFileSync(new URL('azure-pipelines.schema.json', SCHEMAS_DIR), 'utf8');
+    schemaFile = { text, schema: JSON.parse(text) as PipelineSchema };
+  }
+  return schemaFile;
+}
+
+/** The validators of a schema (the pipeline and each template kind), with the options its README gives; `identity` names the schema in the run's cache. */
+function compileValidators(schema: PipelineSchema, identity: string): Validators {
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-  const key = createHash('sha256').update(`${ajvVersion}\0${JSON.stringify(AJV_OPTIONS)}\0${text}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(`${ajvVersion}\0${JSON.stringify(AJV_OPTIONS)}\0${identity}`).digest('hex').slice(0, 16);
   const cached = join(RUN_CACHE, `azure-pipelines-${key}.cjs`);
   if (existsSync(cached)) {
     const module = { exports: {} as Record<string, ValidateFunction> };
     new Function('require', 'module', 'exports', readFileSync(cached, 'utf8'))(require, module, module.exports);
     const loaded = module.exports;
-    validators = { pipeline: loaded.pipeline!, templates: Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, loaded[kind]!])) as Record<TemplateKind, ValidateFunction> };
-    return validators;
+    return { pipeline: loaded.pipeline!, templates: Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, loaded[kind]!])) as Record<TemplateKind, ValidateFunction> };
   }
-  const schema = JSON.parse(text) as { $id: string };
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
   const pipeline = ajv.compile(schema);
   const definition = (kind: TemplateKind) => `${schema.$id}#/definitions/${TEMPLATE_DEFINITIONS[kind]}`;
-  validators = {
+  const compiled: Validators = {
     pipeline,
     templates: Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, ajv.getSchema(definition(kind))!])) as Record<TemplateKind, ValidateFunction>,
   };
   publish(cached, standalone.default(ajv, { pipeline: schema.$id, ...Object.fromEntries(TEMPLATE_KINDS.map((kind) => [kind, definition(kind)])) }));
+  return compiled;
+}
+
+let validators: Validators | undefined;
+/** The validators of the whole Azure Pipelines schema, compiled once per run. */
+export function pipelineValidators(): Validators {
+  if (validators) return validators;
+  const { text, schema } = pipelineSchema();
+  validators = compileValidators(schema, text);
   return validators;
+}
+
+/** The task a branch of `definitions.task.anyOf` checks: its `task` pattern is `^Name@N$`. */
+function branchTask(branch: unknown): string | undefined {
+  const pattern = (branch as { properties?: { task?: { pattern?: unknown } } } | null)?.properties?.task?.pattern;
+  return typeof pattern === 'string' ? /^\^([A-Za-z0-9]+@\d+)\$$/.exec(pattern)?.[1] : undefined;
+}
+/** The task a branch of `definitions.task.properties.task.anyOf` accepts: an `enum` of that one name. */
+function enumTask(branch: unknown): string | undefined {
+  const values = (branch as { enum?: unknown } | null)?.enum;
+  return Array.isArray(values) && values.length === 1 && typeof values[0] === 'string' ? values[0] : undefined;
+}
+
+/** Every value of a `task` key anywhere in a document (a step names its task there); undefined when one is not a string. */
+export function taskNames(value: unknown, into = new Set<string>()): Set<string> | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) if (!taskNames(item, into)) return undefined;
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'task') {
+        if (typeof item !== 'string') return undefined;
+        into.add(item);
+      }
+      if (!taskNames(item, into)) return undefined;
+    }
+  }
+  return into;
+}
+
+const forTasks = new Map<string, Validators>();
+/**
+ * Validators whose verdict on any document whose `task` values are all among `names` is the whole
+ * schema's, at a fraction of the cost: the schema without the other tasks' branches.
+ *
+ * Most of the schema is `definitions.task`: an `anyOf` of one branch per task (259), each selected by
+ * its `task` pattern `^Name@N$` and checking that task's inputs, and on the `task` property an `anyOf`
+ * of one single-name `enum` per task. A step whose `task` is the string N can pass only N's branches,
+ * so leaving out the branches of the names the document does not use changes no step's verdict.
+ * A three-environment pipeline validates in 0.6 ms this way, in 15 ms against the whole schema.
+ * The whole schema is used when `names` is undefined (a `task` that is not a string: patterns do not
+ * constrain it), or when a task branch of the schema is not of that form.
+ */
+export function validatorsFor(names: Set<string> | undefined): Validators {
+  const { text, schema } = pipelineSchema();
+  const task = schema.definitions.task;
+  const branches = task?.anyOf;
+  const enums = task?.properties?.task?.anyOf;
+  if (!names || !task || !branches || !enums || !branches.every(branchTask) || !enums.every(enumTask)) return pipelineValidators();
+  const key = [...names].sort().join('\n');
+  let pruned = forTasks.get(key);
+  if (!pruned) {
+    // An anyOf may not be empty: when no name of the document is among a list, its first branch stays,
+    // which no step of the document passes, as none passes any branch of the whole list.
+    const keep = (list: unknown[], nameOf: (branch: unknown) => string | undefined) => {
+      const kept = list.filter((branch) => names.has(nameOf(branch)!));
+      return kept.length > 0 ? kept : list.slice(0, 1);
+    };
+    const prunedTask: TaskDefinition = { ...task, anyOf: keep(branches, branchTask), properties: { ...task.properties, task: { ...task.properties!.task, anyOf: keep(enums, enumTask) } } };
+    pruned = compileValidators({ ...schema, definitions: { ...schema.definitions, task: prunedTask } }, `${text}\0tasks\0${key}`);
+    forTasks.set(key, pruned);
+  }
+  return pruned;
 }
 
 /** ajv mutates data when coercing types: validate a copy. */
@@ -393,18 +475,22 @@ export function expandPipeline(files: Map<string, string>, entry = PIPELINE_ENTR
  * declarations, each template as instantiated, and the expanded pipeline. Empty means valid.
  */
 export function validatePipelineTree(files: Map<string, string>, entry = PIPELINE_ENTRY): string[] {
-  const { pipeline: validatePipeline, templates } = pipelineValidators();
-  const problems: string[] = [];
   const raw = parsePipelineYaml(files.get(entry)!, entry);
-  problems.push(...schemaErrors(validatePipeline, raw, `${entry} (as written)`));
   const { pipeline, uses } = expandPipeline(files, entry);
+  const templateDocs = new Map<string, { kind: TemplateKind; doc: Obj }>();
+  for (const use of uses) if (!templateDocs.has(use.path)) templateDocs.set(use.path, { kind: use.kind, doc: parsePipelineYaml(files.get(use.path)!, use.path) });
+  // Every document checked below uses only tasks named in the files or their expansion (validatorsFor).
+  const names = taskNames([raw, pipeline, uses.map((use) => use.expanded), [...templateDocs.values()].map(({ doc }) => doc)]);
+  const { pipeline: validatePipeline, templates } = validatorsFor(names);
+  const problems: string[] = [];
+  problems.push(...schemaErrors(validatePipeline, raw, `${entry} (as written)`));
   problems.push(...schemaErrors(validatePipeline, pipeline, `${entry} (expanded)`));
   const declared = new Set<string>();
   for (const use of uses) {
     problems.push(...schemaErrors(templates[use.kind], { [use.kind]: use.expanded }, `${use.path} (instantiated)`));
     if (declared.has(use.path)) continue;
     declared.add(use.path);
-    const doc = parsePipelineYaml(files.get(use.path)!, use.path);
+    const { doc } = templateDocs.get(use.path)!;
     problems.push(...schemaErrors(templates[use.kind], { parameters: doc.parameters ?? [] }, `${use.path} (parameters)`));
   }
   return problems;
