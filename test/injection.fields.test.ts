@@ -7,7 +7,7 @@
 // place, the token replaced by the payload (same structure, same types, same values elsewhere);
 // Markdown keeps its table structure; shell scripts stay valid; and infra/ compiles with the real
 // Bicep CLI with the payload in the ARM JSON as a string.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -18,15 +18,15 @@ import { formatProblem, showValue, type Problem } from '../generators/core/suppo
 import { resolveAnswers } from '../generators/core/answers/resolve.ts';
 import { basicString } from '../generators/core/answers/rules.ts';
 import { ALL_PAYLOADS } from './corpus/injection-payloads.ts';
-import { renderRepository, type AnswerInput } from './helpers/generate.ts';
+import { renderRepository, writeFiles, type AnswerInput } from './helpers/generate.ts';
 import { closeBicep, compileInfra, type CompiledInfra } from './helpers/bicep.ts';
 import { toolOrSkip } from './helpers/tools.ts';
-
 
 /**
  * `bash -c CHECK_SCRIPTS check file...` parses each file (bash -n), writes its messages to file.err
  * and prints the names of those that do not parse, each followed by a NUL. One bash for every script:
- * a fork of bash is cheap, a fork of the (large) test worker is not.
+ * a fork of bash is cheap, a fork of the (large) test worker is not. (helpers/shell.ts's
+ * runFromOneShell gives each command a subshell and three files: about 2 s more CPU for this file.)
  */
 const CHECK_SCRIPTS = 'for f; do bash -n "$f" 2>"$f.err" || printf "%s\\0" "$f"; done';
 
@@ -34,11 +34,8 @@ const CHECK_SCRIPTS = 'for f; do bash -n "$f" 2>"$f.err" || printf "%s\\0" "$f";
 async function unparsedScripts(scripts: string[]): Promise<Map<number, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'secure-aks-scripts-'));
   try {
-    const files = scripts.map((text, i) => {
-      const file = join(dir, `${i}.sh`);
-      writeFileSync(file, text);
-      return file;
-    });
+    writeFiles(dir, scripts.map((text, i) => [`${i}.sh`, text]));
+    const files = scripts.map((_, i) => join(dir, `${i}.sh`));
     const { stdout } = await execa('bash', ['-c', CHECK_SCRIPTS, 'check', ...files]);
     const failed = new Map<number, string>();
     for (const file of stdout.split('\0').filter(Boolean)) failed.set(files.indexOf(file), readFileSync(`${file}.err`, 'utf8'));
