@@ -152,11 +152,12 @@ export const BICEP_PATTERNS = { entryPoints: 'infra/*.bicep', parameterFiles: 'i
 export function plannedChecks(root: string, env: Env = process.env): PlannedStep[] {
   const steps: PlannedStep[] = [];
   const infra = join(root, 'infra');
-  const parameterFiles = existsSync(infra) ? readdirSync(infra).filter((f) => f.endsWith('.bicepparam')).sort() : [];
+  const infraFiles = existsSync(infra) ? readdirSync(infra).sort() : [];
+  const parameterFiles = infraFiles.filter((f) => f.endsWith('.bicepparam'));
   const parameterTexts = parameterFiles.map((f) => readFileSync(join(infra, f), 'utf8'));
   /** The entry points the parameter files deploy. */
   const targets = parameterTexts.map(usingTarget).filter((t): t is string => t !== undefined && existsSync(join(root, t)));
-  const roots = [...new Set([...(existsSync(join(infra, 'main.bicep')) ? ['infra/main.bicep'] : []), ...targets])];
+  const roots = [...new Set([...(infraFiles.includes('main.bicep') ? ['infra/main.bicep'] : []), ...targets])];
   if (roots.length > 0) {
     const { entryPoints, parameterFiles: parameterGlob } = BICEP_PATTERNS;
     const lint: PlannedStep =
@@ -171,7 +172,7 @@ export function plannedChecks(root: string, env: Env = process.env): PlannedStep
       const skip = unset.length > 0 ? { skip: `${one ? 'it reads' : 'they read'} ${unset.join(', ')} from the environment; set them to check ${one ? 'it' : 'the parameter files'} too` } : {};
       if (unset.length === 0) {
         const sources = targets.map((target) => readFileSync(join(root, target), 'utf8'));
-        const linted = roots.length === 1 ? roots : readdirSync(infra).filter((f) => f.endsWith('.bicep')).map((f) => `infra/${f}`);
+        const linted = roots.length === 1 ? roots : infraFiles.filter((f) => f.endsWith('.bicep')).map((f) => `infra/${f}`);
         if (linted.every((file) => compiledFrom(file, targets, sources))) lint.skip = `the build-params check below compiles and lints the same files`;
       }
       steps.push(
