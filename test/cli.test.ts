@@ -2,14 +2,14 @@
 // error, and idempotent re-runs. The process itself (the bin: --help, a generation and its re-run, a
 // refusal within seconds with exit code 1, a run whose self-check finds the tools through the process's
 // environment) runs as a real process (`cli`); what the generator does with a command line runs the same
-// compiled `main` in this process (`runCli`, helpers/cli.ts). A test about what happens to an existing
+// compiled `main` in this process (`runCli`, helpers/cli.ts), given the environment it finds the tools in. A test about what happens to an existing
 // repository starts from a copy of the bin's own output (helpers/engine.ts: generated once per run).
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS, flagOf } from '../generators/core/answers/model.ts';
 import { PACKAGE_VERSION } from '../generators/core/support/paths.ts';
-import { assertBuilt, cli, runCli, snapshot, tempDir } from './helpers/cli.ts';
+import { assertBuilt, BIN, cli, runCli, snapshot, tempDir } from './helpers/cli.ts';
 import { compileInfra, formatDiagnostics, infraOnDisk, mainErrors } from './helpers/bicep.ts';
 import { generate } from './helpers/engine.ts';
 import { findTool, recordingStandIn } from './helpers/tools.ts';
@@ -176,7 +176,7 @@ describe.concurrent('create-secure-aks', () => {
     const before = snapshot(repo);
 
     // The owner changed the very line --location changes: a conflict, named with its line; nothing written.
-    const stopped = await cli(['--location', 'northeurope', '--allow-destructive'], repo, env);
+    const stopped = await runCli(['--location', 'northeurope', '--allow-destructive'], repo, BIN, env);
     expect(stopped.exitCode).toBe(1);
     expect(stopped.stderr).toMatch(/infra\/dev\.bicepparam: you and the generator changed the same lines \(line \d+: "param location = 'swedencentral' \/\/ ours"\)/);
     expect(stopped.stderr).not.toContain('README.md');
@@ -195,7 +195,8 @@ describe.concurrent('create-secure-aks', () => {
     expect(readme).toContain('northeurope');
 
     // The kept conflict stays pending: --force takes the generator's version of that line.
-    const forced = await cli(['--force'], repo, env);
+    // In this process, the tools found through the environment main is given (io.env), not this process's.
+    const forced = await runCli(['--force'], repo, BIN, env);
     expect(forced.exitCode, forced.stderr).toBe(0);
     await selfChecked('--force');
     expect(readFileSync(params, 'utf8')).toContain("param location = 'northeurope'");

@@ -2,7 +2,7 @@
 // then broken), one Bicep process per Bicep check whatever the number of environments, with every
 // diagnostic of every entry point, module and parameter file and no file written into the repository,
 // a check that times out ("slow", not "invalid"), tools that are absent (reported, never a failure),
-// the exit codes of the real bin (1 invalid, 3 slow), a line per check as it finishes, the interactive
+// the exit codes (1 invalid, from the real bin; 3 slow), a line per check as it finishes, the interactive
 // offer to validate, and the summary's steps to running workloads.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { summary, workloadSummary } from '../generators/core/output/summary.ts';
 import { availableTools, findTool, formatReport, parameterVariables, plannedChecks, timeoutFrom, validateOutput } from '../generators/core/output/validate.ts';
 import { SAMPLE_DEPLOY_ENV } from './helpers/bicep.ts';
-import { assertBuilt, cli, tempDir } from './helpers/cli.ts';
+import { assertBuilt, BIN, cli, runCli, tempDir } from './helpers/cli.ts';
 import { renderRepository, runApp, writeTree, type Rendered } from './helpers/generate.ts';
 import { toolOrSkip } from './helpers/tools.ts';
 
@@ -253,10 +253,12 @@ describe.concurrent('validateOutput', () => {
   });
 });
 
-describe.concurrent('create-secure-aks --validate', () => {
+// Not beside validateOutput's concurrent runs (adjacent concurrent describes run at once): two of these
+// runs are in this process, and each checks that it leaves the process's exit listeners as it found them.
+describe('create-secure-aks --validate', () => {
   beforeAll(assertBuilt);
 
-  it('exits 1 when a tool reports an error, after writing every file, with a line per check before the verdict', async () => {
+  it.concurrent('exits 1 when a tool reports an error, after writing every file, with a line per check before the verdict', async () => {
     const cwd = tempDir();
     const result = await cli(['svc', '--yes', '--validate'], cwd, { BICEP_PATH: standIn(1, 'infra/main.bicep(1,1) : Error BCP007: broken'), KUBECTL_PATH: join(empty(), 'kubectl'), PATH: empty(), HOME: empty() });
     expect(result.exitCode).toBe(1);
@@ -271,9 +273,9 @@ describe.concurrent('create-secure-aks --validate', () => {
     expect(readFileSync(join(cwd, 'svc', 'infra', 'main.bicep'), 'utf8')).toContain('targetScope');
   });
 
-  it('exits 3, not 1, when a check only timed out: too slow to check, not found invalid', async () => {
+  it.concurrent('exits 3, not 1, when a check only timed out: too slow to check, not found invalid', async () => {
     const cwd = tempDir();
-    const result = await cli(['svc', '--yes', '--validate'], cwd, {
+    const result = await runCli(['svc', '--yes', '--validate'], cwd, BIN, {
       BICEP_PATH: standIn(0),
       KUBECTL_PATH: standIn(0, '', 'kubectl', 5),
       SECURE_AKS_VALIDATE_TIMEOUT: '1',
@@ -286,10 +288,10 @@ describe.concurrent('create-secure-aks --validate', () => {
     expect(result.stderr).not.toMatch(/--validate failed/);
   });
 
-  it('exits 0 without the tools, saying plainly that they are missing', async () => {
+  it.concurrent('exits 0 without the tools, saying plainly that they are missing', async () => {
     const cwd = tempDir();
     // Empty *_PATH variables count as unset (CI sets them for the other tests).
-    const result = await cli(['svc', '--yes', '--validate'], cwd, { PATH: empty(), HOME: empty(), BICEP_PATH: '', KUBECTL_PATH: '' });
+    const result = await runCli(['svc', '--yes', '--validate'], cwd, BIN, { PATH: empty(), HOME: empty(), BICEP_PATH: '', KUBECTL_PATH: '' });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/missing {2}bicep lint infra\/main\.bicep \(bicep is not installed/);
     expect(result.stderr).toMatch(/Not checked: bicep and kubectl are not installed \(not an error\)/);

@@ -78,7 +78,7 @@ export default class AppGenerator extends SecureAksGenerator {
 
   /** Interactive runs offer --validate when a tool it uses is installed (default no: it takes a while). */
   private async _askToValidate(): Promise<void> {
-    const tools = availableTools();
+    const tools = availableTools(this._processEnv());
     if (this.runOpts.validate || tools.length === 0) return;
     const message = `Check the result with ${tools.map((t) => (t === 'bicep' ? 'bicep build' : 'kubectl kustomize')).join(' and ')} after writing?`;
     const answer = (await this.prompt([{ type: 'confirm', name: 'validate', message, default: false }] as never)) as { validate?: boolean };

@@ -49,7 +49,7 @@ export function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
-type Main = (argv: string[], io: { out: (text: string) => void; err: (text: string) => void; cwd: string; interactive?: boolean }) => Promise<number>;
+type Main = (argv: string[], io: { out: (text: string) => void; err: (text: string) => void; cwd: string; interactive?: boolean; env?: NodeJS.ProcessEnv }) => Promise<number>;
 const compiledMains = new Map<string, Promise<Main>>();
 
 /** The `main` a bin calls: dist/generators/core/run/cli.js of the package the bin belongs to. */
@@ -107,11 +107,13 @@ function routeStrayOutput(): void {
  * `create-secure-aks ...args` in this process: the compiled `main` of dist/ (what the bin calls; `bin`
  * names another copy of the package, such as a release fixture, whose own `main` runs), with
  * `cwd` as its working folder, no terminal (a run never prompts), and everything the run prints captured
- * (Yeoman's log and the generators' `this.log` go to stderr, as the bin's do). Concurrent runs are fine;
+ * (Yeoman's log and the generators' `this.log` go to stderr, as the bin's do). `env` is added to this
+ * process's environment for the run's tools (main's `io.env`: tool paths, PATH, HOME, time limits), as
+ * `cli` adds it to the bin's; this process's own is not changed. Concurrent runs are fine;
  * process.exitCode, process.env, the working folder and the process's listeners are checked to be as they
  * were once no run is in flight. Tests of the process itself (exit, signals, crashes, start-up) use `cli`.
  */
-export async function runCli(args: string[], cwd: string, bin: string = BIN): Promise<CliResult> {
+export async function runCli(args: string[], cwd: string, bin: string = BIN, env?: Record<string, string>): Promise<CliResult> {
   const main = await compiledMain(bin);
   routeStrayOutput();
   if (inFlight++ === 0) globalsBefore = processGlobals();
@@ -120,7 +122,7 @@ export async function runCli(args: string[], cwd: string, bin: string = BIN): Pr
   let exitCode: number;
   try {
     exitCode = await running.run(output, () =>
-      main(args, { out: (text) => output.stdout.push(text), err: (text) => output.stderr.push(text), cwd, interactive: false }),
+      main(args, { out: (text) => output.stdout.push(text), err: (text) => output.stderr.push(text), cwd, interactive: false, ...(env ? { env: { ...process.env, ...env } } : {}) }),
     );
   } finally {
     if (--inFlight === 0) {

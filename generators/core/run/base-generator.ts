@@ -6,6 +6,7 @@ import type { Answers } from '../answers/model.ts';
 import type { OptionSpec } from '../answers/options.ts';
 import type { FileChange } from '../output/update.ts';
 import { availableTools, formatStep, formatVerdict, validateOutput, VALIDATE_EXIT } from '../output/validate.ts';
+import { stepDelayFromEnv } from '../output/safe-write.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../support/paths.ts';
 import { basename } from 'node:path';
 import { resolveAnswers } from '../answers/resolve.ts';
@@ -50,6 +51,11 @@ export abstract class SecureAksGenerator extends Generator {
     }
   }
 
+  /** The environment the run finds and starts the tools in: the caller's (run/cli.ts Io.env), else process.env. */
+  protected _processEnv(): NodeJS.ProcessEnv {
+    return (this.options as { processEnv?: NodeJS.ProcessEnv }).processEnv ?? process.env;
+  }
+
   /** The stored answers live under this package's name however the generator was loaded. */
   override rootGeneratorName(): string {
     return PACKAGE_NAME;
@@ -83,6 +89,7 @@ export abstract class SecureAksGenerator extends Generator {
       state,
       ...(previous ? { previous } : {}),
       next,
+      hooks: stepDelayFromEnv(this._processEnv()),
       options: {
         interactive: runOpts.interactive,
         force: runOpts.force,
@@ -130,7 +137,7 @@ export abstract class SecureAksGenerator extends Generator {
    * the tools that are installed (the offline self-check); conflict markers left to resolve fail the run.
    */
   protected async _afterUpdate(result: UpdateResult, validate: boolean): Promise<void> {
-    const selfCheck = (result.keptConflicts.length > 0 || result.forced.length > 0) && availableTools().length > 0;
+    const selfCheck = (result.keptConflicts.length > 0 || result.forced.length > 0) && availableTools(this._processEnv()).length > 0;
     if (result.wrote && (validate || selfCheck)) await this._validateWritten();
     if (result.markers.length > 0) {
       throw Object.assign(new Error(`conflict markers were written into ${result.markers.join(', ')}: resolve them (search for <<<<<<<), then commit`), { name: 'ConflictError' });
@@ -144,7 +151,7 @@ export abstract class SecureAksGenerator extends Generator {
    */
   protected async _validateWritten(): Promise<void> {
     this.log('\nValidation (the checks of scripts/validate.sh):');
-    const report = await validateOutput(this.destinationRoot(), { onProgress: (step, index, total) => this.log(formatStep(step, index, total)) });
+    const report = await validateOutput(this.destinationRoot(), { env: this._processEnv(), onProgress: (step, index, total) => this.log(formatStep(step, index, total)) });
     this.log(`${formatVerdict(report)}\n`);
     if (report.verdict === 'valid') return;
     const failed = (status: string) => report.steps.filter((s) => s.status === status).map((s) => s.command);

@@ -19,6 +19,12 @@ export interface Io {
   cwd: string;
   /** Whether the run may ask questions; unset, it may when stdin and stdout are terminals (run/session.ts). */
   interactive?: boolean;
+  /**
+   * The environment the run finds and starts the tools in (BICEP_PATH, KUBECTL_PATH, PATH, HOME,
+   * SECURE_AKS_VALIDATE_TIMEOUT, ...): a run in another program's process need not change that
+   * process's own. process.env when unset.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 const defaultIo: Io = {
@@ -193,6 +199,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   const { help: _help, version: _version, ...options } = parsed.values as Record<string, unknown>;
   if (io.interactive !== undefined) options.interactive = io.interactive;
+  if (io.env !== undefined) options.processEnv = io.env;
   // Yeoman keeps a generator's own namespace in options.namespace; the workload's goes by another key.
   if (commandName === 'workload' && options.namespace !== undefined) {
     options['workload-namespace'] = options.namespace;
