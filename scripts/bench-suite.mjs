@@ -2,13 +2,14 @@
 // runs it after its build (`vitest run`, with the environment bench was given: REQUIRE_BICEP=1 makes
 // every external tool required), so its wall time is printed beside the generator's own figures. One run
 // (a suite run takes minutes; compare runs made on an equally busy machine, or their CPU times), its
-// wall and CPU time (the suite's processes and everything they started and waited for) and its slowest
-// files. It measures the compiled dist/ as it is and refuses a stale one (npm run build first): it writes
+// wall and CPU time (the suite's processes and everything they started and waited for), that CPU time
+// by program (the test workers; bicep, kubectl, the bin and the other processes the tests start) and its
+// slowest files. It measures the compiled dist/ as it is and refuses a stale one (npm run build first): it writes
 // nothing into the repository.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The reporter that gives each file's cost with its hooks (the JSON report's span leaves out a leading beforeAll). */
@@ -53,6 +54,130 @@ export function childrenCpuMs() {
   }
 }
 
+/** Interpreters whose program is the script they run (its file name), not themselves. */
+const INTERPRETERS = new Set(['node', 'nodejs', 'python3', 'python']);
+/** Options of those interpreters that take the next argument as their value (not the script). */
+const VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '-e', '--eval', '-c']);
+/** Tools named with their subcommand: `bicep jsonrpc` and `bicep lint` cost very differently. */
+const WITH_SUBCOMMAND = new Set(['bicep', 'kubectl', 'git', 'npm']);
+
+/**
+ * The program a process runs, as the suite's CPU figures name it, from its command line (and its
+ * `comm` when the command line is gone): an interpreter's script (`node forks.js` for vitest's test
+ * workers, `node create-secure-aks.js` for the bin), a tool with its subcommand (`bicep jsonrpc`,
+ * `kubectl kustomize`), else the executable's file name.
+ */
+export function programOf(argv, comm = '?') {
+  if (argv.length === 0 || !argv[0]) return comm;
+  // A process title (npm sets `npm install <what>`) is one string in place of the command line.
+  if (argv.length === 1 && argv[0].includes(' ')) argv = argv[0].split(' ').filter(Boolean);
+  const exe = basename(argv[0]);
+  if (INTERPRETERS.has(exe)) {
+    for (let i = 1; i < argv.length; i++) {
+      if (VALUE_OPTIONS.has(argv[i])) {
+        if (argv[i] === '-e' || argv[i] === '--eval' || argv[i] === '-c') return `${exe} ${argv[i]}`;
+        i++;
+      } else if (!argv[i].startsWith('-')) {
+        const script = basename(argv[i]);
+        return WITH_SUBCOMMAND.has(script) && argv[i + 1] && !argv[i + 1].startsWith('-') ? `${script} ${argv[i + 1]}` : `${exe} ${script}`;
+      }
+    }
+    return exe;
+  }
+  const sub = argv[1];
+  return WITH_SUBCOMMAND.has(exe) && sub && !sub.startsWith('-') && !sub.includes('/') ? `${exe} ${sub}` : exe;
+}
+
+/** Processes' CPU summed by program, the costliest first: [{ program, cpuMs, processes }]. */
+export function cpuByProgram(processes) {
+  const by = new Map();
+  for (const { program, cpuMs } of processes) {
+    const entry = by.get(program) ?? { program, cpuMs: 0, processes: 0 };
+    entry.cpuMs += cpuMs;
+    entry.processes += 1;
+    by.set(program, entry);
+  }
+  return [...by.values()].sort((a, b) => b.cpuMs - a.cpuMs || a.program.localeCompare(b.program));
+}
+
+/** A process's command line ([] when it is gone or has none). */
+function readArgv(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** A process's command name (`?` when it is gone). */
+function readComm(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * Samples the CPU time of a process and all its descendants (Linux /proc) every `intervalMs`, until
+ * `stop()`, which returns each process seen with its program and CPU time (user + system, ms) at its
+ * last sample. A process that starts and ends between two samples is not seen: the figures say how
+ * much of the run's CPU time the samples account for. Elsewhere than Linux it sees nothing.
+ */
+export function sampleProcessTree(rootPid, intervalMs = 100) {
+  const family = new Set([rootPid]);
+  const seen = new Map();
+  const sample = () => {
+    let pids;
+    try {
+      pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+    } catch {
+      return;
+    }
+    const stats = [];
+    for (const pid of pids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // After the command name: ppid is the 2nd field, utime and stime the 12th and 13th (clock ticks, 100 a second), starttime the 20th.
+        stats.push([Number(pid), stat.slice(stat.lastIndexOf(') ') + 2).split(' ')]);
+      } catch {
+        // gone
+      }
+    }
+    // A process joins the family when its parent is in it (a child may be listed before its parent).
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [pid, fields] of stats) {
+        if (!family.has(pid) && family.has(Number(fields[1]))) {
+          family.add(pid);
+          grew = true;
+        }
+      }
+    }
+    for (const [pid, fields] of stats) {
+      if (!family.has(pid)) continue;
+      const key = `${pid}:${fields[19]}`;
+      let entry = seen.get(key);
+      if (!entry) {
+        entry = { program: '?', cpuMs: 0 };
+        seen.set(key, entry);
+      }
+      // Named at every sample: a process that replaces its program (exec: env, sh -c, a fork before its exec) keeps its pid.
+      entry.program = programOf(readArgv(pid), entry.program === '?' ? readComm(pid) : entry.program);
+      entry.cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
+    }
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return [...seen.values()];
+    },
+  };
+}
+
 /**
  * The figures of a vitest JSON report: files, tests, failures, the slowest files and every file's time
  * (slowest first). A file's time is its cost from scripts/suite-cost-reporter.mjs when `costs` has it
@@ -84,15 +209,24 @@ export async function measureSuite({ root, log = () => {} }) {
   const loadBefore = loadavg()[0];
   const cpuBefore = childrenCpuMs();
   const started = process.hrtime.bigint();
+  let processes = [];
   try {
     const { code, stderr } = await new Promise((done, fail) => {
       const reporters = ['--reporter=json', `--outputFile.json=${reportFile}`, `--reporter=${COST_REPORTER}`];
       const env = { ...process.env, SECURE_AKS_FILE_COSTS: costsFile };
       const child = spawn(process.execPath, [vitest, 'run', ...reporters], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env });
+      // Which programs the run's CPU time went to: the test workers, or the tools and processes they start.
+      const sampler = child.pid === undefined ? undefined : sampleProcessTree(child.pid);
       const errors = [];
       child.stderr.on('data', (chunk) => errors.push(chunk));
-      child.on('error', fail);
-      child.on('close', (exit) => done({ code: exit, stderr: Buffer.concat(errors).toString('utf8') }));
+      child.on('error', (error) => {
+        sampler?.stop();
+        fail(error);
+      });
+      child.on('close', (exit) => {
+        processes = sampler?.stop() ?? [];
+        done({ code: exit, stderr: Buffer.concat(errors).toString('utf8') });
+      });
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     const cpuAfter = childrenCpuMs();
@@ -107,6 +241,7 @@ export async function measureSuite({ root, log = () => {} }) {
       ...(cpuBefore === undefined || cpuAfter === undefined ? {} : { cpuMs: cpuAfter - cpuBefore }),
       cpus: cpus().length,
       load: [loadBefore, loadavg()[0]],
+      ...(processes.length > 0 ? { byProgram: cpuByProgram(processes), sampledCpuMs: processes.reduce((sum, p) => sum + p.cpuMs, 0) } : {}),
       ...summary,
     };
   } finally {
@@ -124,7 +259,20 @@ export function formatSuite(suite) {
     `test suite (${suite.command}, ${suite.files} files, REQUIRE_BICEP=${suite.requireBicep ? '1' : 'unset'}, ${suite.cpus} CPUs, load average ${suite.load.map((l) => l.toFixed(1)).join(' -> ')}): ` +
       `wall ${s(suite.wallMs)} s${suite.cpuMs === undefined ? '' : `, CPU ${s(suite.cpuMs)} s`}; ${verdict}`,
     `  slowest files: ${suite.slowest.map((f) => `${f.file} ${s(f.ms)} s`).join(', ')}`,
+    ...(suite.byProgram ? [formatByProgram(suite)] : []),
   ];
+}
+
+/** How many programs the CPU line names (the rest are summed). */
+const PROGRAMS = 8;
+
+/** The run's CPU time by program, as sampled (the share of the run's CPU time the samples saw). */
+function formatByProgram(suite) {
+  const named = suite.byProgram.slice(0, PROGRAMS).map((p) => `${p.program} ${s(p.cpuMs)} s (${p.processes})`);
+  const rest = suite.byProgram.slice(PROGRAMS);
+  if (rest.length > 0) named.push(`${rest.length} other programs ${s(rest.reduce((sum, p) => sum + p.cpuMs, 0))} s`);
+  const of = suite.cpuMs === undefined ? '' : ` of ${s(suite.cpuMs)} s`;
+  return `  CPU by program (processes sampled every 0.1 s: ${s(suite.sampledCpuMs)} s${of}): ${named.join(', ')}`;
 }
 
 /** The suite's delta between two results, as printable lines. */

@@ -2,7 +2,7 @@
 // its answers fixtures through the real resolve, and one real end-to-end run (floor and default, one
 // measured run each) that writes its JSON to a temp folder. Timing figures are not asserted: this
 // checks that the harness works, not how fast the generator is.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -199,9 +199,13 @@ describe('bench overlay case', () => {
 
 describe('bench suite case', () => {
   type FileTime = { file: string; ms: number; tests: number };
+  type ProgramCpu = { program: string; cpuMs: number; processes: number };
   interface SuiteModule {
     summarizeReport(report: unknown, root: string, costs?: Record<string, number>): { files: number; tests: number; failed: number; passed: boolean; slowest: FileTime[]; fileMsSum: number; byFile: FileTime[] };
     distStaleness(root: string): string | undefined;
+    programOf(argv: string[], comm?: string): string;
+    cpuByProgram(processes: Array<{ program: string; cpuMs: number }>): ProgramCpu[];
+    sampleProcessTree(rootPid: number, intervalMs?: number): { stop(): Array<{ program: string; cpuMs: number }> };
   }
   const suiteModule = async () => (await import(new URL('../scripts/bench-suite.mjs', import.meta.url).href)) as SuiteModule;
   const suite = (wallMs: number, cpuMs?: number) => ({
@@ -235,6 +239,66 @@ describe('bench suite case', () => {
     expect(bench.formatResults({ cases: {}, ratios: {}, targets: {}, suite: failed } as Partial<Results>)).toContain('wall 70.0 s; 2 of 1768 tests FAILED');
     const deltas = bench.formatComparison({ timestamp: 'then', suite: suite(250_000, 400_000) } as Partial<Results>, { timestamp: 'now', suite: suite(58_400, 101_000) } as Partial<Results>);
     expect(deltas).toContain('  test suite: wall 250.0 -> 58.4 s (-76.6%), CPU 400.0 -> 101.0 s, tests 1768 -> 1768');
+  });
+
+  it('prints where the CPU time went by program: the eight costliest, the rest summed, and how much of the run the samples saw', () => {
+    const byProgram = [
+      ['node forks.js', 54_400, 2],
+      ['bicep jsonrpc', 25_500, 1],
+      ['kubectl kustomize', 27_900, 64],
+      ['node create-secure-aks.js', 27_700, 21],
+      ['bicep lint', 16_300, 3],
+      ['bicep build-params', 15_400, 2],
+      ['npm install', 4_600, 1],
+      ['shellcheck', 9_600, 12],
+      ['yamllint', 4_800, 16],
+      ['bash', 2_800, 370],
+    ]
+      .map(([program, cpuMs, processes]) => ({ program, cpuMs, processes }))
+      .sort((a, b) => (b.cpuMs as number) - (a.cpuMs as number));
+    const sampledCpuMs = byProgram.reduce((sum, p) => sum + (p.cpuMs as number), 0);
+    const text = bench.formatResults({ cases: {}, ratios: {}, targets: {}, suite: { ...suite(127_700, 252_000), byProgram, sampledCpuMs } } as Partial<Results>);
+    expect(text).toContain(
+      '  CPU by program (processes sampled every 0.1 s: 189.0 s of 252.0 s): node forks.js 54.4 s (2), kubectl kustomize 27.9 s (64), node create-secure-aks.js 27.7 s (21), ' +
+        'bicep jsonrpc 25.5 s (1), bicep lint 16.3 s (3), bicep build-params 15.4 s (2), shellcheck 9.6 s (12), yamllint 4.8 s (16), 2 other programs 7.4 s',
+    );
+    expect(bench.formatResults({ cases: {}, ratios: {}, targets: {}, suite: suite(127_700, 252_000) } as Partial<Results>)).not.toContain('CPU by program');
+  });
+
+  it('names a process by its program: an interpreter by its script, bicep and kubectl with their subcommand', async () => {
+    const { programOf, cpuByProgram } = await suiteModule();
+    const node = '/opt/node/bin/node';
+    expect(programOf([node, '--experimental-import-meta-resolve', '--require', '/r/node_modules/vitest/suppress-warnings.cjs', '--conditions', 'node', '--maglev-filter=-validate*', '/r/node_modules/vitest/dist/workers/forks.js'])).toBe('node forks.js');
+    // npm's process title replaces its command line.
+    expect(programOf(['npm install /tmp/w/create-secure-aks-0.1.0.tgz'])).toBe('npm install');
+    expect(programOf([node, '/r/bin/create-secure-aks.js', 'svc', '--yes'])).toBe('node create-secure-aks.js');
+    expect(programOf([node, '/usr/bin/npm', 'install'])).toBe('npm install');
+    expect(programOf([node, '-e', 'process.exit(0)'])).toBe('node -e');
+    expect(programOf(['/usr/bin/python3', '/usr/bin/yamllint', '--strict', '-f', 'parsable', 's0'])).toBe('python3 yamllint');
+    expect(programOf(['/t/bicep', 'jsonrpc', '--stdio'])).toBe('bicep jsonrpc');
+    expect(programOf(['/t/kubectl', 'kustomize', 'k8s/overlays/dev'])).toBe('kubectl kustomize');
+    expect(programOf(['/t/kubectl', '/tmp/dir'])).toBe('kubectl');
+    expect(programOf(['/usr/bin/shellcheck', '--format', 'gcc', 'a.sh'])).toBe('shellcheck');
+    expect(programOf([], 'MainThread')).toBe('MainThread');
+    expect(cpuByProgram([{ program: 'a', cpuMs: 10 }, { program: 'b', cpuMs: 30 }, { program: 'a', cpuMs: 25 }])).toEqual([
+      { program: 'a', cpuMs: 35, processes: 2 },
+      { program: 'b', cpuMs: 30, processes: 1 },
+    ]);
+  });
+
+  it("samples a process's descendants, grandchildren included, and nothing else", { skip: process.platform !== 'linux' }, async () => {
+    const { sampleProcessTree } = await suiteModule();
+    // A shell that starts a busy grandchild shell (about half a second of CPU) and waits for it.
+    const busy = 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done';
+    const child = spawn('sh', ['-c', `sh -c '${busy}'; :`], { stdio: 'ignore' });
+    const sampler = sampleProcessTree(child.pid!, 20);
+    await new Promise((done) => child.on('close', done));
+    const seen = sampler.stop();
+    const busiest = seen.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
+    expect(busiest.program, JSON.stringify(seen)).toBe('sh');
+    expect(busiest.cpuMs, JSON.stringify(seen)).toBeGreaterThan(0);
+    expect(seen.length, JSON.stringify(seen)).toBe(2);
+    expect(seen.some((p) => p.program.includes('vitest') || p.program.includes('forks')), 'the test worker itself is not its descendant').toBe(false);
   });
 
   it("reads vitest's JSON report: files, tests, failures and the slowest files first", async () => {
