@@ -43,12 +43,23 @@ export function distStaleness(root) {
   return undefined;
 }
 
+/**
+ * The fields of /proc/<pid>/stat after the command name (which may itself hold ") "), numbered from 0:
+ * ppid is [1], utime and stime [11] and [12], cutime and cstime [13] and [14] (clock ticks), starttime [19].
+ * Throws when the process is gone (or there is no /proc).
+ */
+function statFields(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+}
+/** Milliseconds per clock tick of those fields (100 ticks a second). */
+const TICK_MS = 10;
+
 /** CPU time (user + system, ms) of this process's waited-for descendants (Linux), else undefined. */
 export function childrenCpuMs() {
   try {
-    // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (100 per second).
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[13]) + Number(fields[14])) * 10;
+    const fields = statFields('self');
+    return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
   } catch {
     return undefined;
   }
@@ -57,9 +68,16 @@ export function childrenCpuMs() {
 /** Interpreters whose program is the script they run (its file name), not themselves. */
 const INTERPRETERS = new Set(['node', 'nodejs', 'python3', 'python']);
 /** Options of those interpreters that take the next argument as their value (not the script). */
-const VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '-e', '--eval', '-c']);
+const VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions']);
+/** Options of those interpreters whose value is the code they run: the program is named by the option. */
+const INLINE_CODE = new Set(['-e', '--eval', '-c']);
 /** Tools named with their subcommand: `bicep jsonrpc` and `bicep lint` cost very differently. */
 const WITH_SUBCOMMAND = new Set(['bicep', 'kubectl', 'git', 'npm']);
+
+/** `tool subcommand` for a tool of WITH_SUBCOMMAND followed by a subcommand (not an option or a path), else undefined. */
+function withSubcommand(tool, next) {
+  return WITH_SUBCOMMAND.has(tool) && next && !next.startsWith('-') && !next.includes('/') ? `${tool} ${next}` : undefined;
+}
 
 /**
  * The program a process runs, as the suite's CPU figures name it, from its command line (and its
@@ -74,18 +92,16 @@ export function programOf(argv, comm = '?') {
   const exe = basename(argv[0]);
   if (INTERPRETERS.has(exe)) {
     for (let i = 1; i < argv.length; i++) {
-      if (VALUE_OPTIONS.has(argv[i])) {
-        if (argv[i] === '-e' || argv[i] === '--eval' || argv[i] === '-c') return `${exe} ${argv[i]}`;
-        i++;
-      } else if (!argv[i].startsWith('-')) {
+      if (INLINE_CODE.has(argv[i])) return `${exe} ${argv[i]}`;
+      if (VALUE_OPTIONS.has(argv[i])) i++;
+      else if (!argv[i].startsWith('-')) {
         const script = basename(argv[i]);
-        return WITH_SUBCOMMAND.has(script) && argv[i + 1] && !argv[i + 1].startsWith('-') ? `${script} ${argv[i + 1]}` : `${exe} ${script}`;
+        return withSubcommand(script, argv[i + 1]) ?? `${exe} ${script}`;
       }
     }
     return exe;
   }
-  const sub = argv[1];
-  return WITH_SUBCOMMAND.has(exe) && sub && !sub.startsWith('-') && !sub.includes('/') ? `${exe} ${sub}` : exe;
+  return withSubcommand(exe, argv[1]) ?? exe;
 }
 
 /** Processes' CPU summed by program, the costliest first: [{ program, cpuMs, processes }]. */
@@ -118,13 +134,16 @@ function readComm(pid) {
   }
 }
 
+/** How often the suite case samples the run's processes. */
+const SAMPLE_INTERVAL_MS = 100;
+
 /**
  * Samples the CPU time of a process and all its descendants (Linux /proc) every `intervalMs`, until
  * `stop()`, which returns each process seen with its program and CPU time (user + system, ms) at its
  * last sample. A process that starts and ends between two samples is not seen: the figures say how
  * much of the run's CPU time the samples account for. Elsewhere than Linux it sees nothing.
  */
-export function sampleProcessTree(rootPid, intervalMs = 100) {
+export function sampleProcessTree(rootPid, intervalMs = SAMPLE_INTERVAL_MS) {
   const family = new Set([rootPid]);
   const seen = new Map();
   const sample = () => {
@@ -137,9 +156,7 @@ export function sampleProcessTree(rootPid, intervalMs = 100) {
     const stats = [];
     for (const pid of pids) {
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        // After the command name: ppid is the 2nd field, utime and stime the 12th and 13th (clock ticks, 100 a second), starttime the 20th.
-        stats.push([Number(pid), stat.slice(stat.lastIndexOf(') ') + 2).split(' ')]);
+        stats.push([Number(pid), statFields(pid)]);
       } catch {
         // gone
       }
@@ -164,7 +181,7 @@ export function sampleProcessTree(rootPid, intervalMs = 100) {
       }
       // Named at every sample: a process that replaces its program (exec: env, sh -c, a fork before its exec) keeps its pid.
       entry.program = programOf(readArgv(pid), entry.program === '?' ? readComm(pid) : entry.program);
-      entry.cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
+      entry.cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
     }
   };
   sample();
@@ -241,7 +258,7 @@ export async function measureSuite({ root, log = () => {} }) {
       ...(cpuBefore === undefined || cpuAfter === undefined ? {} : { cpuMs: cpuAfter - cpuBefore }),
       cpus: cpus().length,
       load: [loadBefore, loadavg()[0]],
-      ...(processes.length > 0 ? { byProgram: cpuByProgram(processes), sampledCpuMs: processes.reduce((sum, p) => sum + p.cpuMs, 0) } : {}),
+      ...(processes.length > 0 ? { byProgram: cpuByProgram(processes), sampleIntervalMs: SAMPLE_INTERVAL_MS } : {}),
       ...summary,
     };
   } finally {
@@ -268,11 +285,12 @@ const PROGRAMS = 8;
 
 /** The run's CPU time by program, as sampled (the share of the run's CPU time the samples saw). */
 function formatByProgram(suite) {
+  const total = (programs) => programs.reduce((sum, p) => sum + p.cpuMs, 0);
   const named = suite.byProgram.slice(0, PROGRAMS).map((p) => `${p.program} ${s(p.cpuMs)} s (${p.processes})`);
   const rest = suite.byProgram.slice(PROGRAMS);
-  if (rest.length > 0) named.push(`${rest.length} other programs ${s(rest.reduce((sum, p) => sum + p.cpuMs, 0))} s`);
+  if (rest.length > 0) named.push(`${rest.length} other programs ${s(total(rest))} s`);
   const of = suite.cpuMs === undefined ? '' : ` of ${s(suite.cpuMs)} s`;
-  return `  CPU by program (processes sampled every 0.1 s: ${s(suite.sampledCpuMs)} s${of}): ${named.join(', ')}`;
+  return `  CPU by program (processes sampled every ${s(suite.sampleIntervalMs)} s: ${s(total(suite.byProgram))} s${of}): ${named.join(', ')}`;
 }
 
 /** The suite's delta between two results, as printable lines. */
